@@ -1,0 +1,25 @@
+import type { Logger } from './logger.js';
+import type { Row } from './row.js';
+
+export type OutputMode = 'append' | 'update' | 'complete';
+
+export interface SinkContext {
+  /** Stable id of the query (kept in the checkpoint across restarts). */
+  queryId: string;
+  queryName: string;
+  outputMode: OutputMode;
+  logger: Logger;
+}
+
+/**
+ * A sink, after Spark's `foreachBatch`: `foreachBatch(rows, batchId)` resolves only when the rows are durably
+ * written. The engine writes the commit entry after that, so a crash in between replays the same batchId with the
+ * same rows: the sink must make that replay a no-op or an overwrite (deterministic keys, labels, a commit table in
+ * the same transaction, files named by batchId). That is what turns at-least-once delivery into exactly-once.
+ */
+export interface Sink {
+  readonly description: string;
+  open(context: SinkContext): Promise<void>;
+  foreachBatch(rows: Row[], batchId: number): Promise<void>;
+  close(): Promise<void>;
+}

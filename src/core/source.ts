@@ -1,0 +1,45 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Logger } from './logger.js';
+import type { Offset, Row } from './row.js';
+import type { Schema } from './schema.js';
+
+/** What a source gets when the query starts. */
+export interface SourceContext {
+  /** Virtual or real clock; sources read time only from here, so marble tests can drive them. */
+  scheduler: SchedulerLike;
+  logger: Logger;
+  /**
+   * Metadata the source stored in the checkpoint on its first run (e.g. the rate source's start time), or
+   * undefined on a fresh checkpoint. What `open()` returns as `metadata` is written there once.
+   */
+  metadata?: Offset;
+  /** Upper bound on rows per batch, from the query (`maxRowsPerBatch`); sources that can honour it do. */
+  maxRowsPerBatch?: number;
+}
+
+/**
+ * A streaming source, after Spark's `Source`: the engine asks for the latest offset, writes it to the offsets log,
+ * then asks for the rows in (start, end].
+ *
+ * Replayable sources must return the same rows for the same (start, end] pair, also after a restart; that is what
+ * makes a replayed batch identical. Push sources (socket, system sampler) buffer rows in memory and say so with
+ * `replayable = false`, as Spark documents its socket source.
+ */
+export interface Source {
+  /** Human-readable description for progress and `explain`, e.g. `RateSource[rowsPerSecond=10]`. */
+  readonly description: string;
+  readonly replayable: boolean;
+  /** The columns every row has. */
+  readonly schema: Schema;
+  /** Connect or prepare. May return metadata to keep in the checkpoint for later runs. */
+  open(context: SourceContext): Promise<{ metadata?: Offset } | void>;
+  /** The newest offset available now, or null when there is no data yet. `start` is the last committed end. */
+  latestOffset(start: Offset | null): Promise<Offset | null> | Offset | null;
+  /** Rows in (start, end]. `start` is null for the first batch. */
+  getBatch(start: Offset | null, end: Offset): Promise<Row[]> | Row[];
+  /** Everything up to `end` is committed: a push source may drop it from its buffer. */
+  commit?(end: Offset): void;
+  /** Counters for progress (e.g. rows dropped by a full buffer). */
+  metrics?(): Record<string, number>;
+  stop(): Promise<void>;
+}
