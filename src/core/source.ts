@@ -37,6 +37,11 @@ export interface Source {
   latestOffset(start: Offset | null): Promise<Offset | null> | Offset | null;
   /** Rows in (start, end]. `start` is null for the first batch. */
   getBatch(start: Offset | null, end: Offset): Promise<Row[]> | Row[];
+  /**
+   * Called once before the first batch under the availableNow trigger: fix the target offset to what is available
+   * now, so `latestOffset` never goes past it. Sources that are bounded anyway need not implement it.
+   */
+  prepareForTriggerAvailableNow?(): Promise<void> | void;
   /** Everything up to `end` is committed: a push source may drop it from its buffer. */
   commit?(end: Offset): void;
   /** Counters for progress (e.g. rows dropped by a full buffer). */

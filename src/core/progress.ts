@@ -1,0 +1,59 @@
+import type { Offset } from './row.js';
+
+/**
+ * One object per batch, shaped like Spark's `StreamingQueryProgress` (same names, same meaning), so what users
+ * read here maps 1:1 to Spark's UI, `query.lastProgress` and its docs.
+ */
+export interface QueryProgress {
+  id: string;
+  runId: string;
+  name: string;
+  /** ISO 8601 time the trigger started. */
+  timestamp: string;
+  batchId: number;
+  batchDuration: number;
+  numInputRows: number;
+  inputRowsPerSecond: number;
+  processedRowsPerSecond: number;
+  durationMs: {
+    latestOffset: number;
+    getBatch: number;
+    addBatch: number;
+    walCommit: number;
+    commitOffsets: number;
+    triggerExecution: number;
+  };
+  eventTime?: Record<string, string>;
+  stateOperators: unknown[];
+  sources: SourceProgress[];
+  sink: { description: string; numOutputRows: number };
+  /** Set when the batch was the replay of one that had an offsets entry but no commit (after a crash). */
+  recovered?: boolean;
+}
+
+export interface SourceProgress {
+  description: string;
+  startOffset: Offset | null;
+  endOffset: Offset;
+  latestOffset: Offset;
+  numInputRows: number;
+  inputRowsPerSecond: number;
+  processedRowsPerSecond: number;
+  metrics: Record<string, number>;
+}
+
+/** Rows per second over `ms`, 0 when no time passed (Spark reports 0.0 there too). */
+export function perSecond(rows: number, ms: number): number {
+  return ms > 0 ? Math.round((rows * 1000 * 10) / ms) / 10 : 0;
+}
+
+/** The default progress line on stderr: short, one per batch. */
+export function formatProgressLine(p: QueryProgress): string {
+  const replay = p.recovered ? ' (replayed after restart)' : '';
+  const source = p.sources[0];
+  const dropped = source?.metrics.droppedRows ? `, dropped ${source.metrics.droppedRows} (buffer full)` : '';
+  return (
+    `[${p.name}] batch ${p.batchId}${replay}: ${p.numInputRows} rows in, ${p.sink.numOutputRows} out, ` +
+    `${p.durationMs.triggerExecution} ms (${p.processedRowsPerSecond} rows/s)${dropped}`
+  );
+}

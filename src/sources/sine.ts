@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { defineSource } from '../config/component.js';
+import { durationOption, ms } from '../config/options.js';
+import type { Offset, Row } from '../core/row.js';
+import type { Schema } from '../core/schema.js';
+import type { Source, SourceContext } from '../core/source.js';
+
+const options = z.strictObject({
+  amplitude: z.number().default(50).describe('Peak value of the wave.'),
+  increment: z.number().default(0.1).describe('Angle step in radians from one row to the next.'),
+  interval: durationOption('Time between two rows.', { default: '1s', positive: true }),
+});
+
+const SINE_SCHEMA: Schema = [
+  { name: 'timestamp', type: 'timestamp' },
+  { name: 'value', type: 'double' },
+];
+
+/**
+ * The course's sine generator: row n (from 0) has value = amplitude * sin(n * increment) and timestamp
+ * start + n * interval. The offset is the number of rows due by now, so rows are a pure function of the offsets
+ * and the start time kept in the checkpoint: replayable.
+ */
+export class SineSource implements Source {
+  readonly replayable = true;
+  readonly schema = SINE_SCHEMA;
+  readonly description: string;
+  private startTimeMs = 0;
+  private context!: SourceContext;
+
+  constructor(
+    private readonly amplitude: number,
+    private readonly increment: number,
+    private readonly intervalMs: number,
+  ) {
+    this.description = `SineWave(amplitude=${amplitude}, increment=${increment}, intervalMs=${intervalMs})`;
+  }
+
+  async open(context: SourceContext) {
+    this.context = context;
+    const stored = context.metadata as { startTimeMs?: number } | undefined;
+    this.startTimeMs = stored?.startTimeMs ?? context.scheduler.now();
+    return { metadata: { startTimeMs: this.startTimeMs } };
+  }
+
+  /** Rows due: row n is due at start + n * interval, so at the start itself one row (n = 0) is due. */
+  latestOffset(): Offset {
+    const elapsed = this.context.scheduler.now() - this.startTimeMs;
+    return elapsed < 0 ? 0 : Math.floor(elapsed / this.intervalMs) + 1;
+  }
+
+  getBatch(start: Offset | null, end: Offset): Row[] {
+    const from = (start as number | null) ?? 0;
+    const rows: Row[] = [];
+    for (let n = from; n < (end as number); n++) {
+      rows.push({ timestamp: new Date(this.startTimeMs + n * this.intervalMs), value: this.amplitude * Math.sin(n * this.increment) });
+    }
+    return rows;
+  }
+
+  async stop(): Promise<void> {}
+}
+
+export const sineSource = defineSource({
+  type: 'sine',
+  summary: "The course's sine-wave generator: value = amplitude * sin(n * increment), one row per interval. Replayable.",
+  options,
+  examples: [{}, { amplitude: 10, increment: 0.05, interval: '500ms' }],
+  create: (o) => new SineSource(o.amplitude, o.increment, ms(o.interval)),
+});
