@@ -1,0 +1,175 @@
+import { gzipSync } from 'node:zlib';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
+import type { Row, Value } from '../../core/row.js';
+import type { Column, ColumnType } from '../../core/schema.js';
+import { describeValue } from './partition.js';
+
+/**
+ * Rows to Parquet bytes, with the Parquet types taken from the input schema (never guessed from the values, so every
+ * file of a table has the same schema, whatever one batch happens to hold):
+ *
+ * | schema            | Parquet                                                     | Spark reads   | pyarrow reads          |
+ * | ----------------- | ----------------------------------------------------------- | ------------- | ---------------------- |
+ * | long              | INT64                                                       | LongType      | int64                  |
+ * | double            | DOUBLE                                                      | DoubleType    | double                 |
+ * | string            | BYTE_ARRAY, STRING (UTF8)                                   | StringType    | string                 |
+ * | boolean           | BOOLEAN                                                     | BooleanType   | bool                   |
+ * | timestamp         | INT64, TIMESTAMP(isAdjustedToUTC=true, MICROS)              | TimestampType | timestamp[us, tz=UTC]  |
+ * | any/array/struct  | BYTE_ARRAY, STRING holding the value as JSON text           | StringType    | string                 |
+ *
+ * Every column is OPTIONAL (nullable), as Spark writes them. Timestamps are microseconds (Spark's own precision, and
+ * what it writes with `outputTimestampType=TIMESTAMP_MICROS`); a `Date` has milliseconds, so the last three digits are
+ * zero. `any` columns are JSON text rather than types inferred from the values: inference would give files of one
+ * table different schemas from batch to batch; read them back with Spark's `from_json` / `get_json_object`.
+ */
+
+export type Codec = 'snappy' | 'gzip' | 'uncompressed';
+
+export interface EncodeOptions {
+  codec: Codec;
+  rowGroupSize: number;
+  /** Extra key/value metadata in the footer (e.g. the batch id). */
+  metadata?: Record<string, string>;
+}
+
+/** Spark's file extensions per codec: `.snappy.parquet`, `.gz.parquet`, `.parquet`. */
+export const CODEC_EXTENSION: Record<Codec, string> = { snappy: '.snappy', gzip: '.gz', uncompressed: '' };
+
+const CODEC_NAME = { snappy: 'SNAPPY', gzip: 'GZIP', uncompressed: 'UNCOMPRESSED' } as const;
+
+export const CREATED_BY = 'streamlab (hyparquet-writer)';
+
+/** The Parquet schema element of one column. */
+export function schemaElement(column: Column): SchemaElement {
+  const base = { name: column.name, repetition_type: 'OPTIONAL' } as const;
+  switch (column.type) {
+    case 'long':
+      return { ...base, type: 'INT64' };
+    case 'double':
+      return { ...base, type: 'DOUBLE' };
+    case 'boolean':
+      return { ...base, type: 'BOOLEAN' };
+    case 'timestamp':
+      return {
+        ...base,
+        type: 'INT64',
+        converted_type: 'TIMESTAMP_MICROS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
+      };
+    case 'string':
+    case 'any':
+    case 'array':
+    case 'struct':
+      return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
+  }
+}
+
+/** A column's value that does not fit its declared type: names the column, the row and the value. */
+export class ColumnValueError extends TypeError {
+  constructor(column: Column, index: number, value: Value | undefined) {
+    super(`column "${column.name}" is declared ${column.type} but row ${index} of the batch has ${describeValue(value)}`);
+    this.name = 'ColumnValueError';
+  }
+}
+
+type Converted = string | bigint | number | boolean | null;
+
+/** Converts one column of the rows to the values hyparquet-writer takes for the element above. */
+export function columnValues(column: Column, rows: readonly Row[]): Converted[] {
+  const { name } = column;
+  const out = new Array<Converted>(rows.length);
+  const fail = (i: number): never => {
+    throw new ColumnValueError(column, i, rows[i][name]);
+  };
+  switch (column.type) {
+    case 'long':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v === null || v === undefined) out[i] = null;
+        else if (typeof v === 'bigint') out[i] = BigInt.asIntN(64, v) === v ? v : fail(i);
+        else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
+        else fail(i);
+      }
+      return out;
+    case 'double':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v === null || v === undefined) out[i] = null;
+        else if (typeof v === 'number') out[i] = v;
+        else if (typeof v === 'bigint') out[i] = Number(v);
+        else fail(i);
+      }
+      return out;
+    case 'boolean':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v === null || v === undefined) out[i] = null;
+        else if (typeof v === 'boolean') out[i] = v;
+        else fail(i);
+      }
+      return out;
+    case 'timestamp':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v === null || v === undefined) out[i] = null;
+        else if (v instanceof Date && !Number.isNaN(v.getTime())) out[i] = BigInt(v.getTime()) * 1000n;
+        else fail(i);
+      }
+      return out;
+    case 'string':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v === null || v === undefined) out[i] = null;
+        else if (typeof v === 'string') out[i] = v;
+        else fail(i);
+      }
+      return out;
+    case 'any':
+    case 'array':
+    case 'struct':
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][name];
+        out[i] = v === null || v === undefined ? null : toJson(v);
+      }
+      return out;
+  }
+}
+
+/**
+ * JSON text of a row value: like JSON.stringify, but a bigint is written as its exact digits (JSON.stringify throws)
+ * and a Date as its ISO string in UTC.
+ */
+export function toJson(value: Value): string {
+  if (value === null) return 'null';
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return JSON.stringify(Number.isNaN(value.getTime()) ? null : value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toJson(v))).join(',')}]`;
+  if (typeof value === 'object') {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) parts.push(`${JSON.stringify(k)}:${toJson(v)}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value); // string, boolean, number (NaN/Infinity -> null, as JSON.stringify)
+}
+
+/** Encodes the rows as one Parquet file with the given columns (in this order). */
+export function encodeParquet(columns: readonly Column[], rows: readonly Row[], options: EncodeOptions): Uint8Array {
+  if (columns.length === 0) throw new Error('a Parquet file needs at least one column');
+  const columnData: ColumnSource[] = columns.map((column) => ({ name: column.name, data: columnValues(column, rows) }));
+  const writer = new ByteWriter();
+  void parquetWrite({
+    writer,
+    columnData,
+    schema: [{ name: 'spark_schema', num_children: columns.length }, ...columns.map(schemaElement)],
+    codec: CODEC_NAME[options.codec],
+    compressors: options.codec === 'gzip' ? { GZIP: (input: Uint8Array) => gzipSync(input) } : undefined,
+    rowGroupSize: options.rowGroupSize,
+    kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    createdBy: CREATED_BY,
+  });
+  return writer.getBytes();
+}
+
+/** Column types a plain `col=value` partition accepts; `any` is checked per value at run time. */
+export const PARTITION_COLUMN_TYPES: readonly ColumnType[] = ['string', 'long', 'boolean', 'any'];
