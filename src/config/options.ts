@@ -5,7 +5,9 @@ import { DURATION_HELP, parseDuration } from '../core/duration.js';
  * A duration option as users write it (`1s`, `500ms`, `10 minutes`); factories turn it into ms with
  * `parseDuration`, which cannot fail once the schema passed.
  */
-export function durationOption(description: string, options: { default?: string; positive?: boolean } = {}) {
+export function durationOption(description: string, options: { default: string; positive?: boolean }): z.ZodDefault<z.ZodString>;
+export function durationOption(description: string, options?: { positive?: boolean }): z.ZodString;
+export function durationOption(description: string, options: { default?: string; positive?: boolean } = {}): z.ZodType {
   const check = options.positive
     ? (t: string) => (parseDuration(t) ?? 0) > 0
     : (t: string) => parseDuration(t) !== undefined;

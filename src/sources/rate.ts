@@ -54,8 +54,10 @@ export class RateSource implements Source {
     return { metadata: { startTimeMs: this.startTimeMs } };
   }
 
-  latestOffset(): Offset {
-    return Math.max(0, Math.floor((this.context.scheduler.now() - this.startTimeMs) / 1000));
+  /** Whole seconds since the first start; null during the first second, when no row is due yet. */
+  latestOffset(): Offset | null {
+    const seconds = Math.floor((this.context.scheduler.now() - this.startTimeMs) / 1000);
+    return seconds > 0 ? seconds : null;
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { buildJob } from '../config/build-job.js';
+import { loadJob } from '../config/load-job.js';
+import { redact } from '../config/redact.js';
+import { ConfigError, RuntimeError } from '../core/errors.js';
+import { parseCommandArgs } from './args.js';
+import { formatExplain } from './explain.js';
+import { listJobs } from './list.js';
+import { RUN_USAGE, runCommand } from './run.js';
+import { VALIDATE_USAGE, validateCommand } from './validate.js';
+
+const USAGE = `streamlab: Spark-Structured-Streaming-style micro-batch jobs for Node
+
+Usage: streamlab <command> [options]
+
+Commands:
+  run <job>             run a job (jobs/<job>.yaml or a path) until stopped
+  list                  the jobs in jobs/ with their descriptions
+  validate <job|--all>  check jobs without running them (exit 2 when invalid)
+  explain <job>         the query plan: input, each step with its columns, output, trigger, checkpoint
+
+Run 'streamlab <command> --help' for a command's options.`;
+
+const EXPLAIN_USAGE = 'Usage: streamlab explain <job name | path.yaml>';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(args);
+    case 'validate':
+      return validateCommand(args);
+    case 'list':
+      process.stdout.write(listJobs());
+      return 0;
+    case 'explain': {
+      const { values, positionals } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } }, EXPLAIN_USAGE);
+      if (values.help) return print(EXPLAIN_USAGE);
+      if (positionals.length !== 1) throw ConfigError.single({ message: EXPLAIN_USAGE });
+      process.stdout.write(formatExplain(buildJob(loadJob(positionals[0]))));
+      return 0;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      return print(USAGE);
+    default:
+      throw ConfigError.single({ message: `unknown command '${command}'\n\n${USAGE}` });
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+/** Config errors exit 2 and runtime errors 1, both without a stack trace (set STREAMLAB_DEBUG=1 to see one). */
+function report(error: unknown): number {
+  if (error instanceof ConfigError) {
+    process.stderr.write(redact(`${error.problems.length > 1 ? `${error.problems.length} problems:\n` : ''}${error.message}\n`));
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(redact(`error: ${message}\n`));
+  if (process.env.STREAMLAB_DEBUG && error instanceof Error && !(error instanceof RuntimeError)) process.stderr.write(redact(`${error.stack}\n`));
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => process.exit(report(error)),
+);
+

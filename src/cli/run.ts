@@ -1,0 +1,79 @@
+import { buildJob } from '../config/build-job.js';
+import { loadJob } from '../config/load-job.js';
+import { redact } from '../config/redact.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { formatProgressLine } from '../core/progress.js';
+import { StreamingQuery } from '../core/query.js';
+import { parseCommandArgs } from './args.js';
+
+export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
+
+Runs a job until it is stopped (Ctrl-C finishes the batch in flight, commits it and exits; a second Ctrl-C aborts),
+or until --max-batches, or, with the availableNow trigger, until everything available has been processed.
+
+Options:
+  --max-batches N        stop after N batches
+  --progress text|json   text (default): one line per batch on stderr; json: one progress object per line on stdout
+  --checkpoint DIR       checkpoint directory (overrides the job's checkpointLocation)
+  -h, --help             this help`;
+
+/** A logger whose every line passes the redactor, so no secret reaches the terminal. */
+export const redactingLogger: Logger = {
+  info: (m) => process.stderr.write(`${redact(m)}\n`),
+  warn: (m) => process.stderr.write(`warning: ${redact(m)}\n`),
+  error: (m) => process.stderr.write(`error: ${redact(m)}\n`),
+};
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    'max-batches': { type: 'string' },
+    progress: { type: 'string', default: 'text' },
+    checkpoint: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, RUN_USAGE);
+  if (values.help) {
+    process.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw ConfigError.single({ message: `run takes one job name or file\n\n${RUN_USAGE}` });
+  const maxBatches = values['max-batches'] === undefined ? undefined : Number(values['max-batches']);
+  if (maxBatches !== undefined && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
+    throw ConfigError.single({ message: `--max-batches: expected a whole number >= 0, found '${values['max-batches']}'` });
+  }
+  const progressFormat = values.progress as string;
+  if (progressFormat !== 'text' && progressFormat !== 'json') {
+    throw ConfigError.single({ message: `--progress: expected text or json, found '${progressFormat}'` });
+  }
+
+  const job = loadJob(positionals[0]);
+  if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
+  const built = buildJob(job);
+  const query = new StreamingQuery(built.query, { logger: redactingLogger, maxBatches });
+  query.progress$.subscribe((progress) => {
+    if (progressFormat === 'json') process.stdout.write(`${redact(JSON.stringify(progress))}\n`);
+    else redactingLogger.info(formatProgressLine(progress));
+  });
+
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      redactingLogger.info(`${signal}: finishing the batch in flight, then stopping (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} aborts)`);
+      query.stop();
+    } else {
+      redactingLogger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
+    await query.run();
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,99 @@
+import { compileExpression, ExpressionError, type CompiledExpression } from '../core/expr/index.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import type { QueryDefinition } from '../core/query.js';
+import type { Schema } from '../core/schema.js';
+import type { BuildContext } from './component.js';
+import type { ComponentConfig, LoadedJob } from './load-job.js';
+import { dottedPath, type PathSegment } from './yaml-file.js';
+
+/** One step of the plan, for `explain` and progress: what it is and the columns it produces. */
+export interface PlanStep {
+  kind: 'source' | 'operator' | 'sink';
+  type: string;
+  description: string;
+  schema: Schema;
+  options: unknown;
+  profile?: string;
+}
+
+export interface BuiltJob {
+  job: LoadedJob;
+  query: QueryDefinition;
+  plan: PlanStep[];
+}
+
+/**
+ * Builds the components of a checked job: compiles expressions, derives each operator's schema from the one before,
+ * creates the source and sink objects. No I/O: connections are made by `open()` when the query starts.
+ */
+export function buildJob(job: LoadedJob): BuiltJob {
+  const problems: ConfigProblem[] = [];
+  const context = (config: ComponentConfig): BuildContext => buildContext(job, config, problems);
+
+  const source = job.source.definition.create(job.source.options as never, context(job.source));
+  const plan: PlanStep[] = [step('source', job.source, source.description, source.schema)];
+  let schema = source.schema;
+  const operators = [];
+  for (const config of job.operators) {
+    try {
+      const built = config.definition.create(config.options as never, { ...context(config), input: schema });
+      operators.push(built.operator);
+      schema = built.schema;
+      plan.push(step('operator', config, built.description, schema));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      break; // later operators would be checked against a schema we could not derive
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const sink = job.sink.definition.create(job.sink.options as never, { ...context(job.sink), input: schema });
+  plan.push(step('sink', job.sink, sink.description, schema));
+
+  return {
+    job,
+    plan,
+    query: {
+      name: job.name,
+      source,
+      operators,
+      sink,
+      trigger: job.trigger,
+      outputMode: job.outputMode,
+      checkpointLocation: job.checkpointLocation,
+      maxRowsPerBatch: job.maxRowsPerBatch,
+    },
+  };
+}
+
+function step(kind: PlanStep['kind'], config: ComponentConfig, description: string, schema: Schema): PlanStep {
+  return { kind, type: config.definition.type, description, schema, options: config.options, profile: config.profile };
+}
+
+function buildContext(job: LoadedJob, config: ComponentConfig, problems: ConfigProblem[]): BuildContext {
+  return {
+    location: { file: config.yaml.file, path: dottedPath(config.path) },
+    queryName: job.name,
+    compile(source: string, schema: Schema, subPath?: string): CompiledExpression {
+      try {
+        return compileExpression(source, schema);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        const path: PathSegment[] = subPath === undefined ? config.path : [...config.path, ...subPathSegments(subPath)];
+        const where = config.yaml.locateInString(path, error.position);
+        const problem: ConfigProblem = {
+          file: config.yaml.file,
+          path: dottedPath(path),
+          ...where,
+          message: `${error.message} at position ${error.position + 1} of '${source}'`,
+        };
+        throw new ConfigError([...problems, problem]);
+      }
+    },
+  };
+}
+
+/** `expr` -> ['expr'], `0` -> [0] (select's list items). */
+function subPathSegments(subPath: string): PathSegment[] {
+  return subPath.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}

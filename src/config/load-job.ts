@@ -1,0 +1,245 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import type { OutputMode } from '../core/sink.js';
+import type { Trigger } from '../core/trigger.js';
+import { findComponent, operators as operatorList, sinks as sinkList, sources as sourceList } from '../registry.js';
+import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './component.js';
+import { loadEnv, type Env } from './env.js';
+import { jobSchema } from './job-schema.js';
+import { ms } from './options.js';
+import { registerSecret } from './redact.js';
+import { secretKeys } from './secret.js';
+import { YamlFile, type PathSegment } from './yaml-file.js';
+
+/** A component of a job after its options passed its schema. */
+export interface ComponentConfig<D extends ComponentDefinition = ComponentDefinition> {
+  definition: D;
+  options: unknown;
+  /** Where it is written, for messages at build time. */
+  yaml: YamlFile;
+  path: PathSegment[];
+  /** The profile its options started from, if any. */
+  profile?: string;
+}
+
+export interface LoadedJob {
+  file: string;
+  yaml: YamlFile;
+  name: string;
+  description?: string;
+  source: ComponentConfig<SourceDefinition>;
+  operators: ComponentConfig<OperatorDefinition>[];
+  sink: ComponentConfig<SinkDefinition>;
+  trigger: Trigger;
+  outputMode: OutputMode;
+  checkpointLocation: string;
+  maxRowsPerBatch?: number;
+}
+
+export interface LoadOptions {
+  cwd?: string;
+  env?: Env;
+}
+
+/** The package's own folder, where the shipped jobs/ and config/ live (used when the working directory has none). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** `jobs/` (or `config/`) of the working directory if it has one, else the package's own. */
+export function configDir(kind: 'jobs' | 'config', cwd = process.cwd()): string {
+  const local = join(cwd, kind);
+  return existsSync(local) ? local : join(PACKAGE_ROOT, kind);
+}
+
+export function listYaml(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')).sort();
+}
+
+/** A job name (`rate-console` -> jobs/rate-console.yaml) or a path to a YAML file. */
+export function resolveJobFile(nameOrPath: string, cwd = process.cwd()): string {
+  if (/\.ya?ml$/.test(nameOrPath) || nameOrPath.includes('/')) {
+    const path = resolve(cwd, nameOrPath);
+    if (!existsSync(path)) throw ConfigError.single({ message: `job file ${nameOrPath} does not exist` });
+    return path;
+  }
+  const dir = configDir('jobs', cwd);
+  for (const ext of ['yaml', 'yml']) {
+    const path = join(dir, `${nameOrPath}.${ext}`);
+    if (existsSync(path)) return path;
+  }
+  const known = listYaml(dir);
+  throw ConfigError.single({
+    message: `job '${nameOrPath}' not found: no ${join(dir, nameOrPath)}.yaml. Jobs: ${known.join(', ') || '(none)'}. Run \`streamlab list\` to see them with descriptions.`,
+  });
+}
+
+/**
+ * Loads and checks a job file: YAML syntax, `${VAR}` references, the top-level shape, each component's type and
+ * options (profiles merged in). Pure: no component is built and nothing is connected. Every problem found is
+ * reported at once, as one ConfigError.
+ */
+export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJob {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? loadEnv(cwd);
+  const file = resolveJobFile(nameOrPath, cwd);
+  const display = relativeForDisplay(file, cwd);
+  const yaml = YamlFile.read(file, env, display);
+  // Syntax and variable problems first: shape errors on half-interpolated values would only add noise.
+  if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
+
+  const problems: ConfigProblem[] = [];
+  const located = (path: PathSegment[], message: string): ConfigProblem => yaml.problem(path, message);
+  const parsed = jobSchema.safeParse(yaml.value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, [], located, Object.keys(jobSchema.shape)));
+    throw new ConfigError(problems);
+  }
+  const job = parsed.data;
+  const componentOptions = { cwd, env, display, problems, located };
+
+  const source = checkComponent(sourceList, 'source', job.source, ['source'], yaml, componentOptions);
+  const operators = job.operators.map((item, i) => checkOperator(item, i, yaml, componentOptions));
+  const sink = checkComponent(sinkList, 'sink', job.sink, ['sink'], yaml, componentOptions);
+  if (problems.length > 0 || !source || !sink || operators.some((o) => !o)) throw new ConfigError(problems);
+
+  return {
+    file: display,
+    yaml,
+    name: job.name,
+    description: job.description,
+    source,
+    operators: operators as ComponentConfig<OperatorDefinition>[],
+    sink,
+    trigger: toTrigger(job.trigger),
+    outputMode: job.outputMode,
+    checkpointLocation: job.checkpointLocation ?? join('.checkpoints', job.name),
+    maxRowsPerBatch: job.maxRowsPerBatch,
+  };
+}
+
+function toTrigger(trigger: { processingTime: string } | { availableNow: true } | undefined): Trigger {
+  if (!trigger) return { kind: 'default' };
+  if ('processingTime' in trigger) return { kind: 'processingTime', intervalMs: ms(trigger.processingTime) };
+  return { kind: 'availableNow' };
+}
+
+interface CheckContext {
+  cwd: string;
+  env: Env;
+  display: string;
+  problems: ConfigProblem[];
+  located: (path: PathSegment[], message: string) => ConfigProblem;
+}
+
+function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlFile, ctx: CheckContext) {
+  const keys = Object.keys(item);
+  const path: PathSegment[] = ['operators', index];
+  if (keys.length !== 1) {
+    ctx.problems.push(ctx.located(path, `each operator is one key naming its type, e.g. \`- filter: "value > 0"\`; found ${keys.length ? keys.join(', ') : 'none'}`));
+    return undefined;
+  }
+  const type = keys[0];
+  const definition = findComponent(operatorList, type);
+  if (!definition) {
+    ctx.problems.push(ctx.located(path, unknownType('operator', type, operatorList)));
+    return undefined;
+  }
+  return validateOptions(definition, item[type], [...path, type], yaml, ctx, undefined);
+}
+
+function checkComponent<D extends SourceDefinition | SinkDefinition>(
+  list: D[], kind: string, reference: { type: string; profile?: string; [k: string]: unknown }, path: PathSegment[], yaml: YamlFile, ctx: CheckContext,
+): ComponentConfig<D> | undefined {
+  const definition = findComponent(list, reference.type);
+  if (!definition) {
+    ctx.problems.push(ctx.located([...path, 'type'], unknownType(kind, reference.type, list)));
+    return undefined;
+  }
+  const { type: _type, profile, ...own } = reference;
+  let merged: Record<string, unknown> = own;
+  let profileFile: YamlFile | undefined;
+  if (profile) {
+    profileFile = loadProfile(profile, reference.type, [...path, 'profile'], ctx);
+    if (!profileFile) return undefined;
+    const { type: _t, ...fromProfile } = (profileFile.value ?? {}) as Record<string, unknown>;
+    merged = { ...fromProfile, ...own };
+  }
+  const ownKeys = new Set(Object.keys(own));
+  const placeOf = (issuePath: PathSegment[]) =>
+    profileFile && issuePath.length > 0 && !ownKeys.has(String(issuePath[0])) ? profileFile : undefined;
+  const checked = validateOptions(definition, merged, path, yaml, ctx, placeOf);
+  return checked && { ...checked, profile };
+}
+
+function loadProfile(name: string, type: string, path: PathSegment[], ctx: CheckContext): YamlFile | undefined {
+  const dir = configDir('config', ctx.cwd);
+  const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
+  if (!file) {
+    ctx.problems.push(ctx.located(path, `profile '${name}' not found: no ${join(dir, name)}.yaml (profiles: ${listYaml(dir).join(', ') || 'none'})`));
+    return undefined;
+  }
+  const display = relativeForDisplay(file, ctx.cwd);
+  const profile = YamlFile.read(file, ctx.env, display);
+  if (profile.problems.length > 0) {
+    ctx.problems.push(...profile.problems);
+    return undefined;
+  }
+  const value = profile.value as Record<string, unknown> | null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.problems.push({ file: display, message: 'a profile is a mapping of option names to values' });
+    return undefined;
+  }
+  if (value.type !== undefined && value.type !== type) {
+    ctx.problems.push(profile.problem(['type'], `profile '${name}' is for '${String(value.type)}', not '${type}'`));
+    return undefined;
+  }
+  return profile;
+}
+
+function validateOptions<D extends ComponentDefinition>(
+  definition: D, value: unknown, path: PathSegment[], yaml: YamlFile, ctx: CheckContext,
+  profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
+): ComponentConfig<D> | undefined {
+  const result = (definition.options as z.ZodType).safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      ctx.problems.push(
+        ...issueProblems(issue, path, (p, m) => {
+          const inProfile = profileFor?.(p.slice(path.length));
+          return inProfile ? inProfile.problem(p.slice(path.length), m) : ctx.located(p, m);
+        }, optionKeys(definition.options)),
+      );
+    }
+    return undefined;
+  }
+  for (const key of secretKeys(definition.options)) registerSecret((result.data as Record<string, unknown>)[key]);
+  return { definition, options: result.data, yaml, path };
+}
+
+/** One problem per zod issue; an unknown key at the top of a component lists the keys it accepts. */
+function issueProblems(
+  issue: z.core.$ZodIssue, base: PathSegment[], at: (path: PathSegment[], message: string) => ConfigProblem, topKeys: string[],
+): ConfigProblem[] {
+  const path = [...base, ...(issue.path as PathSegment[])];
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = issue.path.length === 0 && topKeys.length > 0 ? ` (allowed: ${topKeys.join(', ')})` : '';
+    return issue.keys.map((key) => at([...path, key], `unknown key '${key}'${allowed}`));
+  }
+  return [at(path, issue.message)];
+}
+
+function optionKeys(options: z.ZodType): string[] {
+  return Object.keys((options as unknown as { shape?: object }).shape ?? {});
+}
+
+function unknownType(kind: string, type: string, list: ComponentDefinition[]): string {
+  return `unknown ${kind} type '${type}' (known: ${list.map((d) => d.type).join(', ')})`;
+}
+
+function relativeForDisplay(file: string, cwd: string): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}
+

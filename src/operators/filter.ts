@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineOperator } from '../config/component.js';
+import { mapRows } from '../core/operator.js';
+import type { Row } from '../core/row.js';
+
+/** Spark's `filter` / `where`: keeps the rows for which the condition is true (null counts as false, as in SQL). */
+export const filterOperator = defineOperator({
+  type: 'filter',
+  summary: 'Keeps the rows for which an expression is true (Spark: filter / where). Null counts as false.',
+  options: z.string().min(1).describe('A boolean expression over the columns, e.g. `value % 2 == 0`.'),
+  examples: ['value % 2 == 0', "age >= 18 and name != 'Andy'"],
+  create(condition, context) {
+    const expression = context.compile(condition, context.input);
+    const test = expression.evaluate;
+    return {
+      operator: mapRows((rows) => {
+        const kept: Row[] = [];
+        for (let i = 0; i < rows.length; i++) if (test(rows[i]) === true) kept.push(rows[i]);
+        return kept;
+      }),
+      schema: context.input,
+      description: `Filter ${condition}`,
+    };
+  },
+});

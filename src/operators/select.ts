@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { defineOperator } from '../config/component.js';
+import { ConfigError } from '../core/errors.js';
+import { mapRows } from '../core/operator.js';
+import type { Row } from '../core/row.js';
+import type { Column } from '../core/schema.js';
+
+/** `expr as name` (case-insensitive `as`, Spark's selectExpr syntax); a bare column keeps its name. */
+export function splitAlias(item: string): { expr: string; name: string | undefined } {
+  const match = /^(.*\S)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/is.exec(item);
+  return match ? { expr: match[1], name: match[2] } : { expr: item.trim(), name: undefined };
+}
+
+/** Spark's `selectExpr`: the listed columns or expressions, in that order, and nothing else. */
+export const selectOperator = defineOperator({
+  type: 'select',
+  summary: 'Keeps only the listed columns or expressions, in order; `expr as name` names a computed column (Spark: selectExpr).',
+  options: z.array(z.string().min(1)).min(1).describe('Columns or `expression as name` items.'),
+  examples: [['timestamp', 'value'], ['value', 'value * 2 as doubled', "upper(name) as name"]],
+  create(items, context) {
+    const columns = items.map((item, i) => {
+      const { expr, name } = splitAlias(item);
+      const expression = context.compile(expr, context.input, String(i));
+      const columnName = name ?? (expression.columns.length === 1 && expression.columns[0] === expr ? expr : undefined);
+      if (!columnName) {
+        throw ConfigError.single({
+          file: context.location.file,
+          path: `${context.location.path}[${i}]`,
+          message: `'${item}' computes a value but has no name: write it as '${item} as <name>'`,
+        });
+      }
+      return { name: columnName, evaluate: expression.evaluate, type: expression.type };
+    });
+    const width = columns.length;
+    return {
+      operator: mapRows((rows) => {
+        const out: Row[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i];
+          const selected: Row = {};
+          for (let c = 0; c < width; c++) selected[columns[c].name] = columns[c].evaluate(row);
+          out[i] = selected;
+        }
+        return out;
+      }),
+      schema: columns.map((c): Column => ({ name: c.name, type: c.type })),
+      description: `Project [${items.join(', ')}]`,
+    };
+  },
+});

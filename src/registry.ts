@@ -1,0 +1,30 @@
+import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './config/component.js';
+import { dropOperator } from './operators/drop.js';
+import { explodeOperator } from './operators/explode.js';
+import { filterOperator } from './operators/filter.js';
+import { selectOperator } from './operators/select.js';
+import { triangleOperator } from './operators/triangle.js';
+import { withColumnOperator } from './operators/with-column.js';
+import { consoleSink } from './sinks/console/index.js';
+import { fileSink } from './sinks/file/index.js';
+import { memorySink } from './sinks/memory/index.js';
+import { fileSource } from './sources/file/index.js';
+import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
+import { rateSource } from './sources/rate.js';
+import { sineSource } from './sources/sine.js';
+import { socketSource } from './sources/socket.js';
+import { systemSource } from './sources/system.js';
+
+/**
+ * Every component, registered once. Validation, building, the JSON Schema for job files and the reference docs are
+ * all derived from these lists: adding a component means adding its definition here, nothing else.
+ */
+export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource];
+export const operators: OperatorDefinition[] = [filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator];
+export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink];
+
+export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
+
+export function findComponent<T extends ComponentDefinition>(list: T[], type: string): T | undefined {
+  return list.find((d) => d.type === type);
+}
