@@ -27,7 +27,8 @@ export async function waitUntilReady(probe: () => Promise<void>, options: WaitOp
       await probe();
       return Date.now() - started;
     } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
+      // First line only: client errors (cassandra-driver's above all) carry pages of nested detail.
+      lastError = (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 300);
     }
     if (!options.alive()) throw new NotReady('exited', `the process exited before answering (last probe: ${lastError})`);
     if (Date.now() - started > options.timeoutMs) {

@@ -2,7 +2,8 @@
  * `status`: one line per server: running or not, whether it answers a query right now, address, PID, uptime
  * and resident memory (summed over its process group). Exit code 1 when a server that runs does not answer.
  */
-import { groupRssBytes } from './process.js';
+import { serviceDir } from './paths.js';
+import { groupRssBytes, readRecord } from './process.js';
 import { withTimeout } from './ready.js';
 import type { Server } from './server.js';
 import { contextFor, mebibytes, refreshEnvFile, runningRecord } from './state.js';
@@ -14,7 +15,9 @@ export async function status(servers: readonly Server[]): Promise<boolean> {
     const record = runningRecord(server);
     const name = server.name.padEnd(11);
     if (!record) {
-      process.stdout.write(`${name} down\n`);
+      const stale = readRecord(serviceDir(server.name));
+      // A record whose process is gone: it crashed or was killed; `down` or the next `up` removes the record.
+      process.stdout.write(stale ? `${name} down (pid ${stale.pid} exited without \`down\`: see ${stale.log})\n` : `${name} down\n`);
       continue;
     }
     const ctx = contextFor(server, record.ports);

@@ -7,7 +7,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from './errors.js';
-import { tailLines } from './logs.js';
+import { START_MARKER, tailLines } from './logs.js';
 import { assertPortsFree } from './ports.js';
 import { serviceDir } from './paths.js';
 import {
@@ -27,6 +27,12 @@ import { contextFor, mebibytes, refreshEnvFile, runningRecord, seconds } from '.
 
 const pad = (text: string, width: number) => text.padEnd(width);
 
+/** STREAMLAB_READY_TIMEOUT_S overrides every server's own readiness timeout (a slow machine, or a test of it). */
+function readyTimeoutMs(server: Server): number {
+  const seconds = Number(process.env.STREAMLAB_READY_TIMEOUT_S);
+  return seconds > 0 ? seconds * 1000 : server.readyTimeoutMs;
+}
+
 function line(server: Server, address: string, what: string): void {
   process.stdout.write(`${pad(server.name, 11)} ${pad(address, 16)} ${what}\n`);
 }
@@ -37,7 +43,7 @@ async function upOne(server: Server): Promise<void> {
     const ctx = contextFor(server, running.ports);
     // Ours and alive: answering means done; not answering yet means it may still be starting, so wait for it.
     const ms = await waitUntilReady(() => server.probe(ctx), {
-      timeoutMs: server.readyTimeoutMs,
+      timeoutMs: readyTimeoutMs(server),
       alive: () => isAlive(running),
     }).catch(async (error: unknown) => failed(server, running, error));
     line(server, running.address, `already up (pid ${running.pid}, answered in ${seconds(ms)})`);
@@ -54,7 +60,7 @@ async function upOne(server: Server): Promise<void> {
   await assertPortsFree(server.name, server.ports, ctx.ports);
   const launch = await server.prepare(ctx);
   const log = join(ctx.dir, 'server.log');
-  appendFileSync(log, `\n--- streamlab services: starting ${server.name} at ${new Date().toISOString()}\n`);
+  appendFileSync(log, `\n${START_MARKER} ${server.name} at ${new Date().toISOString()}\n`);
   const started = Date.now();
   const child = startDetached(launch, log);
   let exited = false;
@@ -75,7 +81,7 @@ async function upOne(server: Server): Promise<void> {
   };
   writeRecord(ctx.dir, record);
   await waitUntilReady(() => server.probe(ctx), {
-    timeoutMs: server.readyTimeoutMs,
+    timeoutMs: readyTimeoutMs(server),
     alive: () => !exited && isAlive(record),
   }).catch(async (error: unknown) => failed(server, record, error));
   await server.afterReady?.(ctx);
