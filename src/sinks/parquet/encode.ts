@@ -75,16 +75,31 @@ export class ColumnValueError extends TypeError {
 
 type Converted = string | bigint | number | boolean | null;
 
-/** Converts one column of the rows to the values hyparquet-writer takes for the element above. */
-export function columnValues(column: Column, rows: readonly Row[]): Converted[] {
+/**
+ * Converts one column of the rows to the values hyparquet-writer takes for the element above: a BigInt64Array or
+ * Float64Array when a long or double column has no null, else an array with nulls.
+ */
+export function columnValues(column: Column, rows: readonly Row[]): Converted[] | BigInt64Array | Float64Array {
   const { name } = column;
   const out = new Array<Converted>(rows.length);
   const fail = (i: number): never => {
     throw new ColumnValueError(column, i, rows[i][name]);
   };
   switch (column.type) {
-    case 'long':
-      for (let i = 0; i < rows.length; i++) {
+    case 'long': {
+      // A typed array while there is no null: no heap object per value, far less garbage collection.
+      const typed = new BigInt64Array(rows.length);
+      let i = 0;
+      for (; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (typeof v === 'number' && Number.isSafeInteger(v)) typed[i] = BigInt(v);
+        else if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) typed[i] = v;
+        else if (v === null || v === undefined) break;
+        else fail(i);
+      }
+      if (i === rows.length) return typed;
+      for (let j = 0; j < i; j++) out[j] = typed[j];
+      for (; i < rows.length; i++) {
         const v = rows[i][name];
         if (v === null || v === undefined) out[i] = null;
         else if (typeof v === 'bigint') out[i] = BigInt.asIntN(64, v) === v ? v : fail(i);
@@ -92,8 +107,20 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
         else fail(i);
       }
       return out;
-    case 'double':
-      for (let i = 0; i < rows.length; i++) {
+    }
+    case 'double': {
+      const typed = new Float64Array(rows.length);
+      let i = 0;
+      for (; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (typeof v === 'number') typed[i] = v;
+        else if (typeof v === 'bigint') typed[i] = Number(v);
+        else if (v === null || v === undefined) break;
+        else fail(i);
+      }
+      if (i === rows.length) return typed;
+      for (let j = 0; j < i; j++) out[j] = typed[j];
+      for (; i < rows.length; i++) {
         const v = rows[i][name];
         if (v === null || v === undefined) out[i] = null;
         else if (typeof v === 'number') out[i] = v;
@@ -101,6 +128,7 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
         else fail(i);
       }
       return out;
+    }
     case 'boolean':
       for (let i = 0; i < rows.length; i++) {
         const v = rows[i][name];
@@ -109,14 +137,26 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
         else fail(i);
       }
       return out;
-    case 'timestamp':
-      for (let i = 0; i < rows.length; i++) {
+    case 'timestamp': {
+      // Microseconds since the epoch (a Date has milliseconds).
+      const typed = new BigInt64Array(rows.length);
+      let i = 0;
+      for (; i < rows.length; i++) {
+        const v = rows[i][name];
+        if (v instanceof Date && !Number.isNaN(v.getTime())) typed[i] = BigInt(v.getTime()) * 1000n; // exact: ms * 1000 can pass 2^53
+        else if (v === null || v === undefined) break;
+        else fail(i);
+      }
+      if (i === rows.length) return typed;
+      for (let j = 0; j < i; j++) out[j] = typed[j];
+      for (; i < rows.length; i++) {
         const v = rows[i][name];
         if (v === null || v === undefined) out[i] = null;
         else if (v instanceof Date && !Number.isNaN(v.getTime())) out[i] = BigInt(v.getTime()) * 1000n;
         else fail(i);
       }
       return out;
+    }
     case 'string':
       for (let i = 0; i < rows.length; i++) {
         const v = rows[i][name];
@@ -156,7 +196,13 @@ export function toJson(value: Value): string {
 /** Encodes the rows as one Parquet file with the given columns (in this order). */
 export function encodeParquet(columns: readonly Column[], rows: readonly Row[], options: EncodeOptions): Uint8Array {
   if (columns.length === 0) throw new Error('a Parquet file needs at least one column');
-  const columnData: ColumnSource[] = columns.map((column) => ({ name: column.name, data: columnValues(column, rows) }));
+  const columnData: ColumnSource[] = columns.map((column) => {
+    const data = columnValues(column, rows);
+    // hyparquet-writer 0.17 keys its dictionary with SameValueZero, so a dictionary-encoded DOUBLE column reads back
+    // 0 and -0 as whichever came first: a double column holding -0 is written PLAIN.
+    if (column.type === 'double' && hasNegativeZero(data)) return { name: column.name, data, encoding: 'PLAIN' };
+    return { name: column.name, data };
+  });
   const writer = new ByteWriter();
   void parquetWrite({
     writer,
@@ -169,6 +215,11 @@ export function encodeParquet(columns: readonly Column[], rows: readonly Row[], 
     createdBy: CREATED_BY,
   });
   return writer.getBytes();
+}
+
+function hasNegativeZero(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) if (Object.is(values[i], -0)) return true;
+  return false;
 }
 
 /** Column types a plain `col=value` partition accepts; `any` is checked per value at run time. */
