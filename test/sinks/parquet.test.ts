@@ -24,7 +24,7 @@ import { METADATA_DIR, queryTag } from '../../src/sinks/parquet/sink.js';
  * STREAMLAB_REQUIRE_PYARROW=1 to make a missing pyarrow a failure instead of a skip.
  */
 
-const hour = (iso: string) => new Date(iso);
+const utc = (iso: string) => new Date(iso);
 
 describe('parquet sink: partition paths', () => {
   const table: [string, TimeGranularity, string][] = [
@@ -43,9 +43,9 @@ describe('parquet sink: partition paths', () => {
   ];
   for (const [iso, granularity, expected] of table) {
     it(`${iso} by ${granularity} -> ${expected}`, () => {
-      assert.equal(timeSegments(hour(iso), granularity).join('/'), expected);
+      assert.equal(timeSegments(utc(iso), granularity).join('/'), expected);
       // the compiled partitioner (with its cache) agrees
-      assert.equal(partitioner([{ kind: 'time', column: 't', granularity }])({ t: hour(iso) }), expected);
+      assert.equal(partitioner([{ kind: 'time', column: 't', granularity }])({ t: utc(iso) }), expected);
     });
   }
 
@@ -89,7 +89,7 @@ describe('parquet sink: partition paths', () => {
       { kind: 'column', column: 'b' },
       { kind: 'time', column: 't', granularity: 'day' },
     ]);
-    assert.equal(p({ n: 5, b: true, t: hour('2026-01-02T03:04:05Z') }), 'n=5/b=true/year=2026/month=01/day=02');
+    assert.equal(p({ n: 5, b: true, t: utc('2026-01-02T03:04:05Z') }), 'n=5/b=true/year=2026/month=01/day=02');
     assert.equal(p({ n: -12345678901234567890n, b: false, t: null }).split('/').slice(0, 2).join('/'), 'n=-12345678901234567890/b=false');
     assert.throws(() => p({ n: 1.5, b: true, t: null }), /partition column "n" has the value number 1.5/);
     assert.throws(() => partitioner([{ kind: 'column', column: 'x' }])({ x: new Date(0) }), /use \{ time: x/);
