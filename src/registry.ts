@@ -8,6 +8,7 @@ import { withColumnOperator } from './operators/with-column.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { memorySink } from './sinks/memory/index.js';
+import { parquetSink } from './sinks/parquet/index.js';
 import { fileSource } from './sources/file/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
@@ -21,7 +22,7 @@ import { systemSource } from './sources/system.js';
  */
 export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource];
 export const operators: OperatorDefinition[] = [filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator];
-export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink];
+export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
 

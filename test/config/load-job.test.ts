@@ -70,12 +70,13 @@ operators:
   - frobnicate: {}
 sink: { type: consol }
 ` });
-    assert.deepEqual(problems(fixedTrigger, 'bad'), [
-      `jobs/bad.yaml:2:37 source.rowsPerSecnd: unknown key 'rowsPerSecnd' (allowed: rowsPerSecond, rampUpTime)`,
-      `jobs/bad.yaml:4:13 operators[0].filter: Invalid input: expected string, received number`,
-      `jobs/bad.yaml:5:5 operators[1]: unknown operator type 'frobnicate' (known: filter, select, withColumn, drop, explode, triangle)`,
-      `jobs/bad.yaml:6:15 sink.type: unknown sink type 'consol' (known: console, memory, file)`,
-    ]);
+    const found = problems(fixedTrigger, 'bad');
+    // The lists of known types grow with the registry; check their start.
+    assert.equal(found.length, 4);
+    assert.equal(found[0], `jobs/bad.yaml:2:37 source.rowsPerSecnd: unknown key 'rowsPerSecnd' (allowed: rowsPerSecond, rampUpTime)`);
+    assert.equal(found[1], `jobs/bad.yaml:4:13 operators[0].filter: Invalid input: expected string, received number`);
+    assert.match(found[2], /^jobs\/bad\.yaml:5:5 operators\[1\]: unknown operator type 'frobnicate' \(known: filter, select, withColumn, drop, explode, triangle/);
+    assert.match(found[3], /^jobs\/bad\.yaml:6:15 sink\.type: unknown sink type 'consol' \(known: console, memory, file, parquet/);
   });
 
   it('rejects a bad duration with what it expected', () => {
