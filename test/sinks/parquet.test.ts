@@ -13,7 +13,7 @@ import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import { checkPartitions, parquetSink } from '../../src/sinks/parquet/index.js';
 import { toJson } from '../../src/sinks/parquet/encode.js';
-import { tempName, writeFileAtomic } from '../../src/sinks/parquet/files.js';
+import { tempName, writeFileAtomic } from '../../src/core/durable-file.js';
 import { escapePathName, partitioner, timeSegments, type TimeGranularity } from '../../src/sinks/parquet/partition.js';
 import { METADATA_DIR, queryTag } from '../../src/sinks/parquet/sink.js';
 

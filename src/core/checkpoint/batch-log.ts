@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../durable-file.js';
 
 /**
  * A directory of numbered entries, one file per batch (`offsets/0`, `offsets/1`, ...), after Spark's

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Offset } from '../row.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../durable-file.js';
 import { BatchLog } from './batch-log.js';
 import { CheckpointLock } from './lock.js';
 

@@ -6,7 +6,7 @@ import type { Row } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import { CODEC_EXTENSION, encodeParquet, type Codec } from './encode.js';
-import { ensureDirectory, readJson, removeEmptyDirectories, removeFile, syncDirectory, tempName, writeFileAtomic } from './files.js';
+import { ensureDirectory, readJson, removeEmptyDirectories, removeFile, syncDirectory, tempName, writeFileAtomic } from '../../core/durable-file.js';
 import { partitioner, partitionNames, type PartitionSpec } from './partition.js';
 
 export interface ParquetSinkConfig {

@@ -35,8 +35,8 @@ export async function ensureDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Writes `bytes` to `finalPath` atomically and durably; on failure the final name keeps what it had before. */
-export async function writeFileAtomic(finalPath: string, bytes: Uint8Array): Promise<void> {
+/** Writes `bytes` (or text, as UTF-8) to `finalPath` atomically and durably; on failure the final name keeps what it had before. */
+export async function writeFileAtomic(finalPath: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = tempName(finalPath);
   try {
     const handle = await open(tmp, 'w');
