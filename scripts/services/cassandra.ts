@@ -18,7 +18,7 @@ import { mavenJars } from './maven.js';
 import { withTimeout } from './ready.js';
 import type { Server, ServerContext } from './server.js';
 
-const VERSION = process.env.STREAMLAB_CASSANDRA_VERSION ?? '5.0.6';
+const VERSION = process.env.STREAMLAB_CASSANDRA_VERSION ?? '5.0.9';
 const ARTIFACTS = [{ groupId: 'org.apache.cassandra', artifactId: 'cassandra-all', version: VERSION }];
 
 /** The JPMS lines of Cassandra 5.0's conf/jvm17-server.options, plus its Netty settings. */

@@ -55,7 +55,9 @@ async function upOne(server: Server): Promise<void> {
     process.stderr.write(`${server.name}: removed the record of pid ${stale.pid}, which is no longer running\n`);
   }
 
+  const installStarted = Date.now();
   await server.install();
+  const installMs = Date.now() - installStarted;
   const ctx = contextFor(server);
   await assertPortsFree(server.name, server.ports, ctx.ports);
   const launch = await server.prepare(ctx);
@@ -87,7 +89,9 @@ async function upOne(server: Server): Promise<void> {
   await server.afterReady?.(ctx);
   const ms = Date.now() - started;
   refreshEnvFile();
-  line(server, record.address, `ready in ${seconds(ms)} (pid ${pid}, rss ${mebibytes(groupRssBytes(pid))})`);
+  // Readiness counts from the start of the process; a first-time install or build is reported separately.
+  const installed = installMs >= 1000 ? `, after ${seconds(installMs)} installing` : '';
+  line(server, record.address, `ready in ${seconds(ms)} (pid ${pid}, rss ${mebibytes(groupRssBytes(pid))}${installed})`);
 }
 
 /** Stops a server that did not become ready, forgets it, and fails with its last 30 log lines. */
