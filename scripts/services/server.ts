@@ -36,7 +36,7 @@ export interface Server {
   afterReady?(ctx: ServerContext): Promise<void>;
 }
 
-/** `foo=bar` lines to a config file, the format of Kafka's and MariaDB's option files. */
+/** `key=value` lines, the format of Kafka's server.properties and log4j.properties. */
 export function properties(values: Record<string, string | number>): string {
   return `${Object.entries(values)
     .map(([key, value]) => `${key}=${value}`)
