@@ -3,7 +3,7 @@
  * System.setSecurityManager, which JDK 24 removed, and its JVM flags are written for 17), so a newer default
  * `java` is not good enough: we look for a 17 and install Debian's if there is none.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensureDebianPackages } from './apt.js';
 import { SetupError } from './errors.js';
@@ -23,7 +23,7 @@ function candidates(): string[] {
     process.env.JAVA_HOME && `${process.env.JAVA_HOME}/bin/java`,
     `/usr/lib/jvm/java-17-openjdk-${arch}/bin/java`,
     'java',
-  ].filter((path): path is string => !!path && (path === 'java' ? hasCommand('java') : existsSync(path)));
+  ].filter((path): path is string => !!path && hasCommand(path));
 }
 
 let found: string | undefined;
@@ -45,7 +45,7 @@ export function java17(): string {
     java = pick();
     if (!java) throw new SetupError('openjdk-17-jre-headless is installed but no Java 17 was found', 'set STREAMLAB_JAVA');
   }
-  found = realpathSync(java === 'java' ? capture('sh', ['-c', 'command -v java'])!.text.trim() : java);
+  found = realpathSync(java === 'java' ? capture('/bin/sh', ['-c', 'command -v java'])!.stdout.trim() : java);
   return found;
 }
 

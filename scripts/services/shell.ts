@@ -3,7 +3,7 @@
  * so that a failure can show its tail instead of flooding the terminal on success.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SetupError } from './errors.js';
 import { tailLines } from './logs.js';
@@ -11,7 +11,15 @@ import { installLog } from './paths.js';
 
 /** True when `command` is found on PATH (or is an executable path). */
 export function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', command]).status === 0;
+  if (command.includes('/')) {
+    try {
+      accessSync(command, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return spawnSync('/bin/sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', command]).status === 0;
 }
 
 /** Runs a command to completion, logging to the install log; throws a SetupError with the log tail on failure. */
