@@ -8,7 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from './errors.js';
 import { START_MARKER, tailLines } from './logs.js';
-import { assertPortsFree } from './ports.js';
+import { assertPortsFree, resolvePorts } from './ports.js';
 import { serviceDir } from './paths.js';
 import {
   groupRssBytes,
@@ -37,6 +37,19 @@ function line(server: Server, address: string, what: string): void {
   process.stdout.write(`${pad(server.name, 11)} ${pad(address, 16)} ${what}\n`);
 }
 
+/** A port override given while the server already runs elsewhere has no effect until `down`: say so. */
+function warnIfMoved(server: Server, running: Record<string, number>): void {
+  const wanted = resolvePorts(server.ports);
+  for (const spec of server.ports) {
+    if (wanted[spec.key] !== running[spec.key]) {
+      process.stderr.write(
+        `${server.name}: ${spec.env}=${wanted[spec.key]} ignored: it already runs on ${running[spec.key]}; ` +
+          `to move it: npm run services -- down ${server.name} && npm run services -- up ${server.name}\n`,
+      );
+    }
+  }
+}
+
 async function upOne(server: Server): Promise<void> {
   const running = runningRecord(server);
   if (running) {
@@ -47,6 +60,7 @@ async function upOne(server: Server): Promise<void> {
       alive: () => isAlive(running),
     }).catch(async (error: unknown) => failed(server, running, error));
     line(server, running.address, `already up (pid ${running.pid}, answered in ${seconds(ms)})`);
+    warnIfMoved(server, running.ports);
     return;
   }
   const stale = readRecord(serviceDir(server.name));
