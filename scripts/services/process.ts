@@ -108,7 +108,11 @@ export async function stopProcess(
   timeoutMs: number,
 ): Promise<'stopped' | 'killed' | 'gone'> {
   if (!isAlive(record)) return 'gone';
-  process.kill(record.pid, signal);
+  try {
+    process.kill(record.pid, signal);
+  } catch {
+    return 'gone'; // exited between the check and the signal
+  }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(record)) return 'stopped';
