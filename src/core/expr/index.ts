@@ -1,6 +1,41 @@
-// Placeholder: the expression language is being written (see the expression helper's brief).
+/**
+ * The expression language of job files (`filter: "value % 2 == 0"`, `withColumn`, `select`, `explode`): a small,
+ * safe subset of Spark SQL expressions, compiled once per job into closures and evaluated per row.
+ * docs/expressions.md is the user's reference; this is the summary.
+ *
+ * Literals: `42` (long), `2.5`, `1e3`, `.5` (double), `'text'` or `"text"` with backslash escapes (`\n \t \r \b \0
+ * \\ \' \" \uXXXX`; `\x` is `x`), `true`, `false`, `null`. Keywords and function names are case-insensitive.
+ * Columns: `value`, or `` `odd name` `` in backticks (`` `` `` is a backtick). Column names are case-sensitive
+ * and read from the row's own properties only. Struct fields: `a.b.c` (null when absent).
+ *
+ * Operators, loosest first (Spark SQL's precedence):
+ *   1 `or` `||`    2 `and` `&&`    3 `not` `!` (prefix: `not a = b` is `not (a = b)`)
+ *   4 `==` `=` `!=` `<>` `<` `<=` `>` `>=` `<=>`, `x [not] in (a, b, ...)`, `x is [not] null`
+ *   5 `+` `-`      6 `*` `/` `%`    7 unary `-` `+`    then `.field` and calls `f(a, b)`; parentheses group.
+ * Binary operators are left-associative. Note `||` is `or` here, not Spark's string concatenation: use `concat`.
+ *
+ * Semantics (Spark SQL's): any arithmetic or comparison with null is null; `and` / `or` are three-valued
+ * (`false and null` is false, `true or null` is true); callers treat a null filter as false. `/` is floating
+ * division; `/` and `%` by zero are null; `%` takes the sign of the dividend (`-7 % 3` is -1, as in Java and JS;
+ * `pmod(-7, 3)` is 2). Integer arithmetic on longs stays long (JS numbers: exact up to 2^53). `+` does not join
+ * strings (a compile error: use `concat`). NaN equals NaN and sorts above every number. `<=>` is null-safe
+ * equality. Values of different kinds are never equal; a value of the wrong kind at run time (an `any` column)
+ * gives null.
+ *
+ * Errors: `ExpressionError` with `message` (without the position), `position` (0-based character index into the
+ * source) and `length`, for unexpected tokens, unterminated strings, unknown columns (listing the columns),
+ * unknown functions (with near matches), wrong arity and type errors certain at compile time.
+ *
+ * The function table (`FUNCTIONS`, in functions.ts) is data: name, signature, arity, description, example.
+ */
 import type { Row, Value } from '../row.js';
-import type { ColumnType } from '../schema.js';
+import type { ColumnType, Schema } from '../schema.js';
+import { compile } from './compile.js';
+import { parse } from './parser.js';
+
+export { ExpressionError } from './errors.js';
+export { FUNCTIONS, type FunctionSpec } from './functions.js';
+export { parse as parseExpression, type Node as ExpressionNode } from './parser.js';
 
 export interface CompiledExpression {
   /** The expression text as written. */
@@ -11,4 +46,10 @@ export interface CompiledExpression {
   type: ColumnType;
   /** Column names the expression reads. */
   columns: string[];
+}
+
+/** Parses, type-checks and compiles `source` against `schema`. Throws `ExpressionError`. */
+export function compileExpression(source: string, schema: Schema): CompiledExpression {
+  const { evaluate, type, columns } = compile(parse(source), schema);
+  return { source, evaluate, type: type === 'null' ? 'any' : type, columns };
 }
