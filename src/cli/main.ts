@@ -6,8 +6,8 @@ import { ConfigError, RuntimeError } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
 import { formatExplain } from './explain.js';
 import { listJobs } from './list.js';
-import { RUN_USAGE, runCommand } from './run.js';
-import { VALIDATE_USAGE, validateCommand } from './validate.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
 
 const USAGE = `streamlab: Spark-Structured-Streaming-style micro-batch jobs for Node
 

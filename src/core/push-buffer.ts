@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Row } from './row.js';
+import type { Offset, Row } from './row.js';
 
 /** What a push source does when its buffer is full. */
 export const overflowPolicies = ['block', 'dropNewest', 'dropOldest'] as const;
@@ -89,5 +89,31 @@ export class PushBuffer {
   /** Resolves when there is room again (for producers that can pause). */
   whenNotFull(): Promise<void> {
     return this.full ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
+  }
+}
+
+/**
+ * The offset half of a push source: offsets are sequence numbers in the buffer, batches are slices of it, and a
+ * commit frees what the batch read. Subclasses only produce rows into `this.buffer`.
+ */
+export abstract class PushSource {
+  readonly replayable = false;
+
+  protected constructor(protected readonly buffer: PushBuffer) {}
+
+  latestOffset(): Offset | null {
+    return this.buffer.latest === 0 ? null : this.buffer.latest;
+  }
+
+  getBatch(start: Offset | null, end: Offset): Row[] {
+    return this.buffer.slice((start as number | null) ?? 0, end as number);
+  }
+
+  commit(end: Offset): void {
+    this.buffer.commit(end as number);
+  }
+
+  metrics() {
+    return { bufferedRows: this.buffer.size, droppedRows: this.buffer.droppedRows };
   }
 }

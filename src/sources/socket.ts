@@ -3,9 +3,9 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { defineSource } from '../config/component.js';
 import { RuntimeError } from '../core/errors.js';
-import { PushBuffer, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
+import { PushBuffer, PushSource, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
 import { backoffDelay, DEFAULT_RETRY } from '../core/retry.js';
-import type { Offset, Row } from '../core/row.js';
+import type { Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
 
@@ -22,11 +22,9 @@ const options = z.strictObject({
  * With `block`, reading pauses while the buffer is full (TCP backpressure reaches the sender). When the peer goes
  * away the source reconnects with backoff; a first connection that fails is an error (nothing to read from).
  */
-export class SocketSource implements Source {
-  readonly replayable = false;
+export class SocketSource extends PushSource implements Source {
   readonly schema: Schema;
   readonly description: string;
-  private readonly buffer: PushBuffer;
   private socket?: Socket;
   private stopped = false;
   private context!: SourceContext;
@@ -38,7 +36,7 @@ export class SocketSource implements Source {
     maxBufferedRows: number,
     policy: OverflowPolicy,
   ) {
-    this.buffer = new PushBuffer(maxBufferedRows, policy, true);
+    super(new PushBuffer(maxBufferedRows, policy, true));
     this.schema = includeTimestamp ? [{ name: 'value', type: 'string' }, { name: 'timestamp', type: 'timestamp' }] : [{ name: 'value', type: 'string' }];
     this.description = `TextSocket[host: ${host}, port: ${port}]`;
   }
@@ -96,22 +94,6 @@ export class SocketSource implements Source {
         // keep trying: the peer may come back (e.g. nc restarted)
       }
     }
-  }
-
-  latestOffset(): Offset | null {
-    return this.buffer.latest === 0 ? null : this.buffer.latest;
-  }
-
-  getBatch(start: Offset | null, end: Offset): Row[] {
-    return this.buffer.slice((start as number | null) ?? 0, end as number);
-  }
-
-  commit(end: Offset): void {
-    this.buffer.commit(end as number);
-  }
-
-  metrics() {
-    return { bufferedRows: this.buffer.size, droppedRows: this.buffer.droppedRows };
   }
 
   async stop(): Promise<void> {

@@ -4,8 +4,8 @@ import si from 'systeminformation';
 import { z } from 'zod';
 import { defineSource } from '../config/component.js';
 import { durationOption, ms } from '../config/options.js';
-import { PushBuffer, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
-import type { Offset, Row } from '../core/row.js';
+import { PushBuffer, PushSource, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
+import type { Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
 
@@ -50,11 +50,9 @@ function round2(x: number): number {
  * process, so it is not replayable (a batch lost in a crash is not sampled again), as Spark's socket source.
  * Sampling cannot pause, so `block` drops the new sample when the buffer is full.
  */
-export class SystemSource implements Source {
-  readonly replayable = false;
+export class SystemSource extends PushSource implements Source {
   readonly schema = SYSTEM_SCHEMA;
   readonly description: string;
-  private readonly buffer: PushBuffer;
   private subscription?: Subscription;
   private context!: SourceContext;
 
@@ -64,7 +62,7 @@ export class SystemSource implements Source {
     policy: OverflowPolicy,
     private readonly sample: Sampler = sampleMachine,
   ) {
-    this.buffer = new PushBuffer(maxBufferedRows, policy);
+    super(new PushBuffer(maxBufferedRows, policy));
     this.description = `SystemMetrics(interval=${intervalMs}ms, host=${hostname()})`;
   }
 
@@ -81,22 +79,6 @@ export class SystemSource implements Source {
     } catch (error) {
       this.context.logger.warn(`system sampler: could not read CPU/memory: ${(error as Error).message}`);
     }
-  }
-
-  latestOffset(): Offset | null {
-    return this.buffer.latest === 0 ? null : this.buffer.latest;
-  }
-
-  getBatch(start: Offset | null, end: Offset): Row[] {
-    return this.buffer.slice((start as number | null) ?? 0, end as number);
-  }
-
-  commit(end: Offset): void {
-    this.buffer.commit(end as number);
-  }
-
-  metrics() {
-    return { bufferedRows: this.buffer.size, droppedRows: this.buffer.droppedRows };
   }
 
   async stop(): Promise<void> {
