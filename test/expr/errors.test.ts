@@ -89,3 +89,10 @@ test('type errors certain at compile time', () => {
   check('round(x, value)', 'round needs a constant as argument 2', 9, 5);
   check("greatest(value, 'a')", 'greatest cannot compare long with string', 9, 5);
 });
+
+test('absurd nesting is an ExpressionError, not a stack overflow', () => {
+  const e = errorOf(`${'('.repeat(5000)}1${')'.repeat(5000)}`);
+  assert.match(e.message, /nested more than 200 levels/);
+  assert.equal(e.position, 200);
+  assert.equal(errorOf(`${'-'.repeat(300)}1`).message, 'expression nested more than 200 levels deep');
+});

@@ -53,6 +53,8 @@ const BINARY: Record<string, { op: BinaryOp; prec: number }> = {
   '/': { op: '/', prec: PRECEDENCE.multiplicative },
   '%': { op: '%', prec: PRECEDENCE.multiplicative },
 };
+/** Deeper nesting is an error rather than a stack overflow. */
+const MAX_DEPTH = 200;
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'true', 'false']);
 
 export function parse(source: string): Node {
@@ -61,6 +63,7 @@ export function parse(source: string): Node {
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   parseAll(): Node {
@@ -89,6 +92,18 @@ class Parser {
   }
 
   private expression(minPrec: number): Node {
+    if (++this.depth > MAX_DEPTH) {
+      const t = this.peek();
+      throw new ExpressionError(`expression nested more than ${MAX_DEPTH} levels deep`, t.pos, t.end - t.pos);
+    }
+    try {
+      return this.climb(minPrec);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private climb(minPrec: number): Node {
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
