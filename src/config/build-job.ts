@@ -85,7 +85,8 @@ function buildContext(job: LoadedJob, config: ComponentConfig, problems: ConfigP
           file: config.yaml.file,
           path: dottedPath(path),
           ...where,
-          message: `${error.message} at position ${error.position + 1} of '${source}'`,
+          // The caret line shows learners exactly where: `vlaue % 2 == 0` / `^^^^^`.
+          message: `${error.message} at position ${error.position + 1}\n    ${error.pointer(source).replace('\n', '\n    ')}`,
         };
         throw new ConfigError([...problems, problem]);
       }

@@ -99,7 +99,7 @@ describe('streamlab CLI', () => {
     writeFileSync(join(cwd, 'jobs/expr.yaml'), 'name: expr\nsource: { type: rate }\noperators:\n  - filter: "vlaue % 2 == 0"\nsink: { type: console }\n');
     const { code, stderr } = streamlab(['run', 'expr'], { cwd });
     assert.equal(code, 2);
-    assert.match(stderr, /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: .*vlaue.* at position 1 of 'vlaue % 2 == 0'/m);
+    assert.match(stderr, /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: unknown column 'vlaue' .*at position 1\n    vlaue % 2 == 0\n    \^\^\^\^\^\n/m);
   });
 
   it('a missing job and an unset variable are config errors (exit 2)', () => {
