@@ -7,6 +7,7 @@ import { triangleOperator } from './operators/triangle.js';
 import { withColumnOperator } from './operators/with-column.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
+import { influxdbSink } from './sinks/influxdb/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
 import { fileSource } from './sources/file/index.js';
@@ -22,7 +23,7 @@ import { systemSource } from './sources/system.js';
  */
 export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource];
 export const operators: OperatorDefinition[] = [filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator];
-export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink];
+export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink, influxdbSink];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
 
