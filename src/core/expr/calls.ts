@@ -2,12 +2,12 @@
  * Function calls: lookup (with near matches when unknown), arity and argument type checks, argument coercion to
  * the parameter kinds, and closures specialised by arity so that no arrays are allocated per row.
  */
-import type { Value } from '../row.js';
+import type { Row, Value } from '../row.js';
 import { ExpressionError } from './errors.js';
 import { FUNCTION_MAP, FUNCTIONS, type Evaluator, type FunctionSpec, type ResultRule } from './functions.js';
 import type { Node } from './parser.js';
 import { accepts, comparable, isNumeric, KIND_NAMES, unify, type ParamKind, type Ty } from './types.js';
-import { castToString, ownValue, toNumber, validDate } from './values.js';
+import { castToString, columnReader, toNumber, validDate } from './values.js';
 
 /** What compiling a node gives: its closure, static type, and whether it is a constant (then `value`). */
 export interface Compiled {
@@ -117,9 +117,8 @@ function coerce(arg: Compiled, kind: ParamKind): Compiled {
       if (isNumeric(arg.type) && arg.exact) return arg;
       convert = toNumber;
       const name = arg.column;
-      ev = name === undefined
-        ? (row) => { const v = e(row); return typeof v === 'number' ? v : toNumber(v); }
-        : (row) => { const v = ownValue(row, name); return typeof v === 'number' ? v : toNumber(v); };
+      // A column is read directly rather than through its compiled closure: one call less per row.
+      ev = numberReader(name === undefined ? e : columnReader(name));
       break;
     }
     case 'string':
@@ -208,5 +207,12 @@ function variadic(fn: (args: Value[]) => Value, args: Compiled[], nullable: bool
       buffer[i] = v;
     }
     return fn(buffer);
+  };
+}
+
+function numberReader(read: (row: Row) => Value): (row: Row) => Value {
+  return (row) => {
+    const v = read(row);
+    return typeof v === 'number' ? v : toNumber(v);
   };
 }

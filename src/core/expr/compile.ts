@@ -11,7 +11,7 @@ import type { Evaluator } from './functions.js';
 import * as ops from './operators.js';
 import type { Node } from './parser.js';
 import { arithmeticType, comparable, isLoose, isNumeric, type Ty } from './types.js';
-import { getField, ownValue } from './values.js';
+import { columnReader, getField } from './values.js';
 
 export interface CompileResult {
   evaluate: Evaluator;
@@ -85,7 +85,7 @@ class Compiler {
       throw new ExpressionError(`unknown column '${name}' (${available})`, pos, end - pos);
     }
     if (!this.columns.includes(name)) this.columns.push(name);
-    return { ev: (row) => ownValue(row, name), type: column.type, constant: false, exact: false, column: name };
+    return { ev: columnReader(name), type: column.type, constant: false, exact: false, column: name };
   }
 
   private unary(node: Extract<Node, { kind: 'unary' }>): Compiled {

@@ -17,6 +17,19 @@ export function ownValue(object: Row, name: string): Value {
   return v === undefined || typeof v === 'function' ? null : v;
 }
 
+/**
+ * A reader for column `name` of the rows. `Object.hasOwn` costs about half the evaluation speed, and only names that
+ * exist on Object.prototype (`constructor`, `__proto__`, `toString`, ...) can reach past a plain row's own
+ * properties, so only those pay for it; any other name is read directly (undefined when absent -> null).
+ */
+export function columnReader(name: string): (row: Row) => Value {
+  if (name in Object.prototype) return (row) => ownValue(row, name);
+  return (row) => {
+    const v = row[name];
+    return v === undefined || typeof v === 'function' ? null : v;
+  };
+}
+
 export function getField(v: Value, name: string): Value {
   return isStruct(v) ? ownValue(v, name) : null;
 }
