@@ -5,8 +5,9 @@
  *
  * One serializer serves both APIs (v1 `/write` and v2 `/api/v2/write` read the same format). Escaping follows the
  * client library's `escape` (measurement: comma, space; tag keys/values and field keys: comma, equals sign, space;
- * string fields: double quote and backslash), plus one case it leaves out: a backslash at the end of a tag value
- * would escape the separator after it, so it is doubled.
+ * string fields: double quote and backslash). Backslashes are kept literally by the servers, which also means a tag
+ * value cannot end with one (InfluxDB 1.6 and 1.8 answer "invalid tag format" however it is escaped): such a value
+ * is refused here with its row and column, rather than by the server for the whole request.
  */
 import { escape } from '@influxdata/influxdb-client';
 import type { Row, Value } from '../../core/row.js';
@@ -40,14 +41,12 @@ export class LineError extends Error {
  */
 export type LineSerializer = (row: Row) => string | undefined;
 
-const NEEDS_TAG_ESCAPE = /[,= \n\r\t]|\\$/;
+const NEEDS_TAG_ESCAPE = /[,= \n\r\t]/;
 const NEEDS_QUOTE_ESCAPE = /["\\]/;
 const INT64_LIMIT = 9_223_372_036_854_775_807;
 
 export function escapeTagValue(value: string): string {
-  if (!NEEDS_TAG_ESCAPE.test(value)) return value;
-  const escaped = escape.tag(value);
-  return escaped.endsWith('\\') ? `${escaped}\\` : escaped;
+  return NEEDS_TAG_ESCAPE.test(value) ? escape.tag(value) : value;
 }
 
 export const escapeMeasurement = (name: string): string => escape.measurement(name);
@@ -171,7 +170,11 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
       const v = row[tagNames[i]];
       if (v === null || v === undefined) continue;
       const text = tagText(v, tagNames[i]);
-      if (text !== '') line += tagKeys[i] + escapeTagValue(text); // an empty tag value is invalid: leave the tag out
+      if (text === '') continue; // an empty tag value is invalid: leave the tag out
+      if (text.charCodeAt(text.length - 1) === 92) {
+        throw new LineError(tagNames[i], `the tag value ${describe(text)} ends with a backslash, which line protocol cannot carry in a tag`);
+      }
+      line += tagKeys[i] + escapeTagValue(text);
     }
     let separator = ' ';
     for (let i = 0; i < fieldCount; i++) {

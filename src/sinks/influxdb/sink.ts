@@ -183,7 +183,8 @@ export class InfluxDBSink implements Sink {
     }
     if (rowNumbers.length === 0 && !rejection.conflictField) return undefined;
     const { target, plan } = this.config;
-    const count = rejection.dropped ?? rowNumbers.length;
+    // `dropped=` counts points refused after parsing (type conflicts, retention), not lines that did not parse.
+    const count = rejection.conflictField && rejection.dropped !== undefined ? rejection.dropped : rowNumbers.length;
     const where = `${target.api === 'v1' ? 'database' : 'bucket'} "${target.bucket}", measurement "${plan.measurement}"`;
     const lineText = lineNumbers.length ? ` (line${lineNumbers.length > 1 ? 's' : ''} ${listRows(lineNumbers)} of the request)` : '';
     const fix = rejection.conflictField

@@ -1,0 +1,116 @@
+/**
+ * Reading points back from the real servers, independently of the sink: Flux through the client's QueryApi (the
+ * 2.x API of InfluxDB 1.8) and InfluxQL through `/query` (both servers). Both give the same normalized shape, so a
+ * test compares whole points: measurement, every tag, every field with its type, and the time.
+ *
+ * This file is loaded by node's test runner as a file of its own: it does nothing at import time.
+ */
+import { InfluxDB } from '@influxdata/influxdb-client';
+import type { Row } from '../../../src/core/row.js';
+
+export interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  /** Epoch ms. */
+  time: number;
+}
+
+/** Runs InfluxQL and reads the whole answer (1.x sends the status before it runs the statement); throws on errors. */
+export async function influxQL(url: string, q: string, db?: string): Promise<any> {
+  const params = new URLSearchParams({ q, epoch: 'ms' });
+  if (db) params.set('db', db);
+  const response = await fetch(`${url}/query`, { method: 'POST', body: params });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : {};
+  const error = json.error ?? json.results?.find((r: { error?: string }) => r.error)?.error;
+  if (!response.ok || error) throw new Error(`InfluxQL ${q}: HTTP ${response.status} ${error ?? text}`);
+  return json;
+}
+
+export async function createDatabase(url: string, name: string): Promise<void> {
+  await influxQL(url, `CREATE DATABASE "${name}"`);
+}
+
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await influxQL(url, `DROP DATABASE "${name}"`);
+}
+
+/** Field name -> InfluxQL type (float, integer, string, boolean). */
+export async function fieldTypes(url: string, db: string, measurement: string): Promise<Record<string, string>> {
+  const json = await influxQL(url, `SHOW FIELD KEYS FROM "${measurement}"`, db);
+  const values: Array<[string, string]> = json.results[0].series?.[0].values ?? [];
+  return Object.fromEntries(values);
+}
+
+/** Every point of a measurement through InfluxQL, sorted by time then tags. */
+export async function readInfluxQL(url: string, db: string, measurement: string): Promise<Point[]> {
+  const tagJson = await influxQL(url, `SHOW TAG KEYS FROM "${measurement}"`, db);
+  const tagKeys = new Set<string>((tagJson.results[0].series?.[0].values ?? []).map((v: [string]) => v[0]));
+  const json = await influxQL(url, `SELECT * FROM "${measurement}"`, db);
+  const series = json.results[0].series?.[0];
+  if (!series) return [];
+  const points: Point[] = series.values.map((values: unknown[]) => {
+    const point: Point = { measurement, tags: {}, fields: {}, time: values[0] as number };
+    series.columns.forEach((column: string, i: number) => {
+      if (i === 0 || values[i] === null) return;
+      if (tagKeys.has(column)) point.tags[column] = values[i] as string;
+      else point.fields[column] = values[i] as number | string | boolean;
+    });
+    return point;
+  });
+  return sortPoints(points);
+}
+
+/**
+ * Every point of a measurement through Flux (`from |> range |> filter`), one row per field turned back into one
+ * point per (tags, time).
+ */
+export async function readFlux(url: string, bucket: string, measurement: string): Promise<Point[]> {
+  const client = new InfluxDB({ url, token: 'unused:unused' });
+  const flux = `from(bucket: "${bucket}")
+    |> range(start: 1970-01-01T00:00:00Z, stop: 2100-01-01T00:00:00Z)
+    |> filter(fn: (r) => r._measurement == "${measurement}")`;
+  const rows = await client.getQueryApi('').collectRows<Record<string, unknown>>(flux);
+  const byKey = new Map<string, Point>();
+  for (const row of rows) {
+    const tags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (!key.startsWith('_') && key !== 'result' && key !== 'table' && value !== '' && value !== null) tags[key] = String(value);
+    }
+    const time = Date.parse(String(row._time));
+    const key = JSON.stringify([time, Object.entries(tags).sort()]);
+    let point = byKey.get(key);
+    if (!point) byKey.set(key, (point = { measurement: String(row._measurement), tags, fields: {}, time }));
+    // Flux answers in CSV written by Go's encoding/csv with UseCRLF, which turns a \n inside a string into \r\n
+    // (InfluxQL returns the stored \n); undo that, and only that.
+    const value = typeof row._value === 'string' ? row._value.replaceAll('\r\n', '\n') : row._value;
+    point.fields[String(row._field)] = value as number | string | boolean;
+  }
+  return sortPoints([...byKey.values()]);
+}
+
+export function sortPoints(points: Point[]): Point[] {
+  const key = (p: Point) => JSON.stringify([p.time, Object.entries(p.tags).sort()]);
+  return points
+    .map((p) => ({ ...p, tags: sortKeys(p.tags), fields: sortKeys(p.fields) }))
+    .sort((a, b) => a.time - b.time || key(a).localeCompare(key(b)));
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The points rows should become, written out independently of the sink's serializer. */
+export function expectedPoints(
+  rows: Row[], measurement: string, tags: string[], fields: string[], time = 'timestamp',
+): Point[] {
+  return sortPoints(
+    rows.map((row) => ({
+      measurement,
+      tags: Object.fromEntries(tags.filter((t) => row[t] !== null && row[t] !== '').map((t) => [t, String(row[t])])),
+      fields: Object.fromEntries(fields.filter((f) => row[f] !== null).map((f) => [f, row[f] as number | string | boolean])),
+      time: (row[time] as Date).getTime(),
+    })),
+  );
+}
