@@ -93,8 +93,11 @@ export class PrivateInfluxd {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     process.kill(child.pid!, 'SIGTERM');
-    const timeout = sleep(20_000).then(() => 'timeout');
-    if ((await Promise.race([exited.then(() => 'exited'), timeout])) === 'timeout') {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)));
+    const outcome = await Promise.race([exited.then(() => 'exited' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
       process.kill(child.pid!, 'SIGKILL');
       await exited;
     }
@@ -106,14 +109,11 @@ export class PrivateInfluxd {
     rmSync(this.ctx.dir, { recursive: true, force: true });
   }
 
-  /** InfluxQL as `user` (or without credentials); reads the whole answer and throws on errors. */
+  /** InfluxQL as `user` (or without credentials), times in epoch ms; reads the whole answer and throws on errors. */
   async query(q: string, credentials?: { user: string; password: string }): Promise<any> {
-    const params = new URLSearchParams({ q });
-    if (credentials) {
-      params.set('u', credentials.user);
-      params.set('p', credentials.password);
-    }
-    const response = await fetch(`${this.url}/query`, { method: 'POST', body: params });
+    // 1.x reads u and p from the query string only, not from a form body.
+    const params = new URLSearchParams({ epoch: 'ms', ...(credentials ? { u: credentials.user, p: credentials.password } : {}) });
+    const response = await fetch(`${this.url}/query?${params}`, { method: 'POST', body: new URLSearchParams({ q }) });
     const text = await response.text();
     const json = text ? JSON.parse(text) : {};
     const error = json.error ?? json.results?.find((r: { error?: string }) => r.error)?.error;
