@@ -54,6 +54,11 @@ export class InfluxDBSink implements Sink {
       `time=${plan.time.column} (${plan.precision})]`;
   }
 
+  /** What the sink writes: measurement, tags, fields, time (the dashboards' test reads it from the shipped jobs). */
+  get plan(): LinePlan {
+    return this.config.plan;
+  }
+
   /**
    * Connects and checks address, token and bucket with an empty write (no point is written): a wrong token or an
    * unknown bucket stops the job here, before any batch. Other answers to the empty body are left to the first
