@@ -1,0 +1,84 @@
+import type { Row } from '../../core/row.js';
+import type { ColumnBinding } from './columns.js';
+import { qualifiedName, quoteIdentifier } from './identifiers.js';
+import { literalFormatter, UnfitValueError, type LiteralFormatter } from './values.js';
+
+/** One multi-row INSERT and the rows of the batch it covers, so server errors ("at row 3") can name the batch row. */
+export interface Statement {
+  sql: string;
+  /** Index in the batch of the statement's first row. */
+  firstRow: number;
+  rowCount: number;
+}
+
+/** A row the sink could not turn into SQL, with its index in the batch. */
+export class UnfitRowError extends Error {
+  constructor(
+    readonly unfit: UnfitValueError,
+    readonly row: number,
+  ) {
+    super(`row ${row}, column ${unfit.column}: ${unfit.reason}`);
+    this.name = 'UnfitRowError';
+  }
+}
+
+export interface InsertShape {
+  /** `INSERT INTO ... (...) VALUES ` */
+  prefix: string;
+  /** '' or ` ON DUPLICATE KEY UPDATE ...` */
+  suffix: string;
+  formatters: LiteralFormatter[];
+  sources: string[];
+}
+
+/**
+ * The fixed parts of the statements for a table. Upsert updates every written column from the new row
+ * (`c = VALUES(c)`): on MySQL and MariaDB alike this touches only the row whose primary or unique key matched, and
+ * setting a key column to its own value is a no-op. (MySQL 8.0.20+ warns that VALUES() is deprecated in favour of a
+ * row alias, which MariaDB does not understand; VALUES() works on both.)
+ */
+export function insertShape(
+  database: string,
+  table: string,
+  columns: readonly ColumnBinding[],
+  mode: 'append' | 'upsert',
+  /** Text between the table name and the column list, e.g. StarRocks' ` WITH LABEL x`. */
+  afterTable = '',
+): InsertShape {
+  const names = columns.map((c) => quoteIdentifier(c.table));
+  const prefix = `INSERT INTO ${qualifiedName(database, table)}${afterTable} (${names.join(', ')}) VALUES `;
+  const suffix = mode === 'upsert' ? ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}` : '';
+  return { prefix, suffix, formatters: columns.map((c) => literalFormatter(c.type, c.table)), sources: columns.map((c) => c.source) };
+}
+
+/**
+ * Splits a batch into multi-row INSERTs of at most `maxRows` rows and about `maxChars` characters. Lazy on purpose:
+ * the sink formats statement k+1 while the server executes statement k.
+ */
+export function* insertStatements(rows: readonly Row[], shape: InsertShape, maxRows: number, maxChars: number): Generator<Statement> {
+  const { prefix, suffix, formatters, sources } = shape;
+  const width = formatters.length;
+  let parts: string[] = [];
+  let chars = prefix.length + suffix.length;
+  let firstRow = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let tuple = '(';
+    try {
+      for (let c = 0; c < width; c++) tuple += (c ? ', ' : '') + formatters[c](row[sources[c]]);
+    } catch (error) {
+      if (error instanceof UnfitValueError) throw new UnfitRowError(error, r);
+      throw error;
+    }
+    tuple += ')';
+    if (parts.length > 0 && (parts.length >= maxRows || chars + tuple.length + 2 > maxChars)) {
+      yield { sql: prefix + parts.join(', ') + suffix, firstRow, rowCount: parts.length };
+      parts = [];
+      chars = prefix.length + suffix.length;
+      firstRow = r;
+    }
+    parts.push(tuple);
+    chars += tuple.length + 2;
+  }
+  if (parts.length > 0) yield { sql: prefix + parts.join(', ') + suffix, firstRow, rowCount: parts.length };
+}
