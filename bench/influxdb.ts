@@ -3,7 +3,8 @@
  * server, with the same points, batch size (lines per request) and concurrency (requests in flight).
  *
  *   npm run bench -- influxdb [--points 1000000] [--runs 3] [--api v2|v1|both] [--batch-size N] [--concurrency N]
- *                             [--gzip] [--micro-batch 100000] [--sweep]
+ *                             [--gzip] [--micro-batch 100000]
+ *   npm run bench -- influxdb --sweep [--sweep-batch-sizes 1000,5000] [--sweep-concurrency 1,2,4] [--sweep-gzip false,true]
  *
  * v2 writes to InfluxDB 1.8.10 (`/api/v2/write`, service influxdb18), v1 to InfluxDB 1.6.7 (`/write`, service
  * influxdb1); both must be up (`npm run services -- up`). Each run writes into a freshly created database, so every
@@ -33,6 +34,9 @@ const { values: args } = parseArgs({
     'micro-batch': { type: 'string', default: '100000' },
     gzip: { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
+    'sweep-batch-sizes': { type: 'string', default: '1000,5000,10000,20000' },
+    'sweep-concurrency': { type: 'string', default: '1,2,4,8' },
+    'sweep-gzip': { type: 'string', default: 'false,true' },
   },
 });
 
@@ -218,9 +222,10 @@ async function compare(setup: Setup, server: string, rows: Row[]): Promise<void>
 async function sweep(setup: Setup, rows: Row[]): Promise<void> {
   process.stdout.write(`\nsweep, ${setup.api} at ${setup.url}: sink points/s (median of ${RUNS}) over ${rows.length} points\n`);
   process.stdout.write('  batchSize  concurrency  gzip   points/s   p50 / p99 request\n');
-  for (const gzip of [false, true]) {
-    for (const batchSize of [1000, 5000, 10000, 20000]) {
-      for (const concurrency of [1, 2, 4, 8]) {
+  const list = (name: string) => String(args[name as keyof typeof args]).split(',');
+  for (const gzip of list('sweep-gzip').map((g) => g === 'true')) {
+    for (const batchSize of list('sweep-batch-sizes').map(Number)) {
+      for (const concurrency of list('sweep-concurrency').map(Number)) {
         const s = { ...setup, batchSize, concurrency, gzip };
         const results: Result[] = [];
         for (let run = 0; run < RUNS; run++) results.push(await timed(s, rows, runSink));

@@ -4,7 +4,7 @@ import { secret } from '../../config/secret.js';
 
 /** Defaults measured with `npm run bench -- influxdb` (see docs/influxdb.md, "Throughput"). */
 export const DEFAULT_BATCH_SIZE = 5000;
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 2;
 
 export const PRECISIONS = ['ns', 'us', 'ms', 's'] as const;
 export type Precision = (typeof PRECISIONS)[number];
