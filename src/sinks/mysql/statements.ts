@@ -58,27 +58,29 @@ export function insertShape(
 export function* insertStatements(rows: readonly Row[], shape: InsertShape, maxRows: number, maxChars: number): Generator<Statement> {
   const { prefix, suffix, formatters, sources } = shape;
   const width = formatters.length;
-  let parts: string[] = [];
-  let chars = prefix.length + suffix.length;
+  // Plain string concatenation: V8 builds ropes, flattened once when the driver writes the packet; measured faster
+  // than collecting tuples in an array and joining them.
+  let sql = prefix;
+  let count = 0;
   let firstRow = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    let tuple = '(';
-    try {
-      for (let c = 0; c < width; c++) tuple += (c ? ', ' : '') + formatters[c](row[sources[c]]);
-    } catch (error) {
-      if (error instanceof UnfitValueError) throw new UnfitRowError(error, r);
-      throw error;
+  let r = 0;
+  try {
+    for (; r < rows.length; r++) {
+      const row = rows[r];
+      let tuple = formatters[0](row[sources[0]]);
+      for (let c = 1; c < width; c++) tuple += ', ' + formatters[c](row[sources[c]]);
+      if (count > 0 && (count >= maxRows || sql.length + tuple.length + suffix.length + 4 > maxChars)) {
+        yield { sql: sql + suffix, firstRow, rowCount: count };
+        sql = prefix;
+        count = 0;
+        firstRow = r;
+      }
+      sql += count === 0 ? '(' + tuple + ')' : ', (' + tuple + ')';
+      count++;
     }
-    tuple += ')';
-    if (parts.length > 0 && (parts.length >= maxRows || chars + tuple.length + 2 > maxChars)) {
-      yield { sql: prefix + parts.join(', ') + suffix, firstRow, rowCount: parts.length };
-      parts = [];
-      chars = prefix.length + suffix.length;
-      firstRow = r;
-    }
-    parts.push(tuple);
-    chars += tuple.length + 2;
+  } catch (error) {
+    if (error instanceof UnfitValueError) throw new UnfitRowError(error, r);
+    throw error;
   }
-  if (parts.length > 0) yield { sql: prefix + parts.join(', ') + suffix, firstRow, rowCount: parts.length };
+  if (count > 0) yield { sql: sql + suffix, firstRow, rowCount: count };
 }
