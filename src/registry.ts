@@ -1,10 +1,16 @@
 import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './config/component.js';
+import { dropDuplicatesOperator } from './operators/drop-duplicates.js';
 import { dropOperator } from './operators/drop.js';
 import { explodeOperator } from './operators/explode.js';
 import { filterOperator } from './operators/filter.js';
+import { groupByOperator } from './operators/group-by.js';
+import { joinOperator } from './operators/join.js';
 import { selectOperator } from './operators/select.js';
+import { sessionWindowOperator } from './operators/session-window.js';
 import { triangleOperator } from './operators/triangle.js';
 import { withColumnOperator } from './operators/with-column.js';
+import { withWatermarkOperator } from './operators/with-watermark.js';
+import { windowOperator } from './operators/window.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
@@ -22,7 +28,10 @@ import { systemSource } from './sources/system.js';
  * all derived from these lists: adding a component means adding its definition here, nothing else.
  */
 export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource];
-export const operators: OperatorDefinition[] = [filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator];
+export const operators: OperatorDefinition[] = [
+  filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator,
+  withWatermarkOperator, windowOperator, sessionWindowOperator, groupByOperator, dropDuplicatesOperator, joinOperator,
+];
 export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink, influxdbSink];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];

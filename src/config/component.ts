@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BatchOperator } from '../core/operator.js';
+import type { BatchOperator, StatefulOperator, WatermarkOperator } from '../core/operator.js';
 import type { Schema } from '../core/schema.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
@@ -18,22 +18,58 @@ export interface BuildContext {
   queryName: string;
   /** Compiles an expression against `schema`; errors name the file, the dotted path below `location` and the position. */
   compile(source: string, schema: Schema, subPath?: string): CompiledExpression;
+  /** The registered sources, for operators that read a bounded source themselves (join's static side). */
+  sources?: readonly SourceDefinition[];
 }
+
+/**
+ * What the plan knows about a column beyond its type, handed from operator to operator at build time. Spark keeps
+ * the same facts as column metadata (`spark.watermarkDelayMs`, the session window marker); here they let groupBy
+ * find its event-time key and let the output-mode rules be checked before anything runs.
+ */
+export interface ColumnInfo {
+  /** Event time with a watermark of this delay (withWatermark), or a window computed from such a column. */
+  watermarkDelayMs?: number;
+  /** A `{ start, end }` window struct made by `window` or `sessionWindow` from column `source`. */
+  window?: { kind: 'tumbling' | 'sliding' | 'session'; source: string; sizeMs?: number; slideMs?: number; gapMs?: number };
+}
+
+export type ColumnInfos = ReadonlyMap<string, ColumnInfo>;
 
 export interface OperatorContext extends BuildContext {
   /** The schema of the rows this operator receives. */
   input: Schema;
+  /** Event-time facts about the input columns (none when omitted). */
+  columns?: ColumnInfos;
+}
+
+/** Read access to the query's stateful operators, for sinks that show state (the console's `showState`). */
+export interface StateInspector {
+  stateful: readonly StatefulOperator[];
+  watermarks: readonly WatermarkOperator[];
 }
 
 export interface SinkBuildContext extends BuildContext {
   input: Schema;
+  state?: StateInspector;
 }
+
+/** What the output-mode rules (Spark's UnsupportedOperationChecker, see state/output-mode-check.ts) need to know. */
+export type StreamingFacts =
+  | { kind: 'watermark'; column: string }
+  | { kind: 'aggregation'; keys: string[]; watermarkedKey?: string; sessionWindow?: string }
+  | { kind: 'dedup'; withinWatermark: boolean; watermarkedColumn?: string };
 
 /** A built operator: the RxJS operator, its output schema, and a one-line description for `explain`. */
 export interface BuiltOperator {
   operator: BatchOperator;
   schema: Schema;
   description: string;
+  /** Event-time facts about the output columns; default: the input's, for columns still in the output. */
+  columns?: ColumnInfos;
+  facts?: StreamingFacts;
+  /** Extra lines for `explain`: how the operator uses the watermark, what it keeps in state. */
+  notes?: string[];
 }
 
 interface ComponentBase<S extends z.ZodType> {

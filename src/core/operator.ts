@@ -1,5 +1,9 @@
 import { map, type OperatorFunction } from 'rxjs';
+import type { Logger } from './logger.js';
+import type { StateOperatorProgress } from './progress.js';
 import type { Row } from './row.js';
+import type { Schema } from './schema.js';
+import type { OutputMode } from './sink.js';
 
 /** One micro-batch as it flows through the operators. */
 export interface MicroBatch {
@@ -14,10 +18,98 @@ export interface MicroBatch {
 /**
  * An operator is an RxJS operator over micro-batches. Working on arrays per batch, not one `next()` per row,
  * keeps the per-row cost near a plain loop.
+ *
+ * Two kinds of operators also talk to the engine, through an object attached to the operator function itself (so
+ * every way of building a query, YAML or TypeScript, hands them to the engine without extra bookkeeping):
+ * - `stateful`: operators that keep state between batches (groupBy, dropDuplicates); see StatefulOperator;
+ * - `watermark`: withWatermark, which reports the event times it saw so the engine can move the watermark.
  */
-export type BatchOperator = OperatorFunction<MicroBatch, MicroBatch>;
+export interface BatchOperator extends OperatorFunction<MicroBatch, MicroBatch> {
+  readonly stateful?: StatefulOperator;
+  readonly watermark?: WatermarkOperator;
+}
 
 /** Builds a stateless operator from a function over the rows of one batch. */
 export function mapRows(transform: (rows: Row[], batch: MicroBatch) => Row[]): BatchOperator {
   return map((batch) => ({ ...batch, rows: transform(batch.rows, batch) }));
+}
+
+/** Attaches engine hooks to an operator function (see BatchOperator). */
+export function withHooks(operator: OperatorFunction<MicroBatch, MicroBatch>, hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator }): BatchOperator {
+  return Object.assign(operator, hooks);
+}
+
+/** What a stateful operator learns when the query starts. */
+export interface StatefulOperatorContext {
+  /** Spark's operatorId: the position of this operator among the query's stateful operators, from 0. */
+  operatorId: number;
+  /** `<checkpointLocation>/state/<operatorId>`: where its versioned state lives (see StateStore). */
+  stateDir: string;
+  outputMode: OutputMode;
+  logger: Logger;
+}
+
+/**
+ * The lifecycle of a stateful operator, driven by StreamingQuery (Spark's StateStoreRDD + StatefulOperator):
+ *
+ *   open(context)            once per run, before anything else
+ *   restore(N - 1)           load the state the last committed batch left (-1: empty); also before a replayed batch N
+ *   ... batch N flows through the RxJS operator: it reads and changes the in-memory state ...
+ *   commit(N)                after the sink wrote batch N, before commits/N: state version N becomes durable
+ *   metrics()                read for batch N's progress (stateOperators[operatorId])
+ *   shouldRunAnotherBatch(W) after commit: would the watermark W let it emit or evict rows? Then the engine runs a
+ *                            batch without new data (Spark's no-data batch), so append-mode results are not held
+ *                            back until more data happens to arrive.
+ *   close()                  when the query ends
+ *
+ * A crash anywhere before commits/N leaves state version N-1 as the last one the restart trusts; the replay of
+ * batch N recomputes version N from it, so the result is the same as a run without the crash.
+ */
+export interface StatefulOperator {
+  /** Spark's StateOperatorProgress.operatorName, e.g. `stateStoreSave`, `dedupe`, `sessionWindowStateStoreSave`. */
+  readonly operatorName: string;
+  open(context: StatefulOperatorContext): Promise<void>;
+  restore(version: number): Promise<void>;
+  commit(version: number): Promise<void>;
+  shouldRunAnotherBatch(nextWatermarkMs: number): boolean;
+  /** Metrics of the batch that just ran (commitTimeMs is filled in by the engine). */
+  metrics(): Omit<StateOperatorProgress, 'commitTimeMs'>;
+  /** The state as rows, for `showState` and tests. */
+  stateRows(): { schema: Schema; rows: Row[] };
+  /** What happened to each input row of the batch that just ran, when tracing is on (the late-data example). */
+  trace?: BatchTrace;
+  close(): Promise<void>;
+}
+
+/** Per-row notes of the last batch, kept only while `enabled` (they cost memory per row): the late-data example. */
+export interface BatchTrace {
+  enabled: boolean;
+  /** The watermark the batch ran with. */
+  watermarkMs: number;
+  events: TraceEvent[];
+}
+
+export interface TraceEvent {
+  /** The input row as the operator saw it (with its window, for windowed groupBy). */
+  row: Row;
+  /** counted: added to its group; late: ignored, behind the watermark; kept / duplicate: dropDuplicates' verdict. */
+  outcome: 'counted' | 'late' | 'kept' | 'duplicate';
+  /** Why a row was late: what was compared with the watermark (`window end`, `session end`, `event time`) and when. */
+  late?: { what: string; atMs: number };
+}
+
+/** Spark's EventTimeStats: what one batch's rows said about event time (epoch ms). */
+export interface EventTimeStats {
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+}
+
+/** withWatermark's side of the engine contract (Spark's EventTimeWatermarkExec and its accumulator). */
+export interface WatermarkOperator {
+  readonly column: string;
+  readonly delayMs: number;
+  /** Event-time statistics of the rows of the batch that just ran (undefined: none had an event time). */
+  stats(): EventTimeStats | undefined;
 }

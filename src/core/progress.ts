@@ -23,12 +23,42 @@ export interface QueryProgress {
     commitOffsets: number;
     triggerExecution: number;
   };
-  eventTime?: Record<string, string>;
-  stateOperators: unknown[];
+  /**
+   * Only for queries with a watermark, as in Spark: `watermark` is the one this batch used; `min`, `max` and `avg`
+   * are the event times of this batch's rows (absent when it had none). ISO 8601 UTC, e.g. `2024-05-01T12:04:00.000Z`.
+   */
+  eventTime?: EventTimeProgress;
+  /** One entry per stateful operator (groupBy, dropDuplicates), by operatorId. */
+  stateOperators: StateOperatorProgress[];
   sources: SourceProgress[];
   sink: { description: string; numOutputRows: number };
   /** Set when the batch was the replay of one that had an offsets entry but no commit (after a crash). */
   recovered?: boolean;
+}
+
+export interface EventTimeProgress {
+  min?: string;
+  max?: string;
+  avg?: string;
+  watermark: string;
+}
+
+/** Spark's StateOperatorProgress (the fields a single-process engine can report). */
+export interface StateOperatorProgress {
+  /** `stateStoreSave` (groupBy), `sessionWindowStateStoreSave`, `dedupe`, `dedupeWithinWatermark`. */
+  operatorName: string;
+  /** Rows (keys) in the state after this batch. */
+  numRowsTotal: number;
+  /** Keys written by this batch. */
+  numRowsUpdated: number;
+  /** Keys removed by this batch: windows behind the watermark, expired duplicates. */
+  numRowsRemoved: number;
+  /** Input rows this operator ignored as late: their window (or event time) was at or behind the watermark. */
+  numRowsDroppedByWatermark: number;
+  /** Estimated memory of the state. */
+  memoryUsedBytes: number;
+  /** Time to write this batch's state version to the checkpoint. */
+  commitTimeMs: number;
 }
 
 export interface SourceProgress {
@@ -52,8 +82,12 @@ export function formatProgressLine(p: QueryProgress): string {
   const replay = p.recovered ? ' (replayed after restart)' : '';
   const source = p.sources[0];
   const dropped = source?.metrics.droppedRows ? `, dropped ${source.metrics.droppedRows} (buffer full)` : '';
+  const watermark = p.eventTime ? `, watermark ${p.eventTime.watermark}` : '';
+  const state = p.stateOperators
+    .map((s) => `, state ${s.numRowsTotal} rows${s.numRowsDroppedByWatermark ? ` (${s.numRowsDroppedByWatermark} late rows dropped)` : ''}`)
+    .join('');
   return (
     `[${p.name}] batch ${p.batchId}${replay}: ${p.numInputRows} rows in, ${p.sink.numOutputRows} out, ` +
-    `${p.durationMs.triggerExecution} ms (${p.processedRowsPerSecond} rows/s)${dropped}`
+    `${p.durationMs.triggerExecution} ms (${p.processedRowsPerSecond} rows/s)${dropped}${watermark}${state}`
   );
 }

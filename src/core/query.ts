@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { asyncScheduler, lastValueFrom, of, Subject, from, type Observable, type SchedulerLike } from 'rxjs';
 import { Checkpoint, type OffsetEntry } from './checkpoint/checkpoint.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { BatchOperator, MicroBatch } from './operator.js';
-import { perSecond, type QueryProgress } from './progress.js';
+import type { BatchOperator, EventTimeStats, MicroBatch, StatefulOperator, WatermarkOperator } from './operator.js';
+import { perSecond, type EventTimeProgress, type QueryProgress, type StateOperatorProgress } from './progress.js';
 import type { Offset } from './row.js';
 import type { OutputMode, Sink } from './sink.js';
 import type { Source } from './source.js';
@@ -49,6 +50,17 @@ interface Recovery {
  * On restart: if the newest offsets entry has no commit entry, that batch runs again with the same id and the same
  * offsets, hence the same rows from a replayable source; otherwise the query goes on at the next id.
  * Batches run one at a time: N+1 never starts before commits/N is written.
+ *
+ * Event time and state (hooks attached to operators, see BatchOperator):
+ * - Watermark (Spark's WatermarkTracker): after the operators ran, each withWatermark reports the max event time of
+ *   the batch; the next batch's watermark is max(current, min over withWatermark operators of (max seen - delay)).
+ *   It is written to commits/N as nextBatchWatermarkMs and to offsets/N+1 as batchWatermarkMs, and read back from
+ *   them on restart, so it never moves backwards.
+ * - Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
+ *   N between steps 5 and 6: a crash before commits/N replays batch N from state N-1.
+ * - No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs
+ *   even without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without
+ *   waiting for more input.
  */
 export class StreamingQuery {
   readonly runId = randomUUID();
@@ -68,6 +80,14 @@ export class StreamingQuery {
   private batchesRun = 0;
   private lastTriggerStart: number | undefined;
   private availableNowTarget: Offset | null | undefined;
+  private readonly stateful: StatefulOperator[];
+  private readonly watermarks: WatermarkOperator[];
+  /** Per withWatermark operator: the highest (max event time - delay) seen in this run (Spark's operatorToWatermarkMap). */
+  private readonly operatorWatermarks: Array<number | undefined>;
+  /** The watermark the last batch ran with; a newer one (this.watermarkMs) may call for a no-data batch. */
+  private lastBatchWatermarkMs = 0;
+  private triggersStarted = 0;
+  private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(
     readonly definition: QueryDefinition,
@@ -77,6 +97,9 @@ export class StreamingQuery {
     this.logger = options.logger ?? silentLogger;
     const operators = definition.operators;
     this.pipeline = (input) => operators.reduce((stream, operator) => operator(stream), input);
+    this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
+    this.watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
+    this.operatorWatermarks = this.watermarks.map(() => undefined);
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -89,6 +112,15 @@ export class StreamingQuery {
     this.stop$.next();
   }
 
+  /**
+   * Resolves once the query has processed everything available when it was called, no-data batches included (Spark's
+   * `processAllAvailable`, for tests and notebooks): when a trigger that started after the call found nothing to do,
+   * or when the query ended. Rejects if the query fails.
+   */
+  processAllAvailable(): Promise<void> {
+    return new Promise((resolve, reject) => this.idleWaiters.push({ afterTrigger: this.triggersStarted, resolve, reject }));
+  }
+
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */
   async run(): Promise<void> {
     const { definition: def } = this;
@@ -98,17 +130,43 @@ export class StreamingQuery {
       await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger });
       try {
         await this.recover();
+        await this.openStateful();
         if (def.trigger.kind === 'availableNow') await this.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
         await lastValueFrom(loop, { defaultValue: undefined });
       } finally {
+        for (const operator of this.stateful) await operator.close();
         await def.sink.close();
       }
+    } catch (error) {
+      this.settleIdleWaiters(0, error);
+      throw error;
     } finally {
       await def.source.stop();
       await this.checkpoint.close();
+      this.settleIdleWaiters(Infinity);
       this.progress$.complete();
+    }
+  }
+
+  /** Step 0: each stateful operator opens its store and loads the state the last committed batch left. */
+  private async openStateful(): Promise<void> {
+    const { checkpointLocation, outputMode } = this.definition;
+    for (const [operatorId, operator] of this.stateful.entries()) {
+      await operator.open({ operatorId, stateDir: join(checkpointLocation, 'state', String(operatorId)), outputMode, logger: this.logger });
+      await operator.restore(this.nextBatchId - 1);
+    }
+  }
+
+  /** Resolves processAllAvailable() calls made before trigger `upTo` started (all of them with Infinity), or rejects them. */
+  private settleIdleWaiters(upTo: number, error?: unknown): void {
+    const due = (w: { afterTrigger: number }) => error !== undefined || w.afterTrigger < upTo;
+    const settled = this.idleWaiters.filter(due);
+    this.idleWaiters = this.idleWaiters.filter((w) => !due(w));
+    for (const waiter of settled) {
+      if (error !== undefined) waiter.reject(error);
+      else waiter.resolve();
     }
   }
 
@@ -147,6 +205,7 @@ export class StreamingQuery {
       this.nextBatchId = latest + 1;
       this.committedOffset = source.replayable ? entry!.offsets[0] : null;
       this.watermarkMs = commit.nextBatchWatermarkMs;
+      this.lastBatchWatermarkMs = entry!.batchWatermarkMs;
       return;
     }
     this.nextBatchId = latest;
@@ -165,6 +224,7 @@ export class StreamingQuery {
   private async runTrigger(): Promise<TriggerOutcome> {
     const { source, sink, trigger } = this.definition;
     const now = () => this.scheduler.now();
+    const triggerNumber = ++this.triggersStarted;
     const triggerStart = now();
     const recovered = this.recovery !== undefined;
     let entry: OffsetEntry;
@@ -178,10 +238,13 @@ export class StreamingQuery {
       const latest =
         this.availableNowTarget !== undefined ? this.availableNowTarget : await source.latestOffset(this.committedOffset);
       latestOffsetMs = now() - triggerStart;
-      if (latest === null || sameOffset(latest, this.committedOffset)) {
+      const newData = latest !== null && !sameOffset(latest, this.committedOffset);
+      if (!newData && !this.needsNoDataBatch()) {
+        this.settleIdleWaiters(triggerNumber);
         return { ranBatch: false, exhausted: true };
       }
-      entry = { batchId: this.nextBatchId, batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: [latest] };
+      const end = newData ? latest : this.committedOffset;
+      entry = { batchId: this.nextBatchId, batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: [end] };
       const walStart = now();
       await this.checkpoint.writeOffsets(entry);
       walMs = now() - walStart;
@@ -190,36 +253,82 @@ export class StreamingQuery {
     const start = this.committedOffset;
     const end = entry.offsets[0];
     const getBatchStart = now();
-    const rows = await source.getBatch(start, end);
+    // A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark.
+    const rows = sameOffset(start, end) ? [] : await source.getBatch(start, end);
     const getBatchMs = now() - getBatchStart;
 
     const addBatchStart = now();
     const batch: MicroBatch = { batchId: entry.batchId, rows, watermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs };
     const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
+    const eventTime = this.advanceWatermark(entry.batchWatermarkMs);
     await sink.foreachBatch(output.rows, entry.batchId);
+    const stateCommitMs: number[] = [];
+    for (const operator of this.stateful) {
+      const stateStart = now();
+      await operator.commit(entry.batchId);
+      stateCommitMs.push(now() - stateStart);
+    }
     const addBatchMs = now() - addBatchStart;
 
     const commitStart = now();
-    await this.checkpoint.writeCommit(entry.batchId, { nextBatchWatermarkMs: this.watermarkMs });
+    await this.checkpoint.writeCommit(entry.batchId, { nextBatchWatermarkMs: eventTime.nextWatermarkMs });
     source.commit?.(end);
     await this.checkpoint.purge(entry.batchId, this.definition.minBatchesToRetain ?? 100);
     const commitMs = now() - commitStart;
 
     this.committedOffset = end;
     this.nextBatchId = entry.batchId + 1;
+    this.lastBatchWatermarkMs = entry.batchWatermarkMs;
+    this.watermarkMs = eventTime.nextWatermarkMs;
     this.batchesRun++;
     const triggerMs = now() - triggerStart;
     this.report({
       entry, start, end, recovered, triggerStart, numInputRows: rows.length, numOutputRows: output.rows.length,
       durations: { latestOffset: latestOffsetMs, getBatch: getBatchMs, addBatch: addBatchMs, walCommit: walMs + commitMs, commitOffsets: commitMs, triggerExecution: triggerMs },
+      eventTime: eventTime.progress,
+      stateOperators: this.stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: stateCommitMs[i] })),
     });
     if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop();
     return { ranBatch: true, exhausted: trigger.kind === 'availableNow' ? false : undefined };
   }
 
+  /** Spark's shouldRunAnotherBatch: the watermark moved since the last batch and some operator can use it. */
+  private needsNoDataBatch(): boolean {
+    return this.watermarkMs > this.lastBatchWatermarkMs && this.stateful.some((o) => o.shouldRunAnotherBatch(this.watermarkMs));
+  }
+
+  /**
+   * Spark's WatermarkTracker.updateWatermark, after a batch ran with watermark `current`: each withWatermark proposes
+   * max event time - delay (0 until it has seen a row); the query's watermark becomes the smallest proposal if that
+   * is ahead of `current`. Also gathers the batch's event-time statistics for progress.
+   */
+  private advanceWatermark(current: number): { nextWatermarkMs: number; progress?: EventTimeProgress } {
+    if (this.watermarks.length === 0) return { nextWatermarkMs: current };
+    let merged: EventTimeStats | undefined;
+    this.watermarks.forEach((operator, i) => {
+      const stats = operator.stats();
+      if (stats) {
+        const proposal = stats.max - operator.delayMs;
+        this.operatorWatermarks[i] = Math.max(this.operatorWatermarks[i] ?? -Infinity, proposal);
+        merged = merged
+          ? { min: Math.min(merged.min, stats.min), max: Math.max(merged.max, stats.max), sum: merged.sum + stats.sum, count: merged.count + stats.count }
+          : stats;
+      } else if (this.operatorWatermarks[i] === undefined) {
+        this.operatorWatermarks[i] = 0;
+      }
+    });
+    const chosen = Math.min(...this.operatorWatermarks.map((w) => w ?? 0));
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const progress: EventTimeProgress = merged
+      ? { min: iso(merged.min), max: iso(merged.max), avg: iso(Math.trunc(merged.sum / merged.count)), watermark: iso(current) }
+      : { watermark: iso(current) };
+    return { nextWatermarkMs: Math.max(current, chosen), progress };
+  }
+
   private report(b: {
     entry: OffsetEntry; start: Offset | null; end: Offset; recovered: boolean; triggerStart: number;
     numInputRows: number; numOutputRows: number; durations: QueryProgress['durationMs'];
+    eventTime?: EventTimeProgress; stateOperators: StateOperatorProgress[];
   }): void {
     const { source, sink, name } = this.definition;
     const sincePrevious = this.lastTriggerStart === undefined ? 0 : b.triggerStart - this.lastTriggerStart;
@@ -237,7 +346,8 @@ export class StreamingQuery {
       inputRowsPerSecond,
       processedRowsPerSecond,
       durationMs: b.durations,
-      stateOperators: [],
+      ...(b.eventTime ? { eventTime: b.eventTime } : {}),
+      stateOperators: b.stateOperators,
       sources: [
         {
           description: source.description,

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { defineOperator, type ColumnInfo } from '../config/component.js';
+import { durationOption, ms } from '../config/options.js';
+import { formatDuration } from '../core/duration.js';
+import { ConfigError } from '../core/errors.js';
+import { mapRows } from '../core/operator.js';
+import type { Row } from '../core/row.js';
+import { withColumn } from '../core/schema.js';
+import { eventTimeColumn, windowStarts, type WindowValue } from './event-time.js';
+
+const options = z.strictObject({
+  column: z.string().min(1).describe('The event-time column (a timestamp).'),
+  size: durationOption('Length of each window (Spark: windowDuration), e.g. `10 minutes`.', { positive: true }),
+  slide: durationOption('How far apart windows start (Spark: slideDuration); default: the size (tumbling windows). Smaller than the size gives sliding, overlapping windows.', { positive: true }).optional(),
+  as: z.string().min(1).default('window').describe('Name of the `{ start, end }` column added.'),
+});
+
+/**
+ * Spark's `window(column, size, slide)`: adds a `window` struct `{ start, end }` (end exclusive) to each row. Windows
+ * are aligned to the epoch: they start at multiples of the slide since 1970-01-01 00:00:00 UTC. With a slide smaller
+ * than the size a row belongs to several windows and comes out once per window, as in Spark. Rows whose event time
+ * is null are dropped. Group by the window column to aggregate per window.
+ */
+export const windowOperator = defineOperator({
+  type: 'window',
+  summary: "Adds a window { start, end } column from an event-time column: tumbling (size) or sliding (size, slide), aligned to the epoch as Spark (Spark: window()).",
+  options,
+  examples: [{ column: 'timestamp', size: '10 minutes', slide: '5 minutes' }, { column: 'timestamp', size: '1 second' }],
+  create({ column, size, slide, as }, context) {
+    eventTimeColumn(column, context, 'column');
+    const sizeMs = ms(size);
+    const slideMs = slide === undefined ? sizeMs : ms(slide);
+    if (slideMs > sizeMs) {
+      throw ConfigError.single({
+        file: context.location.file,
+        path: `${context.location.path}.slide`,
+        message: `the slide (${slide}) must not be longer than the size (${size}): rows between windows would belong to none (Spark: slideDuration <= windowDuration)`,
+      });
+    }
+    const sliding = slideMs < sizeMs;
+    const source = context.columns?.get(column);
+    const columns = new Map<string, ColumnInfo>(context.columns ?? []);
+    columns.set(as, {
+      window: { kind: sliding ? 'sliding' : 'tumbling', source: column, sizeMs, slideMs },
+      ...(source?.watermarkDelayMs !== undefined ? { watermarkDelayMs: source.watermarkDelayMs } : {}),
+    });
+    const shape = sliding ? `${formatDuration(sizeMs)} sliding every ${formatDuration(slideMs)}` : `tumbling ${formatDuration(sizeMs)}`;
+    return {
+      operator: mapRows((rows) => {
+        // One struct per window and batch, shared by its rows: fewer objects, and groupBy sees equal windows.
+        const structs = new Map<number, WindowValue>();
+        const windowAt = (start: number): WindowValue => {
+          let w = structs.get(start);
+          if (!w) structs.set(start, (w = { start: new Date(start), end: new Date(start + sizeMs) }));
+          return w;
+        };
+        const out: Row[] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i];
+          const time = row[column];
+          if (!(time instanceof Date)) continue;
+          const t = time.getTime();
+          if (Number.isNaN(t)) continue;
+          if (!sliding) {
+            const start = t - (((t % sizeMs) + sizeMs) % sizeMs);
+            out.push({ ...row, [as]: windowAt(start) });
+          } else {
+            for (const start of windowStarts(t, sizeMs, slideMs)) out.push({ ...row, [as]: windowAt(start) });
+          }
+        }
+        return out;
+      }),
+      schema: withColumn(context.input, { name: as, type: 'struct' }),
+      description: `TimeWindow ${column}, ${shape} -> ${as} { start, end }`,
+      columns,
+      notes: [
+        `windows start at multiples of ${formatDuration(slideMs)} since 1970-01-01 00:00 UTC and hold [start, start + ${formatDuration(sizeMs)})` +
+          (sliding ? `; each row lands in ${Math.ceil(sizeMs / slideMs)} windows` : ''),
+      ],
+    };
+  },
+});
