@@ -86,7 +86,7 @@ export const InfluxDBSinkOptions = z
       .max(100)
       .default(10)
       .describe(
-        'Retries of a request after 429, 5xx, a timeout or a connection failure, with exponential backoff (100 ms doubling to 10 s, or the server\'s Retry-After): 10 retries wait about 30 s in all. Then the job stops without committing the batch; restarted, it writes the batch again.',
+        'Retries of a request after 429, 5xx, a timeout or a connection failure, with exponential backoff (100 ms doubling to 10 s, or the server\'s Retry-After): 10 retries wait 20 to 45 s in all. Then the job stops without committing the batch; restarted, it writes the batch again.',
       ),
     timeout: durationOption('Time a request may take before it counts as failed (and is retried).', { default: '10s', positive: true }),
   })
