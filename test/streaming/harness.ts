@@ -10,9 +10,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SchedulerLike } from 'rxjs';
 import { stringify } from 'yaml';
 import { buildJob, type BuiltJob } from '../../src/config/build-job.js';
 import { loadJob } from '../../src/config/load-job.js';
+import type { BatchOperator } from '../../src/core/operator.js';
 import type { QueryProgress } from '../../src/core/progress.js';
 import { StreamingQuery, type QueryDefinition } from '../../src/core/query.js';
 import type { Offset, Row, Value } from '../../src/core/row.js';
@@ -69,8 +71,13 @@ export interface HarnessOptions {
   trigger?: Trigger;
   /** How one added value becomes a row (default: `{ value }`, Spark's MemoryStream[Int]). */
   toRow?: (value: never) => Row;
-  /** Extra sink options: the sink is a console sink in the YAML (so its options are checked), replaced by a RecordingSink. */
   name?: string;
+  /** A hand-written operator run before the job's operators (e.g. one that fails once, Spark's "midbatch failure"). */
+  before?: BatchOperator;
+  /** One run after them (e.g. a stateful hook whose commit fails once). */
+  after?: BatchOperator;
+  /** The query's clock (batch timestamps come from it). */
+  scheduler?: SchedulerLike;
 }
 
 /** Builds the job through loadJob + buildJob from a temporary job file, then swaps in the MemoryStream and the RecordingSink. */
@@ -110,12 +117,14 @@ export class StreamHarness {
   }
 
   get definition(): QueryDefinition {
-    return { ...this.built.query, source: this.input, sink: this.sink, trigger: this.options.trigger ?? { kind: 'default' } };
+    const { before, after } = this.options;
+    const operators = [...(before ? [before] : []), ...this.built.query.operators, ...(after ? [after] : [])];
+    return { ...this.built.query, operators, source: this.input, sink: this.sink, trigger: this.options.trigger ?? { kind: 'default' } };
   }
 
   /** Spark's StartStream: a new StreamingQuery on the same checkpoint (its state is restored from there). */
   start(): this {
-    this.query = new StreamingQuery(this.definition, { pollMs: 1 });
+    this.query = new StreamingQuery(this.definition, { pollMs: 1, scheduler: this.options.scheduler });
     this.query.progress$.subscribe((p) => this.progress.push(p));
     this.failure = undefined;
     this.running = this.query.run().catch((error) => {
