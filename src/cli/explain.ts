@@ -1,4 +1,6 @@
+import { formatDuration } from '../core/duration.js';
 import { describeSchema } from '../core/schema.js';
+import type { OutputMode } from '../core/sink.js';
 import { describeTrigger } from '../core/trigger.js';
 import type { BuiltJob, PlanStep } from '../config/build-job.js';
 import { REDACTED, redact } from '../config/redact.js';
@@ -21,15 +23,29 @@ export function formatExplain(built: BuiltJob): string {
     const options = formatOptions(step);
     if (options) lines.push(`     options: ${options}`);
     if (step.kind !== 'sink') lines.push(`     columns: ${describeSchema(step.schema)}`);
+    for (const note of step.notes ?? []) lines.push(`     note: ${note}`);
   });
+  const operators = built.query.operators;
+  const watermark = operators.find((o) => o.watermark)?.watermark;
+  const stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
   lines.push('');
   lines.push(`Trigger:        ${describeTrigger(job.trigger)}`);
-  lines.push(`Output mode:    ${job.outputMode}`);
-  lines.push(`Checkpoint:     ${job.checkpointLocation} (offsets/, commits/, metadata)`);
+  lines.push(`Output mode:    ${job.outputMode} (${OUTPUT_MODES[job.outputMode]})`);
+  if (watermark) {
+    lines.push(`Watermark:      latest ${watermark.column} seen - ${formatDuration(watermark.delayMs)}; kept in commits/ and offsets/, never moves back`);
+  }
+  lines.push(`Checkpoint:     ${job.checkpointLocation} (offsets/, commits/, metadata${stateful.length > 0 ? ', state/' : ''})`);
+  stateful.forEach((operator, id) => lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`));
   lines.push(`Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`);
   if (job.maxRowsPerBatch) lines.push(`Max rows/batch: ${job.maxRowsPerBatch}`);
   return redact(`${lines.join('\n')}\n`);
 }
+
+const OUTPUT_MODES: Record<OutputMode, string> = {
+  append: 'each result row once; for groupBy, a group once the watermark has passed it',
+  update: 'the result rows that changed in this batch',
+  complete: 'the whole result table, every batch',
+};
 
 function formatOptions(step: PlanStep): string {
   if (step.options === null || typeof step.options !== 'object' || Array.isArray(step.options)) return '';

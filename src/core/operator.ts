@@ -94,8 +94,8 @@ export interface TraceEvent {
   row: Row;
   /** counted: added to its group; late: ignored, behind the watermark; kept / duplicate: dropDuplicates' verdict. */
   outcome: 'counted' | 'late' | 'kept' | 'duplicate';
-  /** Why a row was late: what was compared with the watermark (`window end`, `session end`, `event time`) and when. */
-  late?: { what: string; atMs: number };
+  /** What was compared with the watermark (`window end`, `session end`, `event time`) and its time: late when <= it. */
+  deadline?: { what: string; atMs: number };
 }
 
 /** Spark's EventTimeStats: what one batch's rows said about event time (epoch ms). */

@@ -66,7 +66,7 @@ class Deduplication implements StatefulOperator {
       const t = time instanceof Date ? time.getTime() : undefined;
       if (t !== undefined && t <= watermark) {
         dropped++;
-        trace?.events.push({ row, outcome: 'late', late: { what: 'event time', atMs: t } });
+        trace?.events.push({ row, outcome: 'late', deadline: { what: 'event time', atMs: t } });
         continue;
       }
       const key = columns.map((c) => keyPart(row[c])).join('|');
@@ -74,10 +74,11 @@ class Deduplication implements StatefulOperator {
         trace?.events.push({ row, outcome: 'duplicate' });
         continue;
       }
+      const deadline = t === undefined ? {} : { deadline: { what: 'event time', atMs: t } };
       store.put(key, withinWatermark ? (t === undefined ? true : t + delayMs) : (t ?? true));
       updated++;
       out.push(row);
-      trace?.events.push({ row, outcome: 'kept' });
+      trace?.events.push({ row, outcome: 'kept', ...deadline });
     }
     const removed = eventTime === undefined ? 0 : this.evict(watermark);
     this.last = { updated, removed, dropped };

@@ -91,9 +91,9 @@ function notes(functions: AggregateFunction[], watermarkedKey: string | undefine
   } else {
     const delay = formatDuration(info?.watermarkDelayMs ?? 0);
     const end = info?.window ? `its ${sessionKey ? 'session' : 'window'} ends` : `its ${watermarkedKey} is`;
-    lines.push(`a group is final once the watermark (${delay} behind the latest event time) passes the time ${end}:`);
-    lines.push('  append emits it then, once; update emits changed groups every batch and forgets final ones; complete keeps all');
-    lines.push('  a row for a final group is late: dropped and counted in numRowsDroppedByWatermark (append, update)');
+    lines.push(`a group is final once the watermark (${delay} behind the latest event time) reaches the time ${end}`);
+    lines.push('append emits a group once, when final; update emits the groups a batch changed and forgets final ones; complete emits all and forgets none');
+    lines.push('a row for a final group is late: dropped, and counted in numRowsDroppedByWatermark (append, update)');
   }
   if (functions.some((f) => f.text.toLowerCase().startsWith('approx'))) lines.push('approxCountDistinct: HyperLogLog, about 5% relative error');
   return lines;

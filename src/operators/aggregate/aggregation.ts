@@ -93,13 +93,15 @@ export class StreamingAggregation implements StatefulOperator {
     const touched = new Map<string, GroupEntry>();
     let dropped = 0;
     const rows = batch.rows;
+    const what = eviction?.kind === 'window' ? 'window end' : 'event time';
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
+      let deadline: number | undefined;
       if (usesWatermark) {
-        const deadline = deadlineOf(row[eviction.column], eviction.kind);
+        deadline = deadlineOf(row[eviction.column], eviction.kind);
         if (deadline !== undefined && deadline <= watermark) {
           dropped++;
-          trace?.events.push({ row, outcome: 'late', late: { what: eviction.kind === 'window' ? 'window end' : 'event time', atMs: deadline } });
+          trace?.events.push({ row, outcome: 'late', deadline: { what, atMs: deadline } });
           continue;
         }
       }
@@ -111,7 +113,7 @@ export class StreamingAggregation implements StatefulOperator {
         touched.set(key, entry);
       }
       for (let f = 0; f < functions.length; f++) functions[f].update(entry.b, offsets[f], row);
-      trace?.events.push({ row, outcome: 'counted' });
+      trace?.events.push({ row, outcome: 'counted', ...(deadline !== undefined ? { deadline: { what, atMs: deadline } } : {}) });
     }
     for (const [key, entry] of touched) store.put(key, entry);
 

@@ -87,7 +87,7 @@ export class SessionAggregation implements StatefulOperator {
       const end = window.end.getTime();
       if (usesWatermark && end <= watermark) {
         dropped++;
-        trace?.events.push({ row, outcome: 'late', late: { what: 'session end', atMs: end } });
+        trace?.events.push({ row, outcome: 'late', deadline: { what: 'session end', atMs: end } });
         continue;
       }
       const key = this.otherKeys.map((k) => keyPart(row[k])).join('|');
@@ -102,7 +102,7 @@ export class SessionAggregation implements StatefulOperator {
         f.update(session.b, this.offsets[i], row);
       });
       this.insert(entry, session);
-      trace?.events.push({ row, outcome: 'counted' });
+      trace?.events.push({ row, outcome: 'counted', ...(usesWatermark ? { deadline: { what: 'session end', atMs: end } } : {}) });
     }
     for (const [key, entry] of touched) store.put(key, entry);
 

@@ -1,0 +1,131 @@
+/**
+ * The shipped event-time jobs through the CLI, and a windowed job killed with SIGKILL and restarted: its output
+ * files must be those of an uninterrupted run, byte for byte.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = join(root, 'dist/src/cli/main.js');
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A working directory holding copies of the given jobs and data folders (so checkpoints land there). */
+function workspace(jobs: string[], data: string[]): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-jobs-'));
+  dirs.push(cwd);
+  mkdirSync(join(cwd, 'jobs'));
+  for (const job of jobs) cpSync(join(root, 'jobs', `${job}.yaml`), join(cwd, 'jobs', `${job}.yaml`));
+  for (const d of data) cpSync(join(root, 'data', d), join(cwd, 'data', d), { recursive: true });
+  return cwd;
+}
+
+function streamlab(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The text printed for batch `n`, up to the next batch. */
+const batchText = (stdout: string, n: number) => stdout.split(/^-+\nBatch: /m).find((part) => part.startsWith(`${n}\n`)) ?? '';
+
+describe('jobs/late-data.yaml', () => {
+  it('prints, batch by batch, which rows were counted and which were dropped as late, and why', () => {
+    const cwd = workspace(['late-data'], ['late-data']);
+    const { code, stdout, stderr } = streamlab(['run', 'late-data'], cwd);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual([...stdout.matchAll(/^Batch: (\d+)$/gm)].map((m) => Number(m[1])), [0, 1, 2, 3, 4, 5], 'five files, then a no-data batch for the last watermark');
+    const third = batchText(stdout, 2);
+    assert.match(third, /Watermark: this batch used 2024-05-01 12:04:00, the next batch uses 2024-05-01 12:11:00 \(latest timestamp seen 2024-05-01 12:21:00 - 10m\)/);
+    assert.match(third, /\|2024-05-01 12:08:00\|dog \|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|counted\|window end 2024-05-01 12:10:00 > watermark 2024-05-01 12:04:00/);
+    const fourth = batchText(stdout, 3);
+    assert.match(fourth, /\|2024-05-01 12:04:00\|donkey\|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|dropped\|late: window end 2024-05-01 12:10:00 <= watermark 2024-05-01 12:11:00\|/);
+    assert.match(fourth, /State of stateStoreSave \(operator 0\) after this batch: 9 rows, 2 updated, 3 removed, 2 late rows dropped/);
+    assert.doesNotMatch(fourth, /donkey \|/, 'donkey never reaches the result or the state');
+    assert.match(stderr, /\[late-data\] batch 3: 2 rows in, 2 out, .*watermark 2024-05-01T12:11:00.000Z, state 9 rows \(2 late rows dropped\)/);
+
+    const again = streamlab(['run', 'late-data'], cwd);
+    assert.equal(again.code, 0);
+    assert.doesNotMatch(again.stdout, /Batch:/, 'a second run finds the checkpoint done and nothing new');
+  });
+});
+
+describe('jobs/windowed-wordcount.yaml', () => {
+  it('counts words in sliding windows, a file per second, with late data within the watermark counted', () => {
+    const cwd = workspace(['windowed-wordcount'], ['windowed-wordcount']);
+    const { code, stdout, stderr } = streamlab(['run', 'windowed-wordcount', '--max-batches', '5'], cwd);
+    assert.equal(code, 0, stderr);
+    const rows = (n: number) => [...batchText(stdout, n).matchAll(/^\|\{2024-05-01 (\d\d:\d\d):00, 2024-05-01 (\d\d:\d\d):00\}\|(\w+)\s*\|(\d+)\s*\|$/gm)].map((m) => `${m[1]}-${m[2]} ${m[3]} ${m[4]}`);
+    assert.deepEqual(rows(0), ['11:55-12:05 cat 1', '11:55-12:05 dog 3', '12:00-12:10 cat 1', '12:00-12:10 dog 3']);
+    assert.deepEqual(rows(1), ['12:00-12:10 cat 2', '12:00-12:10 owl 1', '12:05-12:15 cat 1', '12:05-12:15 owl 1']);
+    assert.deepEqual(rows(3), ['11:55-12:05 cat 2', '12:00-12:10 cat 3', '12:20-12:30 owl 2', '12:25-12:35 owl 2'], '12:04 is late but ahead of the watermark 12:03: counted');
+    assert.deepEqual(rows(4), [], 'the no-data batch evicts windows up to 12:16 silently (update mode)');
+    assert.match(stderr, /batch 4: 0 rows in, 0 out, .*state 4 rows/);
+  });
+});
+
+describe('a windowed job killed with SIGKILL and restarted', () => {
+  it('writes the same output files as an uninterrupted run', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-kill-'));
+    dirs.push(cwd);
+    mkdirSync(join(cwd, 'jobs'));
+    mkdirSync(join(cwd, 'events'));
+    // 40 files of 25 events each; event time moves 20 s per file, some events arrive up to 90 s late.
+    for (let f = 0; f < 40; f++) {
+      const lines = [];
+      for (let i = 0; i < 25; i++) {
+        const late = (f * 7 + i * 13) % 10 === 0 ? 90_000 : 0;
+        const t = Date.UTC(2024, 4, 1, 12) + f * 20_000 + i * 800 - late;
+        lines.push(JSON.stringify({ time: new Date(t).toISOString(), device: `d${(f + i) % 4}`, reading: (f * 31 + i * 17) % 100 }));
+      }
+      writeFileSync(join(cwd, 'events', `${String(f).padStart(3, '0')}.jsonl`), `${lines.join('\n')}\n`);
+    }
+    const job = (trigger: string, out: string) => `name: windowed-kill
+source: { type: file, path: events, schema: { time: timestamp, device: string, reading: double }, maxFilesPerBatch: 1 }
+operators:
+  - withWatermark: { column: time, delay: 30 seconds }
+  - window: { column: time, size: 1 minute }
+  - groupBy: { keys: [window, device], agg: { n: "count()", total: "sum(reading)", low: "min(reading)", high: "max(reading)" } }
+sink: { type: file, path: ${out} }
+outputMode: append
+trigger: ${trigger}
+`;
+    writeFileSync(join(cwd, 'jobs', 'uninterrupted.yaml'), job('{ availableNow: true }', 'out-clean'));
+    writeFileSync(join(cwd, 'jobs', 'slow.yaml'), job('{ processingTime: 100ms }', 'out-killed'));
+    writeFileSync(join(cwd, 'jobs', 'finish.yaml'), job('{ availableNow: true }', 'out-killed'));
+
+    const clean = streamlab(['run', 'uninterrupted', '--checkpoint', 'cp-clean'], cwd);
+    assert.equal(clean.code, 0, clean.stderr);
+
+    const first = await startUntil(['run', 'slow', '--checkpoint', 'cp-killed'], cwd, /batch 12:/);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const finish = streamlab(['run', 'finish', '--checkpoint', 'cp-killed'], cwd);
+    assert.equal(finish.code, 0, finish.stderr);
+    const resumedAt = Number(/batch (\d+)/.exec(finish.stderr)?.[1]);
+    assert.ok(resumedAt >= 12, `the restart went on from the checkpoint (first batch ${resumedAt}), state restored from state/0`);
+
+    const files = (d: string) => readdirSync(join(cwd, d)).filter((f) => f.startsWith('part-')).sort();
+    assert.ok(files('out-clean').length > 10, `windows came out: ${files('out-clean').join(' ')}`);
+    assert.deepEqual(files('out-killed'), files('out-clean'));
+    for (const f of files('out-clean')) assert.equal(readFileSync(join(cwd, 'out-killed', f), 'utf8'), readFileSync(join(cwd, 'out-clean', f), 'utf8'), f);
+  });
+});
+
+/** Starts the CLI and resolves with the child once its stderr matches `ready`. */
+function startUntil(args: string[], cwd: string, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, TZ: 'UTC' } });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolvePromise(child);
+    });
+    child.stdout!.resume();
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
+  });
+}
