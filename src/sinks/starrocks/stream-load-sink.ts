@@ -1,0 +1,203 @@
+import http from 'node:http';
+import { errorMessage, RuntimeError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { withRetry, type RetryPolicy } from '../../core/retry.js';
+import type { Row } from '../../core/row.js';
+import type { Sink, SinkContext } from '../../core/sink.js';
+import type { ColumnBinding } from '../mysql/columns.js';
+import { UnfitRowError } from '../mysql/statements.js';
+import { encodeBodies } from './body.js';
+import { createTableIfAsked, type CreateTable } from './create.js';
+import { HttpTransportError } from './http.js';
+import { labelPrefixOf, loadLabel } from './label.js';
+import { isFilteredFailure, isRetriableFailure, isRetriableTransport, outcomeOf } from './outcome.js';
+import { StreamLoadClient, UnexpectedAnswerError, type StreamLoadResult } from './stream-load.js';
+
+export interface StreamLoadSinkConfig {
+  feHost: string;
+  httpPort: number;
+  mysqlPort: number;
+  user: string;
+  password: string;
+  database: string;
+  table: string;
+  columns: readonly ColumnBinding[];
+  format: 'json' | 'csv';
+  maxFilterRatio: number;
+  /** Seconds; the `timeout` header. */
+  timeout: number;
+  properties: Record<string, string>;
+  /** Default: the job name. */
+  labelPrefix?: string;
+  maxBytesPerLoad: number;
+  create?: CreateTable;
+  retry: RetryPolicy;
+  /** Injected by tests (no real waiting). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A failed attempt, with whether another attempt could succeed. */
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+  ) {
+    super(message);
+    this.name = 'AttemptError';
+  }
+}
+
+const isRetriable = (error: unknown): boolean => (error instanceof AttemptError ? error.retriable : isRetriableTransport(error));
+
+/**
+ * The `starrocks` sink in `stream_load` mode. Per batch: the rows become one body (or a few, above maxBytesPerLoad),
+ * each loaded with `PUT /api/{db}/{table}/_stream_load` under the label <prefix>-<query tag>-<batch id>-<part>.
+ *
+ * Exactly once, by labels: a replayed batch has the same labels, so StarRocks answers `Label Already Exists` instead
+ * of loading again, and the sink asks get_load_state what became of that earlier load:
+ *   VISIBLE / COMMITTED  the rows are in: done;
+ *   PREPARE / PREPARED   still running: ask again until it settles (or the load timeout passes: retried later);
+ *   ABORTED              it failed: load again, under the same label (StarRocks frees a label when its
+ *                        transaction aborts; a new label would let a later replay load the rows a second time);
+ *   UNKNOWN              contradicts "already exists" (another database? label expired?): an error.
+ * The same happens inside one run when an answer is lost (connection reset after the BE committed): the retry meets
+ * its own label.
+ */
+export class StreamLoadSink implements Sink {
+  readonly description: string;
+  private readonly client: StreamLoadClient;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  private readonly headers: Record<string, string>;
+  private logger: Logger = silentLogger;
+  private context!: SinkContext;
+
+  constructor(private readonly config: StreamLoadSinkConfig) {
+    const { feHost, httpPort, database, table, format } = config;
+    this.client = new StreamLoadClient(config, this.agent);
+    this.description = `StarRocksStreamLoad[${feHost}:${httpPort}/${database}.${table}, format=${format}]`;
+    this.headers = {
+      format,
+      ...(format === 'json' ? { strip_outer_array: 'true' } : {}),
+      columns: config.columns.map((c) => c.table).join(','),
+      max_filter_ratio: String(config.maxFilterRatio),
+      timeout: String(config.timeout),
+      ...config.properties,
+    };
+  }
+
+  async open(context: SinkContext): Promise<void> {
+    this.context = context;
+    this.logger = context.logger;
+    if (this.config.create) await createTableIfAsked(this.config, this.config.create, this.config.columns);
+  }
+
+  async foreachBatch(rows: Row[], batchId: number): Promise<void> {
+    if (rows.length === 0) return;
+    let bodies: Buffer[];
+    try {
+      bodies = encodeBodies(rows, this.config.columns, this.config.format, this.config.maxBytesPerLoad);
+    } catch (error) {
+      if (error instanceof UnfitRowError) throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Nothing of this batch was loaded.`);
+      throw error;
+    }
+    const prefix = this.config.labelPrefix ?? labelPrefixOf(this.context.queryName);
+    for (let part = 0; part < bodies.length; part++) {
+      await this.loadPart(loadLabel(prefix, this.context.queryId, batchId, part), bodies[part], batchId);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private where(label: string): string {
+    return `${this.config.database}.${this.config.table} (label ${label}, FE ${this.client.feUrl})`;
+  }
+
+  private loadPart(label: string, body: Buffer, batchId: number): Promise<void> {
+    return withRetry(() => this.attempt(label, body), this.config.retry, {
+      isRetriable,
+      sleep: this.config.sleep,
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn(`starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`),
+    }).catch((error: unknown) => {
+      if (error instanceof RuntimeError) throw error;
+      const hint =
+        error instanceof UnexpectedAnswerError && (error.answer.status === 401 || error.answer.status === 403)
+          ? ' Check user and password in the sink options or its profile.'
+          : error instanceof HttpTransportError
+            ? ' Is StarRocks running, and are feHost/httpPort those of an FE (and the BE address it redirects to reachable)?'
+            : '';
+      throw new RuntimeError(`starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${hint}`, { cause: error });
+    });
+  }
+
+  /** One attempt: load; on a label conflict, settle what the earlier load did (and load again if it aborted). */
+  private async attempt(label: string, body: Buffer): Promise<void> {
+    const timeoutMs = (this.config.timeout + 60) * 1000;
+    const { result } = await this.client.load(label, body, this.headers, timeoutMs);
+    switch (outcomeOf(result)) {
+      case 'loaded':
+        return this.loaded(label, result);
+      case 'label-exists': {
+        const state = await this.settle(label);
+        if (state === 'loaded') {
+          this.logger.info(`starrocks sink: ${this.where(label)} was already loaded by an earlier attempt (${result.ExistingJobStatus ?? 'FINISHED'}); not loaded again`);
+          return;
+        }
+        throw new AttemptError(`the earlier load under label ${label} was aborted; loading again under the same label`, true);
+      }
+      case 'failed':
+        throw this.failure(label, result);
+    }
+  }
+
+  private loaded(label: string, result: StreamLoadResult): void {
+    if (result.Status === 'Publish Timeout') this.logger.info(`starrocks sink: ${this.where(label)} committed; visible once published (Publish Timeout)`);
+    if ((result.NumberFilteredRows ?? 0) > 0) {
+      this.logger.warn(
+        `starrocks sink: ${this.where(label)}: ${result.NumberFilteredRows} of ${result.NumberTotalRows} rows were filtered out (within maxFilterRatio ${this.config.maxFilterRatio}); why: ${result.ErrorURL ?? '(no ErrorURL)'}`,
+      );
+    }
+  }
+
+  private failure(label: string, result: StreamLoadResult): Error {
+    const message = result.Message ?? '(no message)';
+    if (isFilteredFailure(message)) {
+      return new RuntimeError(
+        `starrocks sink: ${this.where(label)} refused the load: ${message} (${result.NumberFilteredRows ?? '?'} of ${result.NumberTotalRows ?? '?'} rows unfit, maxFilterRatio ${this.config.maxFilterRatio}). ` +
+          `The rejected rows and why: ${result.ErrorURL ?? '(the BE gave no ErrorURL)'} . Not retried: the same rows would be filtered again; fix the data or the table, or raise maxFilterRatio.`,
+      );
+    }
+    const retriable = isRetriableFailure(message);
+    return new AttemptError(`Stream Load status ${result.Status}: ${message}${result.ErrorURL ? ` (details: ${result.ErrorURL})` : ''}`, retriable);
+  }
+
+  /**
+   * After `Label Already Exists`: poll get_load_state until the earlier load is visible, committed or aborted. A load
+   * that is still running is waited for up to the load timeout, then left to a later retry.
+   */
+  private async settle(label: string): Promise<'loaded' | 'aborted'> {
+    const sleep = this.config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const deadline = Date.now() + this.config.timeout * 1000;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+      const { state, reason } = await this.client.loadState(label, 30_000);
+      switch (state) {
+        case 'VISIBLE':
+        case 'COMMITTED':
+          return 'loaded';
+        case 'ABORTED':
+          this.logger.info(`starrocks sink: the earlier load under label ${label} was aborted${reason ? ` (${reason})` : ''}; loading again`);
+          return 'aborted';
+        case 'UNKNOWN':
+          throw new RuntimeError(
+            `starrocks sink: ${this.where(label)}: StarRocks answered "Label Already Exists", but get_load_state does not know the label (UNKNOWN). ` +
+              'Is another database or cluster involved? The sink stops rather than risk loading the rows twice.',
+          );
+        default:
+          if (Date.now() > deadline) throw new AttemptError(`the earlier load under label ${label} is still ${state} after ${this.config.timeout} s`, true);
+          await sleep(wait);
+      }
+    }
+  }
+}
