@@ -11,14 +11,19 @@ import { triangleOperator } from './operators/triangle.js';
 import { withColumnOperator } from './operators/with-column.js';
 import { withWatermarkOperator } from './operators/with-watermark.js';
 import { windowOperator } from './operators/window.js';
+import { cassandraSink } from './sinks/cassandra/index.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
 import { memorySink } from './sinks/memory/index.js';
+import { mysqlSink } from './sinks/mysql/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
+import { starrocksSink } from './sinks/starrocks/index.js';
+import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
+import { sensorSource } from './sources/sensor.js';
 import { sineSource } from './sources/sine.js';
 import { socketSource } from './sources/socket.js';
 import { systemSource } from './sources/system.js';
@@ -27,12 +32,12 @@ import { systemSource } from './sources/system.js';
  * Every component, registered once. Validation, building, the JSON Schema for job files and the reference docs are
  * all derived from these lists: adding a component means adding its definition here, nothing else.
  */
-export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource];
+export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource, cassandraSource, sensorSource];
 export const operators: OperatorDefinition[] = [
   filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator,
   withWatermarkOperator, windowOperator, sessionWindowOperator, groupByOperator, dropDuplicatesOperator, joinOperator,
 ];
-export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink, influxdbSink];
+export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink, influxdbSink, cassandraSink, mysqlSink, starrocksSink];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
 

@@ -1,0 +1,202 @@
+import type cassandra from 'cassandra-driver';
+import { RuntimeError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { withRetry } from '../../core/retry.js';
+import type { Row } from '../../core/row.js';
+import type { Sink, SinkContext } from '../../core/sink.js';
+import type { ColumnBinding } from './columns.js';
+import { connect, retryPolicy, type ConnectionConfig } from './connection.js';
+import { ValueError } from './cql-types.js';
+import { createKeyspaceCql, createTableCql, suggestedDesign, type TableDesign } from './ddl.js';
+import { describeCluster, describeRequestError, isRetriable, shortReason } from './errors.js';
+import { qualified, quote } from './identifiers.js';
+import { checkTable, missingTableMessage, tableName, type TablePlan } from './table.js';
+import { RowIds } from './uuid.js';
+import { executeRound, PartialFailure } from './writer.js';
+
+export interface CassandraSinkConfig {
+  connection: ConnectionConfig;
+  keyspace: string;
+  table: string;
+  bindings: ColumnBinding[];
+  ttlSeconds?: number;
+  concurrency: number;
+  /** Set: create the keyspace (with this replication) and the table when missing. */
+  create?: { design: TableDesign; replication: Record<string, string | number> };
+}
+
+/**
+ * The `cassandra` sink. At open(): connect (retried while no node answers), create the keyspace and table if asked,
+ * read the table's columns from the driver's metadata and check them against the rows (a missing column or a type
+ * that cannot hold the values stops the job before any write). Per micro-batch: every row becomes the parameters of
+ * one prepared INSERT (values checked and converted first, so a bad value stops the batch before anything of it is
+ * written), sent `concurrency` at a time; `foreachBatch` resolves when Cassandra has acknowledged every one.
+ *
+ * Replays: an INSERT in Cassandra is an upsert of the row with that primary key. A replayed batch has the same rows,
+ * so it overwrites what its first attempt wrote. Generated ids (`id: { generate: uuid }`) are derived from the query
+ * id, the batchId and the row's index, so they too are the same on replay.
+ *
+ * Failures: statements that fail with a retriable error (no node reachable, timeouts, overload) are sent again
+ * after a backoff, only those; INSERTs are idempotent, so a statement that was applied but not acknowledged does no
+ * harm when sent twice.
+ */
+export class CassandraSink implements Sink {
+  readonly description: string;
+  private client: cassandra.Client | undefined;
+  private plan: TablePlan | undefined;
+  private ids: RowIds | undefined;
+  private logger: Logger = silentLogger;
+  private readonly query: string;
+  private readonly name: string;
+  private readonly who = 'cassandra sink';
+
+  constructor(private readonly config: CassandraSinkConfig) {
+    const { keyspace, table, bindings, ttlSeconds } = config;
+    this.name = tableName(keyspace, table);
+    this.query =
+      `INSERT INTO ${qualified(keyspace, table)} (${bindings.map((b) => quote(b.target)).join(', ')}) ` +
+      `VALUES (${bindings.map(() => '?').join(', ')})${ttlSeconds ? ` USING TTL ${ttlSeconds}` : ''}`;
+    const columns = bindings.map((b) => (b.source === undefined ? `${b.target}=uuid5` : b.source === b.target ? b.target : `${b.source}->${b.target}`));
+    this.description =
+      `CassandraSink[${config.connection.contactPoints.join(',')}, ${this.name}, columns=${columns.join(',')}, ` +
+      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
+  }
+
+  /** The INSERT statement every row is written with. */
+  get statement(): string {
+    return this.query;
+  }
+
+  async open(context: SinkContext): Promise<void> {
+    this.logger = context.logger;
+    if (this.config.bindings.some((b) => b.type === 'id')) this.ids = new RowIds(context.queryId);
+    this.client = await connect(this.config.connection, this.logger, this.who);
+    try {
+      this.plan = await this.prepareTable(this.client);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async foreachBatch(rows: Row[], batchId: number): Promise<void> {
+    if (rows.length === 0) return;
+    const { client, plan } = this;
+    if (!client || !plan) throw new RuntimeError(`${this.who}: foreachBatch before open()`);
+    const params = this.parameters(rows, batchId, plan);
+    let pending: number[] | undefined;
+    let attempts = 1;
+    try {
+      await withRetry(
+        async () => {
+          try {
+            await executeRound(client, this.query, params, pending, this.config.concurrency);
+          } catch (error) {
+            if (error instanceof PartialFailure) pending = error.pending;
+            throw error;
+          }
+        },
+        retryPolicy(this.config.connection),
+        {
+          isRetriable: (error) => error instanceof PartialFailure,
+          onRetry: (error, attempt, delayMs) => {
+            attempts++;
+            const failure = error as PartialFailure;
+            this.logger.warn(
+              `${this.who}: batch ${batchId}: ${failure.pending.length} of ${rows.length} rows not written yet (${shortReason(failure.cause)}) ` +
+                `at ${describeCluster(this.config.connection.contactPoints)}; retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`,
+            );
+          },
+          ...(this.config.connection.retry?.sleep ? { sleep: this.config.connection.retry.sleep } : {}),
+        },
+      );
+    } catch (error) {
+      const cause = error instanceof PartialFailure ? error.cause : error;
+      const unwritten = error instanceof PartialFailure ? ` (${error.pending.length} of ${rows.length} rows not acknowledged after ${attempts} attempts)` : '';
+      throw new RuntimeError(
+        `${this.who}: ${describeRequestError(cause, this.config.connection.contactPoints, this.config.connection.username)}, while writing batch ${batchId} to ${this.name}${unwritten}. ` +
+          'The batch is not committed: once the cause is fixed, restarting the job writes it again.',
+        { cause },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.shutdown();
+  }
+
+  /**
+   * Every row's INSERT parameters, checked and converted before anything is sent: a value the column cannot hold
+   * (or a null in a key column) stops the batch with nothing of it written, naming batch, row and column.
+   */
+  private parameters(rows: Row[], batchId: number, plan: TablePlan): unknown[][] {
+    const { bindings } = this.config;
+    const { converters, inKey } = plan;
+    const width = bindings.length;
+    const sources = bindings.map((b) => b.source);
+    const params: unknown[][] = new Array(rows.length);
+    let r = 0;
+    let c = 0;
+    try {
+      for (r = 0; r < rows.length; r++) {
+        const row = rows[r];
+        const values = new Array(width);
+        for (c = 0; c < width; c++) {
+          const source = sources[c];
+          const value = source === undefined ? this.ids!.id(batchId, r) : row[source];
+          if (value === null || value === undefined) {
+            if (inKey[c]) throw new ValueError(`null, but "${bindings[c].target}" is part of the primary key of ${this.name}, which cannot hold null; filter such rows out (filter: "${source} IS NOT NULL")`);
+            values[c] = null;
+          } else values[c] = converters[c](value);
+        }
+        params[r] = values;
+      }
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      const binding = bindings[c];
+      const column = binding.source === binding.target ? `column "${binding.target}"` : `column "${binding.source}" (table column "${binding.target}")`;
+      throw new RuntimeError(`${this.who}: batch ${batchId}, row ${r + 1}, ${column}: ${error.message}. Nothing of batch ${batchId} was written to ${this.name}.`);
+    }
+    return params;
+  }
+
+  /** Creates what `create` asks for, then reads and checks the table. */
+  private async prepareTable(client: cassandra.Client): Promise<TablePlan> {
+    const { keyspace, table, bindings, create } = this.config;
+    const where = { keyspace, table, at: `${this.who} (${describeCluster(this.config.connection.contactPoints)})` };
+    if (create) {
+      const existed = Boolean(client.metadata.keyspaces[keyspace]) && (await client.metadata.getTable(keyspace, table).catch(() => null)) !== null;
+      for (const statement of [createKeyspaceCql(keyspace, create.replication), createTableCql(keyspace, table, create.design)]) {
+        await this.schemaChange(client, statement, where.at);
+      }
+      if (!existed) this.logger.info(`${this.who}: created ${this.name} (${createTableCql(keyspace, table, create.design)})`);
+    } else if (!client.metadata.keyspaces[keyspace]) {
+      throw new RuntimeError(missingTableMessage('keyspace', where, suggestedDesign(bindings)));
+    }
+    let metadata: cassandra.metadata.TableMetadata | null;
+    try {
+      metadata = await client.metadata.getTable(keyspace, table);
+    } catch (error) {
+      throw new RuntimeError(`${where.at}: cannot read the columns of ${this.name}: ${describeRequestError(error, this.config.connection.contactPoints, this.config.connection.username)}`, { cause: error });
+    }
+    if (!metadata) {
+      if (!client.metadata.keyspaces[keyspace]) throw new RuntimeError(missingTableMessage('keyspace', where, suggestedDesign(bindings)));
+      throw new RuntimeError(missingTableMessage('table', where, suggestedDesign(bindings)));
+    }
+    return checkTable(bindings, metadata, where);
+  }
+
+  private async schemaChange(client: cassandra.Client, statement: string, at: string): Promise<void> {
+    try {
+      // Schema statements are not prepared; the driver waits for schema agreement before resolving.
+      await withRetry(() => client.execute(statement, [], { prepare: false }), retryPolicy(this.config.connection), { isRetriable });
+    } catch (error) {
+      throw new RuntimeError(
+        `${at}: ${describeRequestError(error, this.config.connection.contactPoints, this.config.connection.username)}, running: ${statement}`,
+        { cause: error },
+      );
+    }
+  }
+}
