@@ -342,7 +342,11 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
   it('an unknown table is named and not retried', async () => {
     const logger = memoryLogger();
     const sink = await open(buildSink({ table: 'no_such_table_here' }, [{ name: 'k', type: 'long' }]), logger);
-    await assert.rejects(sink.foreachBatch([{ k: 1 }], 0), /streamlab\.no_such_table_here .*failed: Stream Load status Fail: .*unknown table/i);
+    await assert.rejects(sink.foreachBatch([{ k: 1 }], 0), (error: Error) => {
+      assert.match(error.message, /streamlab\.no_such_table_here .*failed: Stream Load status Fail: .*unknown table/i);
+      assert.ok(error.message.includes('CREATE TABLE IF NOT EXISTS `streamlab`.`no_such_table_here` (\n  `k` BIGINT\n)\nDUPLICATE KEY(`k`)\nDISTRIBUTED BY HASH(`k`)\nPROPERTIES ("replication_num" = "1");'), error.message);
+      return true;
+    });
     await sink.close();
     assert.deepEqual(logger.lines, []);
   });

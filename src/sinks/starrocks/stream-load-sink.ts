@@ -7,7 +7,7 @@ import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../mysql/columns.js';
 import { UnfitRowError } from '../mysql/statements.js';
 import { encodeBodies } from './body.js';
-import { createTableIfAsked, type CreateTable } from './create.js';
+import { createTableIfAsked, createTableSqlFor, type CreateTable } from './create.js';
 import { HttpTransportError } from './http.js';
 import { labelPrefixOf, loadLabel } from './label.js';
 import { isFilteredFailure, isRetriableFailure, isRetriableTransport, outcomeOf } from './outcome.js';
@@ -170,7 +170,15 @@ export class StreamLoadSink implements Sink {
       );
     }
     const retriable = isRetriableFailure(message);
-    return new AttemptError(`Stream Load status ${result.Status}: ${message}${result.ErrorURL ? ` (details: ${result.ErrorURL})` : ''}`, retriable);
+    // An unknown table: show the DDL that would create it (over the MySQL port; Stream Load has no DDL).
+    const ddl = /unknown table/i.test(message) ? `. Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}), for example:\n\n${this.createTableSql()};\n` : '';
+    return new AttemptError(`Stream Load status ${result.Status}: ${message}${result.ErrorURL ? ` (details: ${result.ErrorURL})` : ''}${ddl}`, retriable);
+  }
+
+  /** The `create` option's DDL, or a duplicate-key table keyed and distributed on the first column. */
+  private createTableSql(): string {
+    const first = this.config.columns[0].table;
+    return createTableSqlFor(this.config, this.config.create ?? { duplicateKey: [first], distributedBy: [first], replicationNum: 1 }, this.config.columns);
   }
 
   /**

@@ -24,6 +24,9 @@ export interface PeerOptions {
   mariadb: { host: string; port: number };
   /** user -> password; default root with no password, as StarRocks starts. */
   users?: Record<string, string>;
+  /** Ports on 127.0.0.1; default: free ones. */
+  fePort?: number;
+  bePort?: number;
 }
 
 export interface StarRocksPeer {
@@ -39,10 +42,10 @@ export interface StarRocksPeer {
   close(): Promise<void>;
 }
 
-const listen = (server: http.Server) =>
+const listen = (server: http.Server, port = 0) =>
   new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
 
 const shut = (server: http.Server) =>
@@ -59,8 +62,8 @@ export async function startStarRocksPeer(options: PeerOptions): Promise<StarRock
   let beAddress = '';
   const be = createBe({ users, store, log: requests, faults, selfAddress: () => beAddress });
   const fe = createFe({ users, store, log: requests, beAddress: () => beAddress });
-  await listen(be);
-  await listen(fe);
+  await listen(be, options.bePort);
+  await listen(fe, options.fePort);
   beAddress = addressOf(be);
   const [feHost, fePort] = addressOf(fe).split(':');
   return {

@@ -1,0 +1,145 @@
+/**
+ * The `sensor` source, and the `sensor-mysql` job run by the CLI against the real MariaDB: killed with SIGKILL and
+ * restarted, it leaves every reading exactly once, each equal to what the source computes for its tick and sensor.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { VirtualTimeScheduler } from 'rxjs';
+import { silentLogger } from '../../src/core/logger.js';
+import { reading, SensorSource, sensorSource } from '../../src/sources/sensor.js';
+import { service } from '../support/services.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = join(root, 'dist/src/cli/main.js');
+
+/** Starts the CLI in the background and resolves once its output matches `ready`. */
+function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolvePromise({ child, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+
+/** Checks that `rows` are ticks 0..n-1 of `sensors` sensors every `intervalMs`, each once, with the source's values. */
+function assertEveryReadingOnce(rows: Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>, sensors: number, intervalMs: number): number {
+  assert.ok(rows.length > 0, 'some rows');
+  const start = Math.min(...rows.map((r) => r.ts.getTime()));
+  const sorted = [...rows].sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.sensor_id - b.sensor_id);
+  const ticks = sorted.length / sensors;
+  assert.ok(Number.isInteger(ticks), `${sorted.length} rows are whole ticks of ${sensors} sensors`);
+  const expected = [];
+  for (let tick = 0; tick < ticks; tick++) {
+    for (let s = 0; s < sensors; s++) expected.push({ sensor_id: s + 1, ts: new Date(start + tick * intervalMs), ...reading(tick, s) });
+  }
+  assert.deepEqual(sorted.map((r) => ({ ...r })), expected);
+  return ticks;
+}
+
+describe('sensor source', () => {
+  it('is a pure function of the offsets: the same rows for the same (start, end], also in a new instance', async () => {
+    const open = async () => {
+      const source = new SensorSource(3, 1000);
+      const scheduler = new VirtualTimeScheduler();
+      await source.open({ scheduler, logger: silentLogger, metadata: { startTimeMs: 1_700_000_000_000 } });
+      return source;
+    };
+    const a = await open();
+    const b = await open();
+    assert.deepEqual(a.getBatch(2, 5), b.getBatch(2, 5));
+    assert.deepEqual(a.getBatch(null, 2), [
+      { sensor_id: 1, timestamp: new Date(1_700_000_000_000), ...reading(0, 0) },
+      { sensor_id: 2, timestamp: new Date(1_700_000_000_000), ...reading(0, 1) },
+      { sensor_id: 3, timestamp: new Date(1_700_000_000_000), ...reading(0, 2) },
+      { sensor_id: 1, timestamp: new Date(1_700_000_001_000), ...reading(1, 0) },
+      { sensor_id: 2, timestamp: new Date(1_700_000_001_000), ...reading(1, 1) },
+      { sensor_id: 3, timestamp: new Date(1_700_000_001_000), ...reading(1, 2) },
+    ]);
+  });
+
+  it('readings stay in plausible ranges with two decimals', () => {
+    for (let tick = 0; tick < 5000; tick++) {
+      for (let s = 0; s < 5; s++) {
+        const { temperature, humidity } = reading(tick, s);
+        assert.ok(temperature >= 15 && temperature <= 27, `temperature ${temperature}`);
+        assert.ok(humidity >= 0 && humidity <= 100 && humidity > 30 && humidity < 80, `humidity ${humidity}`);
+        assert.equal(Math.round(temperature * 100) / 100, temperature);
+      }
+    }
+  });
+
+  it('counts ticks due from the start kept in the checkpoint, and honours maxRowsPerBatch in whole ticks', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const source = new SensorSource(4, 1000);
+    const opened = await source.open({ scheduler, logger: silentLogger, maxRowsPerBatch: 10 });
+    assert.deepEqual(opened, { metadata: { startTimeMs: 0 } });
+    assert.equal(source.latestOffset(null), 1, 'tick 0 is due at the start');
+    scheduler.schedule(() => undefined, 5500);
+    scheduler.flush();
+    assert.equal(source.latestOffset(null), 2, 'at most 10 rows: two ticks of 4 sensors');
+    assert.equal(source.latestOffset(4), 6, 'ticks 0..5 are due at 5.5 s');
+    assert.equal(source.getBatch(4, 6).length, 8);
+  });
+
+  it('its options are checked', () => {
+    assert.equal(sensorSource.options.safeParse({ sensors: 0 }).success, false);
+    assert.equal(sensorSource.options.safeParse({ interval: '0s' }).success, false);
+    assert.deepEqual(sensorSource.options.parse({}), { sensors: 3, interval: '1s' });
+  });
+});
+
+const mariadb = service('mariadb');
+
+describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.skip }, () => {
+  const table = `sensor_job_${process.pid}`;
+  let admin: mysql.Connection;
+  before(async () => {
+    admin = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: 'streamlab', timezone: 'Z' });
+  });
+  after(async () => {
+    await admin?.query(`DROP TABLE IF EXISTS ${table}`);
+    await admin?.end();
+  });
+
+  it('killed with SIGKILL and restarted: every reading exactly once, one commit-table row per batch', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-sensor-mysql-'));
+    const env = {
+      MYSQL_HOST: mariadb.host,
+      MYSQL_PORT: String(mariadb.port),
+      MYSQL_DATABASE: 'streamlab',
+      SENSOR_TABLE: table,
+      SENSORS: '4',
+      SENSOR_INTERVAL: '50ms',
+      TRIGGER_INTERVAL: '100ms',
+    };
+    const first = await startCli(['run', 'sensor-mysql'], cwd, env, /batch 3:/);
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const second = await startCli(['run', 'sensor-mysql'], cwd, env, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
+    second.child.kill('SIGINT');
+    assert.equal(await exited(second.child), 0, second.output());
+
+    const [rows] = await admin.query(`SELECT sensor_id, ts, temperature, humidity FROM ${table}`);
+    const ticks = assertEveryReadingOnce(rows as Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>, 4, 50);
+    assert.ok(ticks >= 5, `${ticks} ticks`);
+    const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-mysql/metadata'), 'utf8')) as { id: string };
+    const [commits] = await admin.query('SELECT batch_id, num_rows FROM streamlab_commits WHERE query_id = ? ORDER BY batch_id', [id]);
+    const list = commits as Array<{ batch_id: number; num_rows: number }>;
+    assert.deepEqual(list.map((c) => c.batch_id), list.map((_, i) => i), 'batches 0..n, each recorded once');
+    assert.equal(list.reduce((sum, c) => sum + Number(c.num_rows), 0), ticks * 4);
+  });
+});

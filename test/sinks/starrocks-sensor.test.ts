@@ -1,0 +1,89 @@
+/**
+ * The `sensor-starrocks` job run by the CLI against the Stream Load peer (rows into the real MariaDB, in a table
+ * without a key, so a batch loaded twice would show twice): killed with SIGKILL and restarted, every reading is
+ * there exactly once, each equal to what the sensor source computes for its tick and sensor.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { loadLabel } from '../../src/sinks/starrocks/label.js';
+import { reading } from '../../src/sources/sensor.js';
+import { service } from '../support/services.js';
+import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-peer/index.js';
+
+const cli = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'dist/src/cli/main.js');
+const mariadb = service('mariadb');
+
+function startCli(cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [cli, 'run', 'sensor-starrocks'], { cwd, env: { ...process.env, ...env } });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolvePromise({ child, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+
+describe('job sensor-starrocks through the CLI against the Stream Load peer', { skip: mariadb.skip }, () => {
+  const table = `sensor_sr_job_${process.pid}`;
+  let admin: mysql.Connection;
+  let peer: StarRocksPeer;
+  before(async () => {
+    admin = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: 'streamlab', timezone: 'Z' });
+    await admin.query(`CREATE TABLE ${table} (sensor_id BIGINT NOT NULL, ts DATETIME(3) NOT NULL, temperature DOUBLE, humidity DOUBLE)`);
+    peer = await startStarRocksPeer({ mariadb: { host: mariadb.host, port: mariadb.port } });
+  });
+  after(async () => {
+    await peer?.close();
+    await admin?.query(`DROP TABLE IF EXISTS ${table}`);
+    await admin?.end();
+  });
+
+  it('killed with SIGKILL and restarted: every reading exactly once, one VISIBLE label per batch', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-sensor-starrocks-'));
+    const env = {
+      STARROCKS_FE_HOST: peer.feHost,
+      STARROCKS_HTTP_PORT: String(peer.fePort),
+      STARROCKS_DATABASE: 'streamlab',
+      SENSOR_TABLE: table,
+      SENSORS: '4',
+      SENSOR_INTERVAL: '50ms',
+      TRIGGER_INTERVAL: '100ms',
+    };
+    const first = await startCli(cwd, env, /batch 3:/);
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const second = await startCli(cwd, env, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
+    second.child.kill('SIGINT');
+    assert.equal(await exited(second.child), 0, second.output());
+
+    const [read] = await admin.query(`SELECT sensor_id, ts, temperature, humidity FROM ${table} ORDER BY ts, sensor_id`);
+    const rows = (read as Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>).map((r) => ({ ...r }));
+    const start = rows[0].ts.getTime();
+    const ticks = rows.length / 4;
+    assert.ok(Number.isInteger(ticks) && ticks >= 5, `${rows.length} rows`);
+    const expected = [];
+    for (let tick = 0; tick < ticks; tick++) {
+      for (let s = 0; s < 4; s++) expected.push({ sensor_id: s + 1, ts: new Date(start + tick * 50), ...reading(tick, s) });
+    }
+    assert.deepEqual(rows, expected, 'ticks 0..n-1, four sensors each, no gap and no duplicate');
+
+    const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-starrocks/metadata'), 'utf8')) as { id: string };
+    const prefix = loadLabel('sensor-starrocks', id, 0, 0).replace(/0-0$/, '');
+    const labels = (await peer.txns('streamlab')).filter((t) => t.label.startsWith(prefix));
+    assert.ok(labels.every((t) => t.state === 'VISIBLE'), JSON.stringify(labels));
+    const batches = labels.map((t) => Number(t.label.split('-').at(-2)));
+    assert.deepEqual(batches, batches.map((_, i) => i), 'one load per batch, labels <job>-<tag>-<batch>-0');
+  });
+});
