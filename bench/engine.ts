@@ -104,4 +104,6 @@ async function main() {
   }
 }
 
-await main();
+// `npm run bench:engine -- window`: the event-time windowed aggregation benchmark (bench/window.ts).
+if (process.argv[2] === 'window') await import('./window.js');
+else await main();

@@ -8,6 +8,11 @@ import type { OutputMode } from './sink.js';
 /** One micro-batch as it flows through the operators. */
 export interface MicroBatch {
   batchId: number;
+  /**
+   * The batch's rows. They belong to this batch: sources hand out rows nobody else changes (fresh ones per getBatch,
+   * or ones a replay may see again), and an operator may add a column to a row in place instead of copying it, as
+   * `window` does, for speed. An operator never changes an existing value of a row it passes on unchanged otherwise.
+   */
   rows: Row[];
   /** Event-time watermark in epoch ms, computed at the end of the previous batch (Spark's rule); 0 when none. */
   watermarkMs: number;

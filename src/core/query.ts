@@ -57,7 +57,7 @@ interface Recovery {
  *   It is written to commits/N as nextBatchWatermarkMs and to offsets/N+1 as batchWatermarkMs, and read back from
  *   them on restart, so it never moves backwards.
  * - Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
- *   N between steps 5 and 6: a crash before commits/N replays batch N from state N-1.
+ *   N alongside step 5 (both done before step 6): a crash before commits/N replays batch N from state N-1.
  * - No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs
  *   even without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without
  *   waiting for more input.
@@ -261,13 +261,19 @@ export class StreamingQuery {
     const batch: MicroBatch = { batchId: entry.batchId, rows, watermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs };
     const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
     const eventTime = this.advanceWatermark(entry.batchWatermarkMs);
-    await sink.foreachBatch(output.rows, entry.batchId);
+    // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
+    // (each state commit waits on an fsync). Both are awaited before a failure of either is thrown.
     const stateCommitMs: number[] = [];
-    for (const operator of this.stateful) {
-      const stateStart = now();
-      await operator.commit(entry.batchId);
-      stateCommitMs.push(now() - stateStart);
-    }
+    const commitState = async () => {
+      for (const operator of this.stateful) {
+        const stateStart = now();
+        await operator.commit(entry.batchId);
+        stateCommitMs.push(now() - stateStart);
+      }
+    };
+    const [written, committed] = await Promise.allSettled([sink.foreachBatch(output.rows, entry.batchId), commitState()]);
+    if (written.status === 'rejected') throw written.reason;
+    if (committed.status === 'rejected') throw committed.reason;
     const addBatchMs = now() - addBatchStart;
 
     const commitStart = now();

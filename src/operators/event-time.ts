@@ -43,6 +43,12 @@ export interface WindowValue {
   [key: string]: Value;
 }
 
+/**
+ * A window struct made by `window` carries its group-key encoding under this symbol (not enumerable: invisible to
+ * JSON, state files and comparisons), so groupBy does not rebuild the same string for every row of the window.
+ */
+export const WINDOW_KEY: unique symbol = Symbol('windowKey');
+
 export function isWindow(value: Value): value is WindowValue {
   return typeof value === 'object' && value !== null && (value as WindowValue).start instanceof Date && (value as WindowValue).end instanceof Date;
 }

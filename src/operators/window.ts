@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';
 import type { Row } from '../core/row.js';
 import { withColumn } from '../core/schema.js';
-import { eventTimeColumn, windowStarts, type WindowValue } from './event-time.js';
+import { eventTimeColumn, WINDOW_KEY, windowStarts, type WindowValue } from './event-time.js';
 
 const options = z.strictObject({
   column: z.string().min(1).describe('The event-time column (a timestamp).'),
@@ -49,25 +49,46 @@ export const windowOperator = defineOperator({
       operator: mapRows((rows) => {
         // One struct per window and batch, shared by its rows: fewer objects, and groupBy sees equal windows.
         const structs = new Map<number, WindowValue>();
+        let lastStart = NaN;
+        let lastWindow: WindowValue | undefined;
         const windowAt = (start: number): WindowValue => {
+          if (start === lastStart) return lastWindow!; // neighbouring rows mostly share a window
           let w = structs.get(start);
-          if (!w) structs.set(start, (w = { start: new Date(start), end: new Date(start + sizeMs) }));
+          if (!w) {
+            w = { start: new Date(start), end: new Date(start + sizeMs) };
+            Object.defineProperty(w, WINDOW_KEY, { value: `w${start}:${start + sizeMs}` });
+            structs.set(start, w);
+          }
+          lastStart = start;
+          lastWindow = w;
           return w;
         };
-        const out: Row[] = [];
+        const out: Row[] = new Array(sliding ? 0 : rows.length);
+        let n = 0;
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i];
           const time = row[column];
           if (!(time instanceof Date)) continue;
           const t = time.getTime();
           if (Number.isNaN(t)) continue;
+          // The window is added to the row in place (the batch owns its rows, see MicroBatch): copying every row was
+          // most of this operator's cost (measured: 4 vs 13 million rows/s). Sliding windows copy the row for all
+          // but the last of its windows.
           if (!sliding) {
-            const start = t - (((t % sizeMs) + sizeMs) % sizeMs);
-            out.push({ ...row, [as]: windowAt(start) });
+            row[as] = windowAt(t - (((t % sizeMs) + sizeMs) % sizeMs));
+            out[n++] = row;
           } else {
-            for (const start of windowStarts(t, sizeMs, slideMs)) out.push({ ...row, [as]: windowAt(start) });
+            const starts = windowStarts(t, sizeMs, slideMs);
+            for (let w = 0; w < starts.length - 1; w++) {
+              const copy = Object.assign({}, row);
+              copy[as] = windowAt(starts[w]);
+              out[n++] = copy;
+            }
+            row[as] = windowAt(starts[starts.length - 1]);
+            out[n++] = row;
           }
         }
+        out.length = n;
         return out;
       }),
       schema: withColumn(context.input, { name: as, type: 'struct' }),

@@ -20,6 +20,41 @@ export function encodeState(value: StateValue): unknown {
   return keys.length === 1 && TAGS.has(keys[0]) ? { $o: out } : out;
 }
 
+/**
+ * `JSON.stringify(encodeState(value))`, written out directly: a delta file holds thousands of entries per batch,
+ * and skipping the intermediate objects makes writing them several times faster.
+ */
+export function stringifyState(value: StateValue): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `{"$b":"${value}"}`;
+    default: {
+      if (value instanceof Date) {
+        const t = value.getTime();
+        return `{"$d":${Number.isNaN(t) ? 'null' : t}}`;
+      }
+      if (value instanceof Uint8Array) return `{"$u8":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stringifyState(value[i]);
+        return `${out}]`;
+      }
+      const keys = Object.keys(value);
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${stringifyState(value[keys[i]])}`;
+      out += '}';
+      return keys.length === 1 && TAGS.has(keys[0]) ? `{"$o":${out}}` : out;
+    }
+  }
+}
+
 export function decodeState(json: unknown): StateValue {
   if (json === null || typeof json !== 'object') return json as StateValue;
   if (Array.isArray(json)) return json.map(decodeState);
@@ -27,7 +62,7 @@ export function decodeState(json: unknown): StateValue {
   const keys = Object.keys(record);
   if (keys.length === 1) {
     switch (keys[0]) {
-      case '$d': return new Date(record.$d as number);
+      case '$d': return new Date(record.$d === null ? NaN : (record.$d as number));
       case '$u8': return new Uint8Array(Buffer.from(record.$u8 as string, 'base64'));
       case '$b': return BigInt(record.$b as string);
       case '$o': return decodeObject(record.$o as Record<string, unknown>);

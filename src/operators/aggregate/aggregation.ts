@@ -5,7 +5,7 @@ import type { Schema } from '../../core/schema.js';
 import type { OutputMode } from '../../core/sink.js';
 import { StateStore } from '../../core/state/state-store.js';
 import { isWindow } from '../event-time.js';
-import type { AggregateFunction, AggregationBuffer } from './functions.js';
+import { ArgumentPlan, type AggregateFunction, type AggregationBuffer } from './functions.js';
 import { compareKeys, keyPart } from './group-key.js';
 
 /** The key column whose time finishes a group: a window (its end) or the event-time column itself. */
@@ -52,6 +52,7 @@ export class StreamingAggregation implements StatefulOperator {
   private mode: OutputMode = 'append';
   private readonly offsets: number[];
   private readonly width: number;
+  private readonly args: ArgumentPlan;
   private last = { updated: 0, removed: 0, dropped: 0 };
 
   constructor(readonly spec: AggregationSpec) {
@@ -62,6 +63,7 @@ export class StreamingAggregation implements StatefulOperator {
       return at;
     });
     this.width = width;
+    this.args = new ArgumentPlan(spec.functions);
   }
 
   async open(context: StatefulOperatorContext): Promise<void> {
@@ -83,6 +85,7 @@ export class StreamingAggregation implements StatefulOperator {
     const store = this.requireStore();
     const { keys, functions, eviction } = this.spec;
     const offsets = this.offsets;
+    const args = this.args;
     const watermark = batch.watermarkMs;
     const usesWatermark = eviction !== undefined && this.mode !== 'complete';
     const trace = this.trace.enabled ? this.trace : undefined;
@@ -91,28 +94,53 @@ export class StreamingAggregation implements StatefulOperator {
       trace.events = [];
     }
     const touched = new Map<string, GroupEntry>();
+    // Within a batch, groups are first looked up by the key values themselves in nested Maps (numbers, strings and
+    // the window structs a batch shares compare fast there); only a miss builds the string key. Values equal but not
+    // identical (two Dates of one instant) just miss and meet again through the string key, so groups never split.
+    const byValue = new Map<unknown, unknown>();
+    const last = keys.length - 1;
     let dropped = 0;
     const rows = batch.rows;
     const what = eviction?.kind === 'window' ? 'window end' : 'event time';
+    let lastTime: Value = null;
+    let lastDeadline: number | undefined;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       let deadline: number | undefined;
       if (usesWatermark) {
-        deadline = deadlineOf(row[eviction.column], eviction.kind);
+        const time = row[eviction.column];
+        if (time !== lastTime) {
+          lastTime = time; // rows of one window share its struct: compute its end once
+          lastDeadline = deadlineOf(time, eviction.kind);
+        }
+        deadline = lastDeadline;
         if (deadline !== undefined && deadline <= watermark) {
           dropped++;
           trace?.events.push({ row, outcome: 'late', deadline: { what, atMs: deadline } });
           continue;
         }
       }
-      let key = keys.length > 0 ? keyPart(row[keys[0]]) : '';
-      for (let k = 1; k < keys.length; k++) key += `|${keyPart(row[keys[k]])}`;
-      let entry = touched.get(key);
-      if (!entry) {
-        entry = store.get(key) ?? this.newEntry(row);
-        touched.set(key, entry);
+      let node = byValue;
+      for (let k = 0; k < last; k++) {
+        const value = row[keys[k]];
+        let next = node.get(value) as Map<unknown, unknown> | undefined;
+        if (!next) node.set(value, (next = new Map()));
+        node = next;
       }
-      for (let f = 0; f < functions.length; f++) functions[f].update(entry.b, offsets[f], row);
+      const lastValue = last < 0 ? undefined : row[keys[last]];
+      let entry = node.get(lastValue) as GroupEntry | undefined;
+      if (!entry) {
+        let key = last < 0 ? '' : keyPart(row[keys[0]]);
+        for (let k = 1; k < keys.length; k++) key += `|${keyPart(row[keys[k]])}`;
+        entry = touched.get(key);
+        if (!entry) {
+          entry = store.get(key) ?? this.newEntry(row);
+          touched.set(key, entry);
+        }
+        node.set(lastValue, entry);
+      }
+      args.evaluate(row);
+      args.update(functions, offsets, entry.b);
       trace?.events.push({ row, outcome: 'counted', ...(deadline !== undefined ? { deadline: { what, atMs: deadline } } : {}) });
     }
     for (const [key, entry] of touched) store.put(key, entry);

@@ -22,8 +22,11 @@ export interface AggregateFunction {
   readonly text: string;
   readonly type: ColumnType;
   readonly width: number;
+  /** The argument, evaluated once per row by the caller and shared by aggregates of the same text (sum(x), max(x)). */
+  readonly argument?: { text: string; evaluate: (row: Row) => Value };
   init(buffer: AggregationBuffer, at: number): void;
-  update(buffer: AggregationBuffer, at: number, row: Row): void;
+  /** Folds one row in, given the row's value of `argument` (null for count()). */
+  update(buffer: AggregationBuffer, at: number, value: Value): void;
   merge(into: AggregationBuffer, at: number, from: AggregationBuffer): void;
   result(buffer: AggregationBuffer, at: number): Value;
 }
@@ -50,29 +53,36 @@ export function parseAggregate(name: string, text: string, context: OperatorCont
     return countRows(name, text.trim());
   }
   const arg = context.compile(argText, context.input, path);
-  const evaluate = arg.evaluate;
+  const argument = { text: argText.trim(), evaluate: arg.evaluate };
   const numeric = arg.type === 'long' || arg.type === 'double' || arg.type === 'any';
+  const base = { name, text: text.trim(), argument };
   switch (kind) {
     case 'count':
-      return countValues(name, text.trim(), evaluate);
+      return { ...countValues(), ...base };
     case 'sum':
       if (!numeric) fail(`sum needs numbers, but '${argText}' is ${arg.type}`);
-      return sum(name, text.trim(), evaluate, arg.type === 'any' ? 'double' : arg.type);
+      return { ...sum(arg.type === 'any' ? 'double' : arg.type), ...base };
     case 'avg':
       if (!numeric) fail(`avg needs numbers, but '${argText}' is ${arg.type}`);
-      return avg(name, text.trim(), evaluate);
+      return { ...avg(), ...base };
     case 'min':
     case 'max':
       if (arg.type === 'array' || arg.type === 'struct') fail(`${kind} needs values that have an order (numbers, strings, timestamps), but '${argText}' is ${arg.type}`);
-      return extreme(name, text.trim(), evaluate, arg.type, kind === 'min' ? -1 : 1);
+      return { ...extreme(arg.type, kind === 'min' ? -1 : 1), ...base };
     default:
-      return approxCountDistinct(name, text.trim(), evaluate);
+      return { ...approxCountDistinct(), ...base };
   }
 }
 
+type Behaviour = Omit<AggregateFunction, 'name' | 'text' | 'argument'>;
+
 function countRows(name: string, text: string): AggregateFunction {
+  return { name, text, ...counter() };
+}
+
+function counter(): Behaviour {
   return {
-    name, text, type: 'long', width: 1,
+    type: 'long', width: 1,
     init: (b, at) => void (b[at] = 0),
     update: (b, at) => void (b[at] = (b[at] as number) + 1),
     merge: (into, at, from) => void (into[at] = (into[at] as number) + (from[at] as number)),
@@ -80,22 +90,20 @@ function countRows(name: string, text: string): AggregateFunction {
   };
 }
 
-function countValues(name: string, text: string, evaluate: (row: Row) => Value): AggregateFunction {
+function countValues(): Behaviour {
   return {
-    ...countRows(name, text),
-    update: (b, at, row) => {
-      const v = evaluate(row);
+    ...counter(),
+    update: (b, at, v) => {
       if (v !== null && v !== undefined) b[at] = (b[at] as number) + 1;
     },
   };
 }
 
-function sum(name: string, text: string, evaluate: (row: Row) => Value, type: ColumnType): AggregateFunction {
+function sum(type: ColumnType): Behaviour {
   return {
-    name, text, type, width: 1,
+    type, width: 1,
     init: (b, at) => void (b[at] = null),
-    update: (b, at, row) => {
-      const v = evaluate(row);
+    update: (b, at, v) => {
       if (typeof v === 'number') b[at] = b[at] === null ? v : (b[at] as number) + v;
     },
     merge: (into, at, from) => {
@@ -105,15 +113,14 @@ function sum(name: string, text: string, evaluate: (row: Row) => Value, type: Co
   };
 }
 
-function avg(name: string, text: string, evaluate: (row: Row) => Value): AggregateFunction {
+function avg(): Behaviour {
   return {
-    name, text, type: 'double', width: 2,
+    type: 'double', width: 2,
     init: (b, at) => {
       b[at] = 0;
       b[at + 1] = 0;
     },
-    update: (b, at, row) => {
-      const v = evaluate(row);
+    update: (b, at, v) => {
       if (typeof v !== 'number') return;
       b[at] = (b[at] as number) + v;
       b[at + 1] = (b[at + 1] as number) + 1;
@@ -126,17 +133,19 @@ function avg(name: string, text: string, evaluate: (row: Row) => Value): Aggrega
   };
 }
 
-function extreme(name: string, text: string, evaluate: (row: Row) => Value, type: ColumnType, sign: 1 | -1): AggregateFunction {
+function extreme(type: ColumnType, sign: 1 | -1): Behaviour {
   const better = (candidate: Value, current: StateValue): boolean => {
     if (current === null || current === undefined) return true;
+    if (typeof candidate === 'number' && typeof current === 'number' && candidate === candidate && current === current) {
+      return sign > 0 ? candidate > current : candidate < current; // the common case, without the generic comparison
+    }
     const c = compareValues(candidate, current as Value);
     return c !== null && c * sign > 0;
   };
   return {
-    name, text, type, width: 1,
+    type, width: 1,
     init: (b, at) => void (b[at] = null),
-    update: (b, at, row) => {
-      const v = evaluate(row);
+    update: (b, at, v) => {
       if (v !== null && v !== undefined && better(v, b[at])) b[at] = v;
     },
     merge: (into, at, from) => {
@@ -146,12 +155,11 @@ function extreme(name: string, text: string, evaluate: (row: Row) => Value, type
   };
 }
 
-function approxCountDistinct(name: string, text: string, evaluate: (row: Row) => Value): AggregateFunction {
+function approxCountDistinct(): Behaviour {
   return {
-    name, text, type: 'long', width: 1,
+    type: 'long', width: 1,
     init: (b, at) => void (b[at] = null),
-    update: (b, at, row) => {
-      const v = evaluate(row);
+    update: (b, at, v) => {
       if (v === null || v === undefined) return;
       if (b[at] === null) b[at] = newSketch();
       addToSketch(b[at] as Uint8Array, keyPart(v));
@@ -163,4 +171,38 @@ function approxCountDistinct(name: string, text: string, evaluate: (row: Row) =>
     },
     result: (b, at) => (b[at] === null ? 0 : estimate(b[at] as Uint8Array)),
   };
+}
+
+/** Evaluates each distinct argument once per row, so `sum(x)`, `avg(x)` and `max(x)` read `x` once. */
+export class ArgumentPlan {
+  /** The current row's argument values, by slot. */
+  readonly values: Value[];
+  /** Per function, its argument's slot, or -1 (count()). */
+  readonly slots: number[];
+  private readonly evaluators: Array<(row: Row) => Value>;
+
+  constructor(functions: readonly AggregateFunction[]) {
+    const texts: string[] = [];
+    this.evaluators = [];
+    this.slots = functions.map((f) => {
+      if (!f.argument) return -1;
+      let slot = texts.indexOf(f.argument.text);
+      if (slot < 0) {
+        slot = texts.push(f.argument.text) - 1;
+        this.evaluators.push(f.argument.evaluate);
+      }
+      return slot;
+    });
+    this.values = new Array(texts.length).fill(null);
+  }
+
+  evaluate(row: Row): void {
+    for (let i = 0; i < this.evaluators.length; i++) this.values[i] = this.evaluators[i](row);
+  }
+
+  /** Folds the row last given to `evaluate` into `buffer`. */
+  update(functions: readonly AggregateFunction[], offsets: readonly number[], buffer: AggregationBuffer): void {
+    const { values, slots } = this;
+    for (let f = 0; f < functions.length; f++) functions[f].update(buffer, offsets[f], slots[f] < 0 ? null : values[slots[f]]);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Value } from '../../core/row.js';
-import { isWindow } from '../event-time.js';
+import { isWindow, WINDOW_KEY } from '../event-time.js';
 
 /**
  * Group keys as strings, so a Map can hold the groups and a state file can name them. The encoding is injective:
@@ -18,6 +18,8 @@ export function keyPart(value: Value): string {
     case 'bigint':
       return `b${value}`;
     default: {
+      const cached = (value as { [WINDOW_KEY]?: string })[WINDOW_KEY];
+      if (cached !== undefined) return cached;
       if (value instanceof Date) return `d${value.getTime()}`;
       if (isWindow(value)) return `w${value.start.getTime()}:${value.end.getTime()}`;
       const json = JSON.stringify(value);

@@ -5,7 +5,7 @@ import type { Schema } from '../../core/schema.js';
 import type { OutputMode } from '../../core/sink.js';
 import { StateStore } from '../../core/state/state-store.js';
 import { isWindow } from '../event-time.js';
-import type { AggregateFunction, AggregationBuffer } from './functions.js';
+import { ArgumentPlan, type AggregateFunction, type AggregationBuffer } from './functions.js';
 import { compareKeys, keyPart } from './group-key.js';
 
 export interface SessionAggregationSpec {
@@ -41,6 +41,7 @@ export class SessionAggregation implements StatefulOperator {
   private readonly offsets: number[];
   private readonly width: number;
   private readonly otherKeys: string[];
+  private readonly args: ArgumentPlan;
   private last = { updated: 0, removed: 0, dropped: 0 };
 
   constructor(readonly spec: SessionAggregationSpec) {
@@ -52,6 +53,7 @@ export class SessionAggregation implements StatefulOperator {
     });
     this.width = width;
     this.otherKeys = spec.keys.filter((_, i) => i !== spec.sessionIndex);
+    this.args = new ArgumentPlan(spec.functions);
   }
 
   async open(context: StatefulOperatorContext): Promise<void> {
@@ -97,10 +99,9 @@ export class SessionAggregation implements StatefulOperator {
         touched.set(key, entry);
       }
       const session: Session = { start, end, b: new Array(this.width) };
-      functions.forEach((f, i) => {
-        f.init(session.b, this.offsets[i]);
-        f.update(session.b, this.offsets[i], row);
-      });
+      functions.forEach((f, i) => f.init(session.b, this.offsets[i]));
+      this.args.evaluate(row);
+      this.args.update(functions, this.offsets, session.b);
       this.insert(entry, session);
       trace?.events.push({ row, outcome: 'counted', ...(usesWatermark ? { deadline: { what: 'session end', atMs: end } } : {}) });
     }
