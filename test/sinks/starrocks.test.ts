@@ -220,7 +220,8 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
         const labels = [0, 1, 2, 3, 4, 5].map((b) => loadLabel('starrocks-crash', id, b, 0));
         const states = (await target.peer.txns(DATABASE)).filter((t) => labels.includes(t.label));
         assert.deepEqual(states.map((t) => [t.label, t.state]), labels.map((l) => [l, 'VISIBLE']), 'one transaction per batch, none for the replay');
-        assert.deepEqual(target.peer.requests.filter((r) => r.url.includes('get_load_state?label=starrocks-crash-')).map((r) => r.url.split('=')[1]), [labels[3]]);
+        const asked = target.peer.requests.filter((r) => r.url.includes('get_load_state?label=')).map((r) => r.url.split('=')[1]);
+        assert.deepEqual(asked.filter((l) => labels.includes(l)), [labels[3]], 'only the replayed batch was settled');
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -261,23 +262,31 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     assert.ok(logger.lines.some((l) => /label .*-1-0 was aborted \(cancelled by the test\); loading again/.test(l)), logger.lines.join('\n'));
   });
 
-  it('wrong password: the FE answers 401; a clear error without the password, not retried', async () => {
+  it('wrong password: the FE answers 401 and the sink stops at start, with a clear error without the password, not retried', async () => {
     const table = await createTable('auth', [{ name: 'k', type: 'BIGINT' }]);
     const password = `wrong-${randomUUID()}`;
     const logger = memoryLogger();
-    const before = target.peer ? loadsOf(table).length : 0;
-    const sink = await open(buildSink({ table, user: 'loader', password }, [{ name: 'k', type: 'long' }]), logger);
-    await assert.rejects(sink.foreachBatch([{ k: 1 }], 0), (error: Error) => {
+    const seen = target.peer ? target.peer.requests.length : 0;
+    await assert.rejects(open(buildSink({ table, user: 'loader', password }, [{ name: 'k', type: 'long' }]), logger), (error: Error) => {
       assert.ok(error instanceof RuntimeError);
-      assert.match(error.message, /starrocks sink: Stream Load of batch 0 into streamlab\.sr_auth_\d+_\d+ \(label sr-test-[0-9a-f]{8}-0-0, FE http:\/\/[\d.:]+\) failed: HTTP 401 from .*Access denied for loader@.*Check user and password/);
+      assert.match(error.message, /starrocks sink: cannot load into streamlab\.sr_auth_\d+_\d+ through FE http:\/\/[\d.:]+: HTTP 401 from .*Access denied for loader@.*Check user and password/);
       assert.ok(!error.message.includes(password));
       assert.ok(!error.message.includes(Buffer.from(`loader:${password}`).toString('base64')), 'nor the Authorization header');
       return true;
     });
-    await sink.close();
     assert.deepEqual(logger.lines, [], 'not retried');
-    if (target.peer) assert.deepEqual(loadsOf(table).slice(before).map((r) => [r.server, r.status]), [['fe', 401]]);
+    if (target.peer) assert.deepEqual(target.peer.requests.slice(seen).map((r) => [r.server, r.method, r.status]), [['fe', 'GET', 401]]);
     assert.deepEqual(await readTable(table, 'k'), []);
+  });
+
+  it('an unknown database, an FE that is not there: named at start', async () => {
+    await assert.rejects(open(buildSink({ database: 'no_such_db_here', table: 't' }, [{ name: 'k', type: 'long' }])), /cannot load into no_such_db_here\.t through FE .*unknown database.*CREATE DATABASE `no_such_db_here`/);
+    const logger = memoryLogger();
+    await assert.rejects(
+      open(buildSink({ feHost: '127.0.0.1', httpPort: 1, table: 't', maxRetries: 1 }, [{ name: 'k', type: 'long' }]), logger),
+      /cannot load into streamlab\.t through FE http:\/\/127\.0\.0\.1:1: GET .*ECONNREFUSED.*Is StarRocks running/,
+    );
+    assert.equal(logger.lines.filter((l) => /retry 1\/1/.test(l)).length, 1);
   });
 
   it('too many filtered rows: not retried, the ErrorURL is shown and lists the rejected rows; within maxFilterRatio the good rows load', async () => {

@@ -89,6 +89,31 @@ export class StreamLoadSink implements Sink {
     this.context = context;
     this.logger = context.logger;
     if (this.config.create) await createTableIfAsked(this.config, this.config.create, this.config.columns);
+    await this.checkFe();
+  }
+
+  /**
+   * Fails at start, not at the first batch, when the FE is not there, refuses the credentials or does not know the
+   * database: get_load_state of a label nobody uses answers UNKNOWN only when all three are right. Retried while the
+   * FE cannot be reached (it may be starting).
+   */
+  private async checkFe(): Promise<void> {
+    const label = `${this.config.labelPrefix ?? labelPrefixOf(this.context.queryName)}-check`;
+    await withRetry(() => this.client.loadState(label, 10_000), this.config.retry, {
+      isRetriable: isRetriableTransport,
+      sleep: this.config.sleep,
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn(`starrocks sink: FE ${this.client.feUrl}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`),
+    }).catch((error: unknown) => {
+      throw new RuntimeError(`starrocks sink: cannot load into ${this.config.database}.${this.config.table} through FE ${this.client.feUrl}: ${errorMessage(error)}.${this.hint(error)}`, { cause: error });
+    });
+  }
+
+  private hint(error: unknown): string {
+    if (error instanceof UnexpectedAnswerError && (error.answer.status === 401 || error.answer.status === 403)) return ' Check user and password in the sink options or its profile.';
+    if (error instanceof HttpTransportError) return ' Is StarRocks running, and are feHost/httpPort those of an FE (and the BE address it redirects to reachable)?';
+    if (/unknown database/i.test(errorMessage(error))) return ` Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}): CREATE DATABASE \`${this.config.database}\``;
+    return '';
   }
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
@@ -122,13 +147,7 @@ export class StreamLoadSink implements Sink {
         this.logger.warn(`starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`),
     }).catch((error: unknown) => {
       if (error instanceof RuntimeError) throw error;
-      const hint =
-        error instanceof UnexpectedAnswerError && (error.answer.status === 401 || error.answer.status === 403)
-          ? ' Check user and password in the sink options or its profile.'
-          : error instanceof HttpTransportError
-            ? ' Is StarRocks running, and are feHost/httpPort those of an FE (and the BE address it redirects to reachable)?'
-            : '';
-      throw new RuntimeError(`starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${hint}`, { cause: error });
+      throw new RuntimeError(`starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${this.hint(error)}`, { cause: error });
     });
   }
 
