@@ -68,6 +68,19 @@ describe('jobs/windowed-wordcount.yaml', () => {
   });
 });
 
+describe('streamlab validate and run refuse an output mode the query cannot have', () => {
+  it('append on a count without watermark: exit 2, the rule quoted with its place, the valid modes named', () => {
+    const cwd = workspace([], []);
+    const job = readFileSync(join(root, 'jobs/socket-wordcount-console.yaml'), 'utf8').replace('outputMode: update', 'outputMode: append');
+    writeFileSync(join(cwd, 'jobs', 'counts.yaml'), job);
+    for (const command of ['validate', 'run']) {
+      const { code, stdout, stderr } = streamlab([command, 'counts'], cwd);
+      assert.equal(code, 2, command);
+      assert.match(stdout + stderr, /jobs\/counts\.yaml:\d+:\d+ outputMode: Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark: .*Valid output modes for this job: update, complete\./);
+    }
+  });
+});
+
 describe('a windowed job killed with SIGKILL and restarted', () => {
   it('writes the same output files as an uninterrupted run', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'streamlab-kill-'));
