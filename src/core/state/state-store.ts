@@ -4,7 +4,12 @@ import { ensureDirectory, removeFile, writeFileAtomic } from '../durable-file.js
 import { RuntimeError } from '../errors.js';
 import { decodeState, estimateBytes, stringifyState, type StateValue } from './codec.js';
 
-export interface StateStoreOptions {
+export interface StateStoreOptions<V extends StateValue = StateValue> {
+  /**
+   * What of a value goes to the files, and how to rebuild the value from it and its key; by default the whole value.
+   * groupBy writes only the aggregation buffer: the key values are already in the key.
+   */
+  codec?: { write(value: V): StateValue; read(key: string, stored: StateValue): V };
   /** Write a full snapshot every this many batches (Spark: spark.sql.streaming.stateStore.minDeltasForSnapshot, 10). */
   snapshotEvery?: number;
   /** Keep enough files to restore any of the newest `retain` versions (Spark: minBatchesToRetain, 100). */
@@ -34,6 +39,8 @@ export class StateStore<V extends StateValue = StateValue> {
   private readonly removed = new Set<string>();
   private readonly snapshotEvery: number;
   private readonly retain: number;
+  private readonly write: (value: V) => StateValue;
+  private readonly read: (key: string, stored: StateValue) => V;
   /** The version the map holds; -1 is the empty state before batch 0. */
   private loadedVersion = -1;
   private lastUpdated = 0;
@@ -41,10 +48,12 @@ export class StateStore<V extends StateValue = StateValue> {
 
   constructor(
     readonly dir: string,
-    options: StateStoreOptions = {},
+    options: StateStoreOptions<V> = {},
   ) {
     this.snapshotEvery = options.snapshotEvery ?? 10;
     this.retain = options.retain ?? 100;
+    this.write = options.codec?.write ?? ((value) => value);
+    this.read = options.codec?.read ?? ((_key, stored) => stored as V);
   }
 
   get version(): number {
@@ -135,7 +144,7 @@ export class StateStore<V extends StateValue = StateValue> {
       throw new RuntimeError(`state store ${this.dir}: commit of version ${version} after version ${this.loadedVersion}; versions must follow each other`);
     }
     const lines = [FORMAT];
-    for (const key of this.dirty) lines.push(`{"key":${JSON.stringify(key)},"value":${stringifyState(this.map.get(key))}}`);
+    for (const key of this.dirty) lines.push(`{"key":${JSON.stringify(key)},"value":${stringifyState(this.write(this.map.get(key)!))}}`);
     for (const key of this.removed) lines.push(JSON.stringify({ key, removed: true }));
     await writeFileAtomic(join(this.dir, `${version}.delta`), `${lines.join('\n')}\n`);
     this.lastUpdated = this.dirty.size;
@@ -151,7 +160,7 @@ export class StateStore<V extends StateValue = StateValue> {
 
   private async writeSnapshot(version: number): Promise<void> {
     const lines = [FORMAT];
-    for (const [key, value] of this.map) lines.push(`{"key":${JSON.stringify(key)},"value":${stringifyState(value)}}`);
+    for (const [key, value] of this.map) lines.push(`{"key":${JSON.stringify(key)},"value":${stringifyState(this.write(value))}}`);
     await writeFileAtomic(join(this.dir, `${version}.snapshot`), `${lines.join('\n')}\n`);
   }
 
@@ -192,7 +201,7 @@ export class StateStore<V extends StateValue = StateValue> {
         throw new RuntimeError(`state file ${join(this.dir, name)}:${i + 1} is damaged (${(error as Error).message})`);
       }
       if (entry.removed) this.map.delete(entry.key);
-      else this.map.set(entry.key, decodeState(entry.value) as V);
+      else this.map.set(entry.key, this.read(entry.key, decodeState(entry.value)));
     }
   }
 }

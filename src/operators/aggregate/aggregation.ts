@@ -6,7 +6,7 @@ import type { OutputMode } from '../../core/sink.js';
 import { StateStore } from '../../core/state/state-store.js';
 import { isWindow } from '../event-time.js';
 import { ArgumentPlan, type AggregateFunction, type AggregationBuffer } from './functions.js';
-import { compareKeys, keyPart } from './group-key.js';
+import { compareKeys, keyPart, parseKey } from './group-key.js';
 
 /** The key column whose time finishes a group: a window (its end) or the event-time column itself. */
 export interface EvictionKey {
@@ -73,7 +73,10 @@ export class StreamingAggregation implements StatefulOperator {
         `${this.spec.description}: append output mode needs a watermark on a grouping key (window or event time), or no group would ever be final. Use update or complete, or add withWatermark.`,
       );
     }
-    this.store = new StateStore<GroupEntry>(context.stateDir);
+    // State files hold the buffer only: the key values are in the key (`w<start>:<end>|s3:dog`), written once.
+    this.store = new StateStore<GroupEntry>(context.stateDir, {
+      codec: { write: (entry) => entry.b, read: (key, b) => ({ k: parseKey(key), b: b as AggregationBuffer }) },
+    });
   }
 
   async restore(version: number): Promise<void> {

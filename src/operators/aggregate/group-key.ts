@@ -29,9 +29,41 @@ export function keyPart(value: Value): string {
 }
 
 export function groupKey(values: readonly Value[]): string {
+  if (values.length === 0) return ''; // the one group of a global aggregation
   let key = keyPart(values[0]);
   for (let i = 1; i < values.length; i++) key += `|${keyPart(values[i])}`;
   return key;
+}
+
+/** The values `groupKey` encoded, back from the key (state files store a group's key once, as its key). */
+export function parseKey(key: string): Value[] {
+  const values: Value[] = [];
+  let i = 0;
+  const until = (stop: string) => {
+    const end = key.indexOf(stop, i);
+    const text = key.slice(i, end < 0 ? key.length : end);
+    i = end < 0 ? key.length : end;
+    return text;
+  };
+  while (i < key.length) {
+    const tag = key[i++];
+    if (tag === '~') values.push(null);
+    else if (tag === 't' || tag === 'f') values.push(tag === 't');
+    else if (tag === 'n') values.push(Number(until('|')));
+    else if (tag === 'b') values.push(BigInt(until('|')));
+    else if (tag === 'd') values.push(new Date(Number(until('|'))));
+    else if (tag === 'w') {
+      const [start, end] = until('|').split(':').map(Number);
+      values.push({ start: new Date(start), end: new Date(end) });
+    } else if (tag === 's' || tag === 'j') {
+      const length = Number(until(':'));
+      const text = key.slice(i + 1, i + 1 + length);
+      i += 1 + length;
+      values.push(tag === 's' ? text : (JSON.parse(text) as Value));
+    } else throw new Error(`not a group key: '${key}' (at ${i - 1})`);
+    if (key[i] === '|') i++;
+  }
+  return values;
 }
 
 /** Orders key values for output: nulls first, then numbers, strings, times and windows by start then end. */
