@@ -54,6 +54,19 @@ describe('jobs/late-data.yaml', () => {
   });
 });
 
+describe('streamlab explain on an event-time job', () => {
+  it('shows the watermark, the window, the aggregation with its state, and what the output mode writes', () => {
+    const { code, stdout } = streamlab(['explain', 'late-data'], root);
+    assert.equal(code, 0);
+    assert.match(stdout, /Step 1: EventTimeWatermark timestamp, delay 10m\n[\s\S]*note: watermark = latest timestamp seen - 10m; computed after each batch, used by the next, never moves back/);
+    assert.match(stdout, /Step 2: TimeWindow timestamp, 10m sliding every 5m -> window \{ start, end \}[\s\S]*each row lands in 2 windows/);
+    assert.match(stdout, /Step 3: Aggregate \[window, word\] count\(\) AS count \(state: stateStoreSave\)[\s\S]*note: a row for a final group is late/);
+    assert.match(stdout, /^Output mode: +update \(the result rows that changed in this batch\)$/m);
+    assert.match(stdout, /^Watermark: +latest timestamp seen - 10m; kept in commits\/ and offsets\/, never moves back$/m);
+    assert.match(stdout, /^State: +state\/0: stateStoreSave/m);
+  });
+});
+
 describe('jobs/windowed-wordcount.yaml', () => {
   it('counts words in sliding windows, a file per second, with late data within the watermark counted', () => {
     const cwd = workspace(['windowed-wordcount'], ['windowed-wordcount']);
