@@ -93,6 +93,7 @@ export async function connect(config: ConnectionConfig, logger: Logger, who: str
         const client = new cassandra.Client(clientOptions(config));
         try {
           await client.connect();
+          stopRemovedHosts(client);
           return client;
         } catch (error) {
           await client.shutdown().catch(() => undefined);
@@ -115,4 +116,16 @@ export async function connect(config: ConnectionConfig, logger: Logger, who: str
     const gaveUp = isRetriable(error) && attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
     throw new RuntimeError(`${who}: ${describeConnectError(error, config.contactPoints, config.username)}${gaveUp}`, { cause: error });
   }
+}
+
+/**
+ * When a node restarts, the driver (4.10) may replace its Host object (hostRemove, then hostAdd for the same
+ * address). It drains the old one's pool, but draining puts the pool back in its initial state, so the old Host
+ * goes on reconnecting on its own schedule, forever: connections the client no longer uses, and timers that keep
+ * the process alive after shutdown() (found by the test that restarts Cassandra mid-run). Shut such hosts down.
+ */
+function stopRemovedHosts(client: cassandra.Client): void {
+  client.on('hostRemove', (host: { shutdown?: (waitForPending: boolean) => Promise<void> }) => {
+    void host.shutdown?.(false).catch(() => undefined);
+  });
 }
