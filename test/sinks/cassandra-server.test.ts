@@ -264,6 +264,20 @@ describe('cassandra sink against Cassandra 5', { skip: cassandra.skip, timeout: 
     assert.deepEqual(await readTable(c, keyspace, 'narrow', 'id'), []);
   });
 
+  it('rows of one partition go in unlogged batches: every row lands, in big partitions and wide rows too', async () => {
+    const input: Schema = [{ name: 'sensor', type: 'string' }, { name: 'ts', type: 'timestamp' }, { name: 'note', type: 'string' }];
+    // 4 partitions of 250 rows (batches of at most 100), one lone row, and wide rows (one per request).
+    const rows: Row[] = [];
+    for (let i = 0; i < 1000; i++) rows.push({ sensor: `s${i % 4}`, ts: new Date(T0 + i), note: i % 100 === 0 ? 'w'.repeat(3000) : `n${i}` });
+    rows.push({ sensor: 'lone', ts: new Date(T0), note: null });
+    await withSink({ table: 'partitions', create: { primaryKey: ['sensor', 'ts'] } }, input, async (s) => {
+      await s.foreachBatch(rows, 0);
+      await s.foreachBatch(rows, 0); // the replay
+    });
+    const key = (r: Plain) => `${r.sensor}/${String((r.ts as Date).getTime()).padStart(15, '0')}`;
+    assert.deepEqual(await readTable(c, keyspace, 'partitions', key), [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+  });
+
   it('maps input columns to table columns, creates a composite key, and writes with a TTL', async () => {
     const input: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'device', type: 'string' }, { name: 'reading', type: 'double' }, { name: 'debug', type: 'string' }];
     const rows = [

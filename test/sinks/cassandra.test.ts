@@ -15,6 +15,7 @@ import { describeConnectError, describeRequestError, isRetriable } from '../../s
 import { quote, readable } from '../../src/sinks/cassandra/identifiers.js';
 import { CassandraSinkOptions, resolveConfig } from '../../src/sinks/cassandra/index.js';
 import { ROW_ID_NAMESPACE, RowIds, uuidV5 } from '../../src/sinks/cassandra/uuid.js';
+import { planUnits, rowsIn } from '../../src/sinks/cassandra/writer.js';
 
 const { dataTypes, responseErrorCodes } = cassandraDriver.types;
 const t = (code: number, info?: unknown): CqlType => ({ code, info });
@@ -228,5 +229,26 @@ describe('cassandra sink: errors', () => {
       describeRequestError(response(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.'), ['db:9042'], undefined),
       'Cassandra at db:9042: the replicas did not answer in time (Operation timed out - received only 0 responses.); the cluster is overloaded: lower concurrency, or use a lower consistency',
     );
+  });
+});
+
+describe('cassandra sink: requests of a micro-batch', () => {
+  it('groups rows of one partition into batches, never mixes partitions, sends lone rows alone', () => {
+    // (sensor, ts, reading); partition key: sensor (index 0).
+    const params = [['a', 1, 0.5], ['b', 1, 1.5], ['a', 2, 2.5], ['c', 1, 3.5], ['a', 3, 4.5], ['b', 2, 5.5]];
+    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 2, 4], [1, 5], 3]);
+    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 2, maxBytes: 4096 }), [[0, 2], 4, [1, 5], 3]);
+    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 1, maxBytes: 4096 }), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(planUnits(params, { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }), [0, 1, 2, 3, 4, 5], 'composite key (sensor, ts): all distinct');
+    assert.equal(rowsIn(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [0, 2]), 4);
+  });
+
+  it('keeps batches under the byte budget, and tells 1 from "1" and Dates apart by time', () => {
+    const wide = 'x'.repeat(1500);
+    const params = [['a', wide], ['a', wide], ['a', wide], ['a', wide]];
+    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 1], [2, 3]]);
+    assert.deepEqual(planUnits([[1], ['1'], [1]], { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    assert.deepEqual(planUnits([[day(1), 'x'], [day(2), 'x'], [day(1), 'x']], { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
   });
 });

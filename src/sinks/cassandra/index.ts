@@ -86,6 +86,7 @@ export function resolveConfig(options: CassandraSinkOptions, context: Pick<SinkB
     bindings,
     ttlSeconds,
     concurrency: options.concurrency,
+    batchRows: options.batchRows,
     ...(design ? { create: { design, replication: options.create!.replication } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { nameOption } from './identifiers.js';
 
 /** Defaults measured with `npm run bench -- cassandra` (docs/cassandra.md, "Throughput"). */
 export const DEFAULT_CONCURRENCY = 256;
+export const DEFAULT_BATCH_ROWS = 100;
 
 const columnName = z.string().min(1);
 
@@ -64,10 +65,19 @@ export const CassandraSinkOptions = z
       .positive()
       .max(4096)
       .default(DEFAULT_CONCURRENCY)
-      .describe('INSERTs of one micro-batch in flight at once (prepared statements, one row each).'),
+      .describe('Requests of one micro-batch in flight at once (a prepared INSERT of one row, or an unlogged batch of one partition\'s rows).'),
+    batchRows: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_BATCH_ROWS)
+      .describe(
+        'Rows of one micro-batch that share a partition key are sent together as unlogged batches of at most this many rows (and about 4 KiB of values), one partition per batch: far fewer requests for tables with clustering columns. Rows alone in their partition are sent one by one. 1 sends every row alone.',
+      ),
     create: create.optional(),
   })
-  .describe('Writes each micro-batch with prepared INSERTs, many in flight; resolves when every row is acknowledged.');
+  .describe('Writes each micro-batch with prepared INSERTs (rows of one partition in unlogged batches), many in flight; resolves when every row is acknowledged.');
 
 export type CassandraSinkOptions = z.output<typeof CassandraSinkOptions>;
 export type CreateOptions = z.output<typeof create>;

@@ -12,7 +12,7 @@ import { describeCluster, describeRequestError, isRetriable, shortReason } from 
 import { qualified, quote } from './identifiers.js';
 import { checkTable, missingTableMessage, tableName, type TablePlan } from './table.js';
 import { RowIds } from './uuid.js';
-import { executeRound, PartialFailure } from './writer.js';
+import { BATCH_BYTES, executeRound, PartialFailure, planUnits, rowsIn, type Grouping } from './writer.js';
 
 export interface CassandraSinkConfig {
   connection: ConnectionConfig;
@@ -21,6 +21,8 @@ export interface CassandraSinkConfig {
   bindings: ColumnBinding[];
   ttlSeconds?: number;
   concurrency: number;
+  /** Most rows of one partition per unlogged batch; 1: every row alone. */
+  batchRows: number;
   /** Set: create the keyspace (with this replication) and the table when missing. */
   create?: { design: TableDesign; replication: Record<string, string | number> };
 }
@@ -30,20 +32,22 @@ export interface CassandraSinkConfig {
  * read the table's columns from the driver's metadata and check them against the rows (a missing column or a type
  * that cannot hold the values stops the job before any write). Per micro-batch: every row becomes the parameters of
  * one prepared INSERT (values checked and converted first, so a bad value stops the batch before anything of it is
- * written), sent `concurrency` at a time; `foreachBatch` resolves when Cassandra has acknowledged every one.
+ * written); rows that share a partition key go together as unlogged batches of that partition (writer.ts); the
+ * requests are sent `concurrency` at a time, and `foreachBatch` resolves when Cassandra has acknowledged every one.
  *
  * Replays: an INSERT in Cassandra is an upsert of the row with that primary key. A replayed batch has the same rows,
  * so it overwrites what its first attempt wrote. Generated ids (`id: { generate: uuid }`) are derived from the query
  * id, the batchId and the row's index, so they too are the same on replay.
  *
- * Failures: statements that fail with a retriable error (no node reachable, timeouts, overload) are sent again
- * after a backoff, only those; INSERTs are idempotent, so a statement that was applied but not acknowledged does no
- * harm when sent twice.
+ * Failures: requests that fail with a retriable error (no node reachable, timeouts, overload) are sent again after
+ * a backoff, only those; INSERTs are idempotent, so a request that was applied but not acknowledged does no harm
+ * when sent twice.
  */
 export class CassandraSink implements Sink {
   readonly description: string;
   private client: cassandra.Client | undefined;
   private plan: TablePlan | undefined;
+  private grouping: Grouping | undefined;
   private ids: RowIds | undefined;
   private logger: Logger = silentLogger;
   private readonly query: string;
@@ -59,7 +63,7 @@ export class CassandraSink implements Sink {
     const columns = bindings.map((b) => (b.source === undefined ? `${b.target}=uuid5` : b.source === b.target ? b.target : `${b.source}->${b.target}`));
     this.description =
       `CassandraSink[${config.connection.contactPoints.join(',')}, ${this.name}, columns=${columns.join(',')}, ` +
-      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
+      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchRows=${config.batchRows}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
   }
 
   /** The INSERT statement every row is written with. */
@@ -73,6 +77,8 @@ export class CassandraSink implements Sink {
     this.client = await connect(this.config.connection, this.logger, this.who);
     try {
       this.plan = await this.prepareTable(this.client);
+      const targets = this.config.bindings.map((b) => b.target);
+      this.grouping = { partitionKey: this.plan.partitionKey.map((k) => targets.indexOf(k)), maxRows: this.config.batchRows, maxBytes: BATCH_BYTES };
     } catch (error) {
       await this.close();
       throw error;
@@ -81,16 +87,17 @@ export class CassandraSink implements Sink {
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     if (rows.length === 0) return;
-    const { client, plan } = this;
-    if (!client || !plan) throw new RuntimeError(`${this.who}: foreachBatch before open()`);
+    const { client, plan, grouping } = this;
+    if (!client || !plan || !grouping) throw new RuntimeError(`${this.who}: foreachBatch before open()`);
     const params = this.parameters(rows, batchId, plan);
+    const units = planUnits(params, grouping);
     let pending: number[] | undefined;
     let attempts = 1;
     try {
       await withRetry(
         async () => {
           try {
-            await executeRound(client, this.query, params, pending, this.config.concurrency);
+            await executeRound(client, this.query, params, units, pending, this.config.concurrency);
           } catch (error) {
             if (error instanceof PartialFailure) pending = error.pending;
             throw error;
@@ -103,7 +110,7 @@ export class CassandraSink implements Sink {
             attempts++;
             const failure = error as PartialFailure;
             this.logger.warn(
-              `${this.who}: batch ${batchId}: ${failure.pending.length} of ${rows.length} rows not written yet (${shortReason(failure.cause)}) ` +
+              `${this.who}: batch ${batchId}: ${rowsIn(units, failure.pending)} of ${rows.length} rows not written yet (${shortReason(failure.cause)}) ` +
                 `at ${describeCluster(this.config.connection.contactPoints)}; retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`,
             );
           },
@@ -112,7 +119,7 @@ export class CassandraSink implements Sink {
       );
     } catch (error) {
       const cause = error instanceof PartialFailure ? error.cause : error;
-      const unwritten = error instanceof PartialFailure ? ` (${error.pending.length} of ${rows.length} rows not acknowledged after ${attempts} attempts)` : '';
+      const unwritten = error instanceof PartialFailure ? ` (${rowsIn(units, error.pending)} of ${rows.length} rows not acknowledged after ${attempts} attempts)` : '';
       throw new RuntimeError(
         `${this.who}: ${describeRequestError(cause, this.config.connection.contactPoints, this.config.connection.username)}, while writing batch ${batchId} to ${this.name}${unwritten}. ` +
           'The batch is not committed: once the cause is fixed, restarting the job writes it again.',
