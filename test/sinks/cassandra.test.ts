@@ -15,7 +15,7 @@ import { describeConnectError, describeRequestError, isRetriable } from '../../s
 import { quote, readable } from '../../src/sinks/cassandra/identifiers.js';
 import { CassandraSinkOptions, resolveConfig } from '../../src/sinks/cassandra/index.js';
 import { ROW_ID_NAMESPACE, RowIds, uuidV5 } from '../../src/sinks/cassandra/uuid.js';
-import { planUnits, rowsIn } from '../../src/sinks/cassandra/writer.js';
+import { executeRound, PartialFailure, planUnits, rowsIn } from '../../src/sinks/cassandra/writer.js';
 
 const { dataTypes, responseErrorCodes } = cassandraDriver.types;
 const t = (code: number, info?: unknown): CqlType => ({ code, info });
@@ -250,5 +250,48 @@ describe('cassandra sink: requests of a micro-batch', () => {
     assert.deepEqual(planUnits([[1], ['1'], [1]], { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
     const day = (d: number) => new Date(Date.UTC(2026, 0, d));
     assert.deepEqual(planUnits([[day(1), 'x'], [day(2), 'x'], [day(1), 'x']], { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
+  });
+});
+
+describe('cassandra sink: a round of requests', () => {
+  const { errors } = cassandraDriver;
+  /** A stand-in for the driver's client: records what is sent, fails where told. */
+  function fakeClient(fail: (params: unknown[]) => Error | undefined) {
+    const sent: unknown[][] = [];
+    const client = {
+      async execute(_query: string, params: unknown[]) {
+        sent.push(params);
+        await new Promise((resolve) => setImmediate(resolve));
+        const error = fail(params);
+        if (error) throw error;
+      },
+      async batch(queries: Array<{ params: unknown[] }>) {
+        for (const q of queries) await client.execute('', q.params);
+      },
+    };
+    return { client: client as unknown as cassandraDriver.Client, sent };
+  }
+  const params = Array.from({ length: 10 }, (_, i) => [i]);
+  const units = params.map((_, i) => i);
+
+  it('a write timeout stops the round and names every unit not acknowledged; those alone are sent again', async () => {
+    const timeout = new errors.ResponseError(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.');
+    let failOnce = true;
+    const { client, sent } = fakeClient((p) => (p[0] === 3 && failOnce ? ((failOnce = false), timeout) : undefined));
+    const failure = await executeRound(client, 'q', params, units, undefined, 2).then(() => undefined, (e: unknown) => e);
+    assert.ok(failure instanceof PartialFailure);
+    assert.equal(failure.cause, timeout);
+    const acknowledged = sent.map((p) => p[0] as number).filter((v) => v !== 3);
+    assert.deepEqual(failure.pending, units.filter((u) => !acknowledged.includes(u)), 'the failed unit and the ones never sent');
+    assert.ok(failure.pending.includes(3) && failure.pending.length < 10);
+    sent.length = 0;
+    await executeRound(client, 'q', params, units, failure.pending, 2);
+    assert.deepEqual(sent.map((p) => p[0]).sort((a, b) => (a as number) - (b as number)), failure.pending);
+  });
+
+  it('an error no retry can fix rejects with that error', async () => {
+    const invalid = new errors.ResponseError(responseErrorCodes.invalid, 'Batch too large');
+    const { client } = fakeClient((p) => (p[0] === 5 ? invalid : undefined));
+    await assert.rejects(executeRound(client, 'q', params, units, undefined, 3), (error: unknown) => error === invalid);
   });
 });
