@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { cliPath, exited, repoRoot, startCli } from '../support/cli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = join(root, 'dist/src/cli/main.js');
+const root = repoRoot;
+const cli = cliPath;
 const tempDir = () => mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
 
 function streamlab(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -16,22 +16,6 @@ function streamlab(args: string[], options: { cwd?: string; env?: NodeJS.Process
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts the CLI in the background and resolves once its output matches `ready`. */
-function start(args: string[], cwd: string, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolvePromise({ child, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
 describe('streamlab CLI', () => {
   it('run rate-console --max-batches 3 prints Batch: 0, 1 and 2 in Spark\'s console format', () => {
@@ -126,7 +110,7 @@ describe('streamlab CLI', () => {
 
   it('SIGINT finishes the batch in flight, commits it and exits 0', async () => {
     const cwd = tempDir();
-    const { child } = await start(['run', join(root, 'jobs/rate-console.yaml'), '--checkpoint', 'cp'], cwd, /batch 1:/);
+    const { child } = await startCli(['run', join(root, 'jobs/rate-console.yaml'), '--checkpoint', 'cp'], cwd, /batch 1:/);
     child.kill('SIGINT');
     assert.equal(await exited(child), 0);
     const offsets = readdirSync(join(cwd, 'cp/offsets')).sort();
@@ -138,10 +122,10 @@ describe('streamlab CLI', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'jobs'));
     cpSync(join(root, 'jobs/rate-triangle-parquet.yaml'), join(cwd, 'jobs/rate-triangle-parquet.yaml'));
-    const first = await start(['run', 'rate-triangle-parquet'], cwd, /batch 2:/);
+    const first = await startCli(['run', 'rate-triangle-parquet'], cwd, /batch 2:/);
     first.child.kill('SIGKILL');
     await exited(first.child);
-    const second = await start(['run', 'rate-triangle-parquet'], cwd, /batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
+    const second = await startCli(['run', 'rate-triangle-parquet'], cwd, /batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
     second.child.kill('SIGINT');
     assert.equal(await exited(second.child), 0, second.output());
 

@@ -3,37 +3,18 @@
  * restarted, it leaves every reading exactly once, each equal to what the source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { VirtualTimeScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
 import { reading, SensorSource, sensorSource } from '../../src/sources/sensor.js';
+import { exited, startCli } from '../support/cli.js';
 import { service } from '../support/services.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = join(root, 'dist/src/cli/main.js');
 
-/** Starts the CLI in the background and resolves once its output matches `ready`. */
-function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolvePromise({ child, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 
 /** Checks that `rows` are ticks 0..n-1 of `sensors` sensors every `intervalMs`, each once, with the source's values. */
 function assertEveryReadingOnce(rows: Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>, sensors: number, intervalMs: number): number {
@@ -126,10 +107,10 @@ describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.ski
       SENSOR_INTERVAL: '50ms',
       TRIGGER_INTERVAL: '100ms',
     };
-    const first = await startCli(['run', 'sensor-mysql'], cwd, env, /batch 3:/);
+    const first = await startCli(['run', 'sensor-mysql'], cwd, /batch 3:/, env);
     first.child.kill('SIGKILL');
     await exited(first.child);
-    const second = await startCli(['run', 'sensor-mysql'], cwd, env, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
+    const second = await startCli(['run', 'sensor-mysql'], cwd, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/, env);
     second.child.kill('SIGINT');
     assert.equal(await exited(second.child), 0, second.output());
 

@@ -4,36 +4,19 @@
  * there exactly once, each equal to what the sensor source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { loadLabel } from '../../src/sinks/starrocks/label.js';
 import { reading } from '../../src/sources/sensor.js';
+import { exited, startCli } from '../support/cli.js';
 import { service } from '../support/services.js';
 import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-peer/index.js';
 
-const cli = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'dist/src/cli/main.js');
 const mariadb = service('mariadb');
 
-function startCli(cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [cli, 'run', 'sensor-starrocks'], { cwd, env: { ...process.env, ...env } });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolvePromise({ child, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 
 describe('job sensor-starrocks through the CLI against the Stream Load peer', { skip: mariadb.skip }, () => {
   const table = `sensor_sr_job_${process.pid}`;
@@ -61,10 +44,10 @@ describe('job sensor-starrocks through the CLI against the Stream Load peer', { 
       SENSOR_INTERVAL: '50ms',
       TRIGGER_INTERVAL: '100ms',
     };
-    const first = await startCli(cwd, env, /batch 3:/);
+    const first = await startCli(['run', 'sensor-starrocks'], cwd, /batch 3:/, env);
     first.child.kill('SIGKILL');
     await exited(first.child);
-    const second = await startCli(cwd, env, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/);
+    const second = await startCli(['run', 'sensor-starrocks'], cwd, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/, env);
     second.child.kill('SIGINT');
     assert.equal(await exited(second.child), 0, second.output());
 
