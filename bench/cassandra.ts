@@ -27,7 +27,7 @@ import type { Row } from '../src/core/row.js';
 import type { Schema } from '../src/core/schema.js';
 import { silentLogger } from '../src/core/logger.js';
 import { CassandraSink, CassandraSinkOptions, resolveConfig } from '../src/sinks/cassandra/index.js';
-import { clientOptions, connectionConfig } from '../src/sinks/cassandra/connection.js';
+import { clientOptions, connectionConfig } from '../src/connectors/cassandra/connection.js';
 import { DEFAULT_CONCURRENCY } from '../src/sinks/cassandra/options.js';
 import { service } from '../test/support/services.js';
 import { formatRate, median, percentile } from './stats.js';

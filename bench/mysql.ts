@@ -21,7 +21,7 @@ import type { Schema } from '../src/core/schema.js';
 import { silentLogger } from '../src/core/logger.js';
 import { MySqlSink } from '../src/sinks/mysql/index.js';
 import { createTableSql } from '../src/sinks/mysql/ddl.js';
-import type { ColumnBinding } from '../src/sinks/mysql/columns.js';
+import type { ColumnBinding } from '../src/connectors/mysql/columns.js';
 import { service } from '../test/support/services.js';
 import { formatRate, median } from './stats.js';
 

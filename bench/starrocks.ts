@@ -22,7 +22,7 @@ import mysql from 'mysql2/promise';
 import { silentLogger } from '../src/core/logger.js';
 import { DEFAULT_RETRY } from '../src/core/retry.js';
 import type { Row } from '../src/core/row.js';
-import type { ColumnBinding } from '../src/sinks/mysql/columns.js';
+import type { ColumnBinding } from '../src/connectors/mysql/columns.js';
 import { encodeBodies, datetimeText } from '../src/sinks/starrocks/body.js';
 import { StreamLoadSink } from '../src/sinks/starrocks/index.js';
 import { SENSOR_SCHEMA, reading } from '../src/sources/sensor.js';

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { codeContext } from '../src/api/build.js';
-import type { ColumnInfos, OperatorDefinition } from '../src/config/component.js';
+import type { ColumnInfos, OperatorDefinition } from '../src/component/definition.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { BatchOperator, MicroBatch } from '../src/core/operator.js';
 import type { QueryProgress } from '../src/core/progress.js';

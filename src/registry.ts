@@ -1,4 +1,4 @@
-import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './config/component.js';
+import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './component/definition.js';
 import { dropDuplicatesOperator } from './operators/drop-duplicates.js';
 import { dropOperator } from './operators/drop.js';
 import { explodeOperator } from './operators/explode.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BuildContext, SourceDefinition } from '../config/component.js';
+import type { BuildContext, SourceDefinition } from '../component/definition.js';
 import { compileExpression } from '../core/expr/index.js';
 import { ConfigError } from '../core/errors.js';
 import type { Schema } from '../core/schema.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BuiltOperator, OperatorDefinition } from '../config/component.js';
+import type { BuiltOperator, OperatorDefinition } from '../component/definition.js';
 import type { Logger } from '../core/logger.js';
 import type { BatchOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';

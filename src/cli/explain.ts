@@ -3,8 +3,8 @@ import { describeSchema } from '../core/schema.js';
 import type { OutputMode } from '../core/sink.js';
 import { describeTrigger } from '../core/trigger.js';
 import type { BuiltJob, PlanStep } from '../config/build-job.js';
-import { REDACTED, redact } from '../config/redact.js';
-import { secretKeys } from '../config/secret.js';
+import { REDACTED, redact } from '../core/redact.js';
+import { secretKeys } from '../component/secret.js';
 import { findComponent, allComponents } from '../registry.js';
 
 /**

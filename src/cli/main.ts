@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { buildJob } from '../config/build-job.js';
 import { loadJob } from '../config/load-job.js';
-import { redact } from '../config/redact.js';
+import { redact } from '../core/redact.js';
 import { ConfigError, RuntimeError } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
 import { formatExplain } from './explain.js';

@@ -1,6 +1,6 @@
 import { buildJob } from '../config/build-job.js';
 import { loadJob } from '../config/load-job.js';
-import { redact } from '../config/redact.js';
+import { redact } from '../core/redact.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatProgressLine } from '../core/progress.js';

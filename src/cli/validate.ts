@@ -1,7 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import { buildJob } from '../config/build-job.js';
 import { configDir, listYaml, loadJob } from '../config/load-job.js';
-import { redact } from '../config/redact.js';
+import { redact } from '../core/redact.js';
 import { ConfigError, formatProblem } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
 import { redactingLogger } from './run.js';

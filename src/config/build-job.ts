@@ -5,7 +5,7 @@ import type { QueryDefinition } from '../core/query.js';
 import type { Schema } from '../core/schema.js';
 import { checkOutputMode, type PlanOperator } from '../core/state/output-mode-check.js';
 import { sources } from '../registry.js';
-import type { BuildContext, ColumnInfo, ColumnInfos, StateInspector } from './component.js';
+import type { BuildContext, ColumnInfo, ColumnInfos, StateInspector } from '../component/definition.js';
 import type { ComponentConfig, LoadedJob } from './load-job.js';
 import { dottedPath, type PathSegment } from './yaml-file.js';
 

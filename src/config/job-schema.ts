@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationOption } from './options.js';
+import { durationOption } from '../component/options.js';
 
 /**
  * The top level of a job file. Components (`source`, each operator, `sink`) are checked here only for their shape;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { operators, sinks, sources } from '../registry.js';
-import type { ComponentDefinition } from './component.js';
+import type { ComponentDefinition } from '../component/definition.js';
 import { jobSchema } from './job-schema.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -6,12 +6,12 @@ import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import type { OutputMode } from '../core/sink.js';
 import type { Trigger } from '../core/trigger.js';
 import { findComponent, operators as operatorList, sinks as sinkList, sources as sourceList } from '../registry.js';
-import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from './component.js';
+import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from '../component/definition.js';
 import { loadEnv, type Env } from './env.js';
 import { jobSchema } from './job-schema.js';
-import { ms } from './options.js';
-import { registerSecret } from './redact.js';
-import { secretKeys } from './secret.js';
+import { ms } from '../component/options.js';
+import { registerSecret } from '../core/redact.js';
+import { secretKeys } from '../component/secret.js';
 import { YamlFile, type PathSegment } from './yaml-file.js';
 
 /** A component of a job after its options passed its schema. */

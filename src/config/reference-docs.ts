@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { operators, sinks, sources } from '../registry.js';
-import type { ComponentDefinition } from './component.js';
+import type { ComponentDefinition } from '../component/definition.js';
 import { optionsJsonSchema } from './json-schema.js';
-import { secretKeys } from './secret.js';
+import { secretKeys } from '../component/secret.js';
 
 type JsonSchema = { type?: string | string[]; enum?: unknown[]; default?: unknown; description?: string; items?: JsonSchema; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean };
 

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator } from '../config/component.js';
+import { defineOperator } from '../component/definition.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError, RuntimeError } from '../core/errors.js';
 import { withHooks, type BatchTrace, type MicroBatch, type StatefulOperator, type StatefulOperatorContext } from '../core/operator.js';

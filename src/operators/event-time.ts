@@ -1,4 +1,4 @@
-import type { OperatorContext } from '../config/component.js';
+import type { OperatorContext } from '../component/definition.js';
 import { ConfigError } from '../core/errors.js';
 import type { Value } from '../core/row.js';
 import { columnNames, findColumn, type Column } from '../core/schema.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperator } from '../config/component.js';
+import { defineOperator } from '../component/definition.js';
 import { ConfigError } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';
 import type { Row } from '../core/row.js';

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator, type ColumnInfo, type OperatorContext } from '../config/component.js';
+import { defineOperator, type ColumnInfo, type OperatorContext } from '../component/definition.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { withHooks, type MicroBatch, type StatefulOperator } from '../core/operator.js';

@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator, type OperatorContext } from '../config/component.js';
-import { durationOption, ms } from '../config/options.js';
+import { defineOperator, type OperatorContext } from '../component/definition.js';
+import { durationOption, ms } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';

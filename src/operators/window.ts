@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineOperator, type ColumnInfo } from '../config/component.js';
-import { durationOption, ms } from '../config/options.js';
+import { defineOperator, type ColumnInfo } from '../component/definition.js';
+import { durationOption, ms } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';

@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator, type ColumnInfo } from '../config/component.js';
-import { durationOption, ms } from '../config/options.js';
+import { defineOperator, type ColumnInfo } from '../component/definition.js';
+import { durationOption, ms } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { withHooks, type EventTimeStats, type WatermarkOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';

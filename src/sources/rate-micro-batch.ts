@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSource } from '../config/component.js';
+import { defineSource } from '../component/definition.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source } from '../core/source.js';
 import { RATE_SCHEMA } from './rate.js';

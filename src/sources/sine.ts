@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineSource } from '../config/component.js';
-import { durationOption, ms } from '../config/options.js';
+import { defineSource } from '../component/definition.js';
+import { durationOption, ms } from '../component/options.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';

@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { defineSource } from '../config/component.js';
+import { defineSource } from '../component/definition.js';
 import { RuntimeError } from '../core/errors.js';
 import { PushBuffer, PushSource, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
 import { backoffDelay, DEFAULT_RETRY } from '../core/retry.js';

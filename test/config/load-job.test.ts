@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadJob } from '../../src/config/load-job.js';
-import { redact } from '../../src/config/redact.js';
+import { redact } from '../../src/core/redact.js';
 import { ConfigError, formatProblem } from '../../src/core/errors.js';
 
 /** A throwaway working directory with jobs/ and config/ files. */
@@ -133,7 +133,7 @@ sink: { type: consol }
 
 describe('redact', () => {
   it('replaces registered secret values wherever they appear', async () => {
-    const { registerSecret } = await import('../../src/config/redact.js');
+    const { registerSecret } = await import('../../src/core/redact.js');
     registerSecret('s3cr3t-token');
     assert.equal(redact('401 for token s3cr3t-token at http://x'), '401 for token *** at http://x');
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { lastValueFrom, of } from 'rxjs';
 import { describe, it } from 'node:test';
 import { codeContext } from '../../src/api/build.js';
-import type { ColumnInfos } from '../../src/config/component.js';
+import type { ColumnInfos } from '../../src/component/definition.js';
 import type { BatchOperator } from '../../src/core/operator.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';

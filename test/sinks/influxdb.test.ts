@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
-import { redact } from '../../src/config/redact.js';
+import { redact } from '../../src/core/redact.js';
 import { ConfigError, RuntimeError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/row.js';

@@ -1,12 +1,12 @@
 /** The mysql sink's SQL text, without a server: literals, statement splitting, DDL, identifiers, what is retried. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ColumnBinding } from '../../src/sinks/mysql/columns.js';
+import type { ColumnBinding } from '../../src/connectors/mysql/columns.js';
 import { createTableSql } from '../../src/sinks/mysql/ddl.js';
-import { isRetriableMySqlError } from '../../src/sinks/mysql/errors.js';
-import { qualifiedName, quoteIdentifier } from '../../src/sinks/mysql/identifiers.js';
-import { insertShape, insertStatements, UnfitRowError } from '../../src/sinks/mysql/statements.js';
-import { dateLiteral, literalFormatter } from '../../src/sinks/mysql/values.js';
+import { isRetriableMySqlError } from '../../src/connectors/mysql/errors.js';
+import { qualifiedName, quoteIdentifier } from '../../src/connectors/mysql/identifiers.js';
+import { insertShape, insertStatements, UnfitRowError } from '../../src/connectors/mysql/statements.js';
+import { dateLiteral, literalFormatter } from '../../src/connectors/mysql/values.js';
 
 const columns: ColumnBinding[] = [
   { table: 'id', source: 'k', type: 'long' },

@@ -16,7 +16,7 @@ import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import type { Sink } from '../../src/core/sink.js';
 import { mysqlSink } from '../../src/sinks/mysql/index.js';
-import { quoteIdentifier } from '../../src/sinks/mysql/identifiers.js';
+import { quoteIdentifier } from '../../src/connectors/mysql/identifiers.js';
 import { RateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 import { service } from '../support/services.js';
 

@@ -11,7 +11,7 @@ import { labelPrefixOf, loadLabel } from '../../src/sinks/starrocks/label.js';
 import { LABEL_PATTERN } from '../../src/sinks/starrocks/options.js';
 import { isRetriableFailure, outcomeOf } from '../../src/sinks/starrocks/outcome.js';
 import { starrocksSink } from '../../src/sinks/starrocks/index.js';
-import type { ColumnBinding } from '../../src/sinks/mysql/columns.js';
+import type { ColumnBinding } from '../../src/connectors/mysql/columns.js';
 
 describe('starrocks sink: labels', () => {
   it('are a pure function of (prefix, query id, batch, part), and StarRocks accepts them', () => {

@@ -6,7 +6,7 @@
  *
  * Usage, one suite per server it needs:
  *
- *   import { service } from '../support/services.js';
+ *   import { service } from './services.js';
  *
  *   const mariadb = service('mariadb');
  *   describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {

@@ -1,4 +1,4 @@
-import type { StreamingFacts } from '../../config/component.js';
+import type { StreamingFacts } from './streaming-facts.js';
 import type { OutputMode } from '../sink.js';
 
 /** An operator of the plan as the rules see it: its facts and where it is written (`operators[2].groupBy`). */

@@ -1,4 +1,4 @@
-import type { OperatorContext } from '../../config/component.js';
+import type { OperatorContext } from '../../component/definition.js';
 import { ConfigError } from '../../core/errors.js';
 import { compareValues } from '../../core/expr/values.js';
 import type { Row, Value } from '../../core/row.js';

@@ -1,8 +1,8 @@
-import type { ConfigLocation } from '../../config/component.js';
+import type { ConfigLocation } from '../../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import type { ColumnBinding } from './columns.js';
-import { INFERRED_TYPES } from './cql-types.js';
-import { quote, readable } from './identifiers.js';
+import { INFERRED_TYPES } from '../../connectors/cassandra/cql-types.js';
+import { quote, readable } from '../../connectors/cassandra/identifiers.js';
 import type { CreateOptions } from './options.js';
 
 /** A table the sink would create: columns with CQL types, and the primary key as CQL nests it. */

@@ -1,9 +1,9 @@
-import { defineSink, type SinkBuildContext } from '../../config/component.js';
-import { ms } from '../../config/options.js';
-import { registerSecret } from '../../config/redact.js';
+import { defineSink, type SinkBuildContext } from '../../component/definition.js';
+import { ms } from '../../component/options.js';
+import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { bindColumns, type ColumnBinding } from './columns.js';
-import { connectionConfig } from './connection.js';
+import { connectionConfig } from '../../connectors/cassandra/connection.js';
 import { designTable, type TableDesign } from './ddl.js';
 import { CassandraSinkOptions } from './options.js';
 import { CassandraSink, type CassandraSinkConfig } from './sink.js';

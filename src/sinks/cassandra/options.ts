@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationOption } from '../../config/options.js';
-import { connectionOptions } from './connection-options.js';
-import { nameOption } from './identifiers.js';
+import { durationOption } from '../../component/options.js';
+import { connectionOptions } from '../../connectors/cassandra/connection-options.js';
+import { nameOption } from '../../connectors/cassandra/identifiers.js';
 
 /** Defaults measured with `npm run bench -- cassandra` (docs/cassandra.md, "Throughput"). */
 export const DEFAULT_CONCURRENCY = 256;

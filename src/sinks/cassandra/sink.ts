@@ -5,12 +5,12 @@ import { withRetry } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from './columns.js';
-import { connect, retryPolicy, type ConnectionConfig } from './connection.js';
-import { ValueError } from './cql-types.js';
+import { connect, retryPolicy, type ConnectionConfig } from '../../connectors/cassandra/connection.js';
+import { ValueError } from '../../connectors/cassandra/cql-types.js';
 import { createKeyspaceCql, createTableCql, suggestedDesign, type TableDesign } from './ddl.js';
-import { describeCluster, describeRequestError, isRetriable, shortReason } from './errors.js';
-import { qualified, quote } from './identifiers.js';
-import { checkTable, missingTableMessage, tableName, type TablePlan } from './table.js';
+import { describeCluster, describeRequestError, isRetriable, shortReason } from '../../connectors/cassandra/errors.js';
+import { qualified, quote, tableName } from '../../connectors/cassandra/identifiers.js';
+import { checkTable, missingTableMessage, type TablePlan } from './table.js';
 import { RowIds } from './uuid.js';
 import { BATCH_BYTES, executeRound, PartialFailure, planUnits, rowsIn, type Grouping } from './writer.js';
 

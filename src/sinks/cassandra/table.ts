@@ -1,9 +1,9 @@
 import cassandra from 'cassandra-driver';
 import { RuntimeError } from '../../core/errors.js';
 import type { ColumnBinding } from './columns.js';
-import { converterFor, cqlTypeName, incompatibility, type Converter, type CqlType } from './cql-types.js';
+import { converterFor, cqlTypeName, incompatibility, type Converter, type CqlType } from '../../connectors/cassandra/cql-types.js';
 import { createKeyspaceCql, createTableCql, readableNames, type TableDesign } from './ddl.js';
-import { readable } from './identifiers.js';
+import { readable, tableName } from '../../connectors/cassandra/identifiers.js';
 
 /** What the sink needs from the table, once checked: how to turn each bound value into what the driver encodes. */
 export interface TablePlan {
@@ -17,11 +17,6 @@ export interface TablePlan {
 
 type TableMetadata = cassandra.metadata.TableMetadata;
 const { dataTypes } = cassandra.types;
-
-/** `test.seq`, as one would type it in cqlsh. */
-export function tableName(keyspace: string, table: string): string {
-  return `${readable(keyspace)}.${readable(table)}`;
-}
 
 /**
  * The table's columns (read with the driver's metadata at open()), checked against what the sink writes: every

@@ -1,5 +1,5 @@
 import type cassandra from 'cassandra-driver';
-import { isRetriable } from './errors.js';
+import { isRetriable } from '../../connectors/cassandra/errors.js';
 
 /** Some requests of a round failed with retriable errors (or were not sent after one did). */
 export class PartialFailure extends Error {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSink, type StateInspector } from '../../config/component.js';
+import { defineSink, type StateInspector } from '../../component/definition.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Sink } from '../../core/sink.js';

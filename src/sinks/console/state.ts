@@ -1,4 +1,4 @@
-import type { StateInspector } from '../../config/component.js';
+import type { StateInspector } from '../../component/definition.js';
 import { formatDuration } from '../../core/duration.js';
 import type { StatefulOperator, TraceEvent } from '../../core/operator.js';
 import type { Row } from '../../core/row.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineSink } from '../../config/component.js';
+import { defineSink } from '../../component/definition.js';
 import { writeFileAtomic } from '../../core/durable-file.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';

@@ -1,4 +1,4 @@
-import type { SinkBuildContext } from '../../config/component.js';
+import type { SinkBuildContext } from '../../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { describeSchema, findColumn, type ColumnType } from '../../core/schema.js';
 import type { FieldKind, LinePlan } from './line-protocol.js';

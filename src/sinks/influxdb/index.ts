@@ -1,6 +1,6 @@
-import { defineSink, type SinkBuildContext } from '../../config/component.js';
-import { ms } from '../../config/options.js';
-import { registerSecret } from '../../config/redact.js';
+import { defineSink, type SinkBuildContext } from '../../component/definition.js';
+import { ms } from '../../component/options.js';
+import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { planColumns } from './columns.js';
 import { readIniFile } from './ini-file.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
-import type { ConfigLocation } from '../../config/component.js';
+import type { ConfigLocation } from '../../component/definition.js';
 
 /** The connection settings the course's `influxdb.ini` holds, as `InfluxDBClient.from_config_file()` reads them. */
 export interface IniConnection {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationOption } from '../../config/options.js';
-import { secret } from '../../config/secret.js';
+import { durationOption } from '../../component/options.js';
+import { secret } from '../../component/secret.js';
 
 /** Defaults measured with `npm run bench -- influxdb` (see docs/influxdb.md, "Throughput"). */
 export const DEFAULT_BATCH_SIZE = 5000;

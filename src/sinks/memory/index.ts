@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSink } from '../../config/component.js';
+import { defineSink } from '../../component/definition.js';
 import type { Row } from '../../core/row.js';
 import type { OutputMode, Sink, SinkContext } from '../../core/sink.js';
 

@@ -1,6 +1,6 @@
 import type { ColumnType } from '../../core/schema.js';
-import type { ColumnBinding } from './columns.js';
-import { qualifiedName, quoteIdentifier } from './identifiers.js';
+import type { ColumnBinding } from '../../connectors/mysql/columns.js';
+import { qualifiedName, quoteIdentifier } from '../../connectors/mysql/identifiers.js';
 
 /**
  * MySQL/MariaDB column types for streamlab's column types. Timestamps keep milliseconds (JavaScript Dates have no

@@ -1,7 +1,7 @@
-import { defineSink } from '../../config/component.js';
+import { defineSink } from '../../component/definition.js';
 import { ConfigError } from '../../core/errors.js';
 import { DEFAULT_RETRY } from '../../core/retry.js';
-import { bindColumns } from './columns.js';
+import { bindColumns } from '../../connectors/mysql/columns.js';
 import { MySqlSinkOptions } from './options.js';
 import { MySqlSink } from './sink.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { secret } from '../../config/secret.js';
-import { identifierOption } from './identifiers.js';
+import { secret } from '../../component/secret.js';
+import { identifierOption } from '../../connectors/mysql/identifiers.js';
 
 export const MySqlSinkOptions = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Server host name or address.'),

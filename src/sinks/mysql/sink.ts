@@ -4,12 +4,12 @@ import { silentLogger, type Logger } from '../../core/logger.js';
 import { withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
-import type { ColumnBinding } from './columns.js';
+import type { ColumnBinding } from '../../connectors/mysql/columns.js';
 import { createCommitTableSql, createTableSql } from './ddl.js';
-import { describeMySqlError, isConnectionError, isRetriableMySqlError, unknownTableMessage, type Target } from './errors.js';
-import { qualifiedName } from './identifiers.js';
-import { openSession } from './session.js';
-import { insertShape, insertStatements, UnfitRowError, type InsertShape, type Statement } from './statements.js';
+import { describeMySqlError, isConnectionError, isRetriableMySqlError, unknownTableMessage, type Target } from '../../connectors/mysql/errors.js';
+import { qualifiedName } from '../../connectors/mysql/identifiers.js';
+import { openSession } from '../../connectors/mysql/session.js';
+import { insertShape, insertStatements, UnfitRowError, type InsertShape, type Statement } from '../../connectors/mysql/statements.js';
 
 export interface MySqlSinkConfig {
   host: string;

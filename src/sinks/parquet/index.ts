@@ -1,5 +1,5 @@
-import { defineSink } from '../../config/component.js';
-import type { SinkBuildContext } from '../../config/component.js';
+import { defineSink } from '../../component/definition.js';
+import type { SinkBuildContext } from '../../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { describeSchema, findColumn, type Column } from '../../core/schema.js';
 import { PARTITION_COLUMN_TYPES } from './encode.js';

@@ -1,7 +1,7 @@
 import type { Row, Value } from '../../core/row.js';
-import type { ColumnBinding } from '../mysql/columns.js';
-import { UnfitRowError } from '../mysql/statements.js';
-import { UnfitValueError, jsonText } from '../mysql/values.js';
+import type { ColumnBinding } from '../../connectors/mysql/columns.js';
+import { UnfitRowError } from '../../connectors/mysql/statements.js';
+import { UnfitValueError, jsonText } from '../../connectors/mysql/values.js';
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));

@@ -1,7 +1,7 @@
 import { RuntimeError } from '../../core/errors.js';
-import type { ColumnBinding } from '../mysql/columns.js';
-import { describeMySqlError } from '../mysql/errors.js';
-import { openSession } from '../mysql/session.js';
+import type { ColumnBinding } from '../../connectors/mysql/columns.js';
+import { describeMySqlError } from '../../connectors/mysql/errors.js';
+import { openSession } from '../../connectors/mysql/session.js';
 import { duplicateKeyTableSql } from './ddl.js';
 
 export interface CreateTable {

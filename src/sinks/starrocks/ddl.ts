@@ -1,6 +1,6 @@
 import type { ColumnType } from '../../core/schema.js';
-import type { ColumnBinding } from '../mysql/columns.js';
-import { qualifiedName, quoteIdentifier } from '../mysql/identifiers.js';
+import type { ColumnBinding } from '../../connectors/mysql/columns.js';
+import { qualifiedName, quoteIdentifier } from '../../connectors/mysql/identifiers.js';
 
 /** StarRocks column types for streamlab's. DATETIME keeps microseconds in StarRocks 3.x; the sink sends milliseconds. */
 export function starrocksType(type: ColumnType): string {

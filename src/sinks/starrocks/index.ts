@@ -1,7 +1,7 @@
-import { defineSink } from '../../config/component.js';
+import { defineSink } from '../../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { DEFAULT_RETRY } from '../../core/retry.js';
-import { bindColumns } from '../mysql/columns.js';
+import { bindColumns } from '../../connectors/mysql/columns.js';
 import { InsertSink } from './insert-sink.js';
 import { StarRocksSinkOptions } from './options.js';
 import { StreamLoadSink } from './stream-load-sink.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { secret } from '../../config/secret.js';
-import { identifierOption } from '../mysql/identifiers.js';
+import { secret } from '../../component/secret.js';
+import { identifierOption } from '../../connectors/mysql/identifiers.js';
 
 /** StarRocks' own label rule (FeNameFormat.checkLabel): letters, digits, `-`, `_`, `:`, at most 128 characters. */
 export const LABEL_PATTERN = /^[-_A-Za-z0-9:]{1,128}$/;

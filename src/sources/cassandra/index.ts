@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { defineSource } from '../../config/component.js';
-import { schemaOption } from '../../config/options.js';
-import { registerSecret } from '../../config/redact.js';
+import { defineSource } from '../../component/definition.js';
+import { schemaOption } from '../../component/options.js';
+import { registerSecret } from '../../core/redact.js';
 import { ConfigError } from '../../core/errors.js';
-import { connectionOptions } from '../../sinks/cassandra/connection-options.js';
-import { connectionConfig } from '../../sinks/cassandra/connection.js';
-import { nameOption } from '../../sinks/cassandra/identifiers.js';
+import { connectionOptions } from '../../connectors/cassandra/connection-options.js';
+import { connectionConfig } from '../../connectors/cassandra/connection.js';
+import { nameOption } from '../../connectors/cassandra/identifiers.js';
 import { CassandraSource } from './source.js';
 
 export { CassandraSource } from './source.js';

@@ -5,11 +5,10 @@ import { withRetry } from '../../core/retry.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Source, SourceContext } from '../../core/source.js';
-import { connect, retryPolicy, type ConnectionConfig } from '../../sinks/cassandra/connection.js';
-import type { CqlType } from '../../sinks/cassandra/cql-types.js';
-import { describeCluster, describeRequestError, isRetriable, shortReason } from '../../sinks/cassandra/errors.js';
-import { qualified, quote, readable } from '../../sinks/cassandra/identifiers.js';
-import { tableName } from '../../sinks/cassandra/table.js';
+import { connect, retryPolicy, type ConnectionConfig } from '../../connectors/cassandra/connection.js';
+import type { CqlType } from '../../connectors/cassandra/cql-types.js';
+import { describeCluster, describeRequestError, isRetriable, shortReason } from '../../connectors/cassandra/errors.js';
+import { qualified, quote, readable, tableName } from '../../connectors/cassandra/identifiers.js';
 import { decoderFor, readIncompatibility, type Decoder } from './values.js';
 
 export interface CassandraSourceConfig {

@@ -1,7 +1,7 @@
 import cassandra from 'cassandra-driver';
 import type { Value } from '../../core/row.js';
 import type { ColumnType } from '../../core/schema.js';
-import { cqlTypeName, type CqlType } from '../../sinks/cassandra/cql-types.js';
+import { cqlTypeName, type CqlType } from '../../connectors/cassandra/cql-types.js';
 
 const { dataTypes } = cassandra.types;
 const d = dataTypes;

@@ -1,8 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { defineSource } from '../../config/component.js';
-import { schemaOption } from '../../config/options.js';
+import { defineSource } from '../../component/definition.js';
+import { schemaOption } from '../../component/options.js';
 import { RuntimeError } from '../../core/errors.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';

@@ -4,6 +4,7 @@ import type { Schema } from '../core/schema.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
 import type { CompiledExpression } from '../core/expr/index.js';
+import type { StreamingFacts } from '../core/state/streaming-facts.js';
 
 /** Where a component sits in its job file, for messages: `jobs/x.yaml` and `operators[1].filter`. */
 export interface ConfigLocation {
@@ -54,11 +55,7 @@ export interface SinkBuildContext extends BuildContext {
   state?: StateInspector;
 }
 
-/** What the output-mode rules (Spark's UnsupportedOperationChecker, see state/output-mode-check.ts) need to know. */
-export type StreamingFacts =
-  | { kind: 'watermark'; column: string }
-  | { kind: 'aggregation'; keys: string[]; watermarkedKey?: string; sessionWindow?: string }
-  | { kind: 'dedup'; withinWatermark: boolean; watermarkedColumn?: string };
+export type { StreamingFacts } from '../core/state/streaming-facts.js';
 
 /** A built operator: the RxJS operator, its output schema, and a one-line description for `explain`. */
 export interface BuiltOperator {

@@ -43,3 +43,8 @@ const RESERVED = new Set(
     'truncate unlogged unset update use using view where with'
   ).split(' '),
 );
+
+/** `test.seq`, as one would type it in cqlsh. */
+export function tableName(keyspace: string, table: string): string {
+  return `${readable(keyspace)}.${readable(table)}`;
+}

@@ -1,5 +1,5 @@
 import cassandra from 'cassandra-driver';
-import { ms } from '../../config/options.js';
+import { ms } from '../../component/options.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';

@@ -1,4 +1,4 @@
-import type { ConfigLocation } from '../../config/component.js';
+import type { ConfigLocation } from '../../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { describeSchema, findColumn, type ColumnType, type Schema } from '../../core/schema.js';
 import { IDENTIFIER_HELP, isIdentifier } from './identifiers.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationOption } from '../../config/options.js';
-import { secret } from '../../config/secret.js';
+import { durationOption } from '../../component/options.js';
+import { secret } from '../../component/secret.js';
 import { nameOption } from './identifiers.js';
 
 /** The consistency levels a plain INSERT or SELECT may use, as CQL (and cqlsh's CONSISTENCY) names them. */
