@@ -93,7 +93,9 @@ const params = (batch: Row[]) => batch.map((r) => [r.value, r.timestamp, r.host,
 
 function handClient(table: Table): cassandra.Client {
   // The same driver settings as the sink's (prepared, idempotent, LOCAL_QUORUM, same pooling and timeouts).
-  return new cassandra.Client(clientOptions(connectionConfig(CassandraSinkOptions.parse({ contactPoints: ADDRESS, keyspace: KEYSPACE, table }))));
+  return new cassandra.Client(
+    clientOptions(connectionConfig(CassandraSinkOptions.parse({ contactPoints: ADDRESS, keyspace: KEYSPACE, table }))),
+  );
 }
 
 function pool(client: cassandra.Client, table: Table, concurrency: number): Writer {
@@ -145,10 +147,14 @@ function sink(table: Table, concurrency: number): CassandraSink {
 async function setup(): Promise<void> {
   const client = new cassandra.Client({ contactPoints: [ADDRESS], localDataCenter: 'datacenter1' });
   await client.connect();
-  await client.execute(`CREATE KEYSPACE IF NOT EXISTS "${KEYSPACE}" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  await client.execute(
+    `CREATE KEYSPACE IF NOT EXISTS "${KEYSPACE}" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+  );
   for (const table of Object.keys(KEYS) as Table[]) {
     await client.execute(`DROP TABLE IF EXISTS "${KEYSPACE}"."${table}"`);
-    await client.execute(`CREATE TABLE "${KEYSPACE}"."${table}" (value bigint, timestamp timestamp, host text, reading double, ${KEYS[table]})`);
+    await client.execute(
+      `CREATE TABLE "${KEYSPACE}"."${table}" (value bigint, timestamp timestamp, host text, reading double, ${KEYS[table]})`,
+    );
   }
   await client.shutdown();
 }
@@ -202,7 +208,9 @@ const line = (name: string, results: Result[]) => {
 async function main(): Promise<void> {
   const rows = makeRows(ROWS);
   const tables: Table[] = args.table === 'both' ? ['seq', 'clustered'] : [args.table as Table];
-  process.stdout.write(`cassandra at ${ADDRESS}: ${ROWS} rows, micro-batches of ${MICRO_BATCH}, ${RUNS} run(s) per writer, node ${process.version}\n`);
+  process.stdout.write(
+    `cassandra at ${ADDRESS}: ${ROWS} rows, micro-batches of ${MICRO_BATCH}, ${RUNS} run(s) per writer, node ${process.version}\n`,
+  );
   await setup();
   try {
     // Warm-up: JIT on our side, and the server's; not counted.
@@ -216,7 +224,8 @@ async function main(): Promise<void> {
           for (let run = 0; run < RUNS; run++) {
             for (const kind of ['sink', 'pool'] as const) results[kind].push(await runOnce(kind, table, rows, concurrency));
           }
-          for (const kind of ['sink', 'pool'] as const) process.stdout.write(`${line(`${table}: ${kind} concurrency=${concurrency}`, results[kind]).text}\n`);
+          for (const kind of ['sink', 'pool'] as const)
+            process.stdout.write(`${line(`${table}: ${kind} concurrency=${concurrency}`, results[kind]).text}\n`);
         }
       }
       return;

@@ -83,7 +83,9 @@ async function checkpointOverhead(dir: string): Promise<number[]> {
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'streamlab-bench-'));
   try {
-    console.log(`engine bench: ${ROWS.toLocaleString()} rows in batches of ${BATCH.toLocaleString()}, ${RUNS} runs each, checkpoint in ${dir}`);
+    console.log(
+      `engine bench: ${ROWS.toLocaleString()} rows in batches of ${BATCH.toLocaleString()}, ${RUNS} runs each, checkpoint in ${dir}`,
+    );
     const loopRates: number[] = [];
     const engineRates: number[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -98,7 +100,9 @@ async function main() {
     console.log(`plain loop (median):  ${formatRate(loop)} rows/s`);
     console.log(`engine (median):      ${formatRate(eng)} rows/s`);
     console.log(`ratio engine / loop:  ${((eng / loop) * 100).toFixed(1)}%  (aim >= 25%)`);
-    console.log(`per-batch checkpoint overhead (offsets + commit, fsync), ${CHECKPOINT_BATCHES} batches: p50 ${percentile(overhead, 50).toFixed(2)} ms, p99 ${percentile(overhead, 99).toFixed(2)} ms  (aim p50 <= 2 ms)`);
+    console.log(
+      `per-batch checkpoint overhead (offsets + commit, fsync), ${CHECKPOINT_BATCHES} batches: p50 ${percentile(overhead, 50).toFixed(2)} ms, p99 ${percentile(overhead, 99).toFixed(2)} ms  (aim p50 <= 2 ms)`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

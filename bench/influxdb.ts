@@ -99,7 +99,14 @@ async function runSink(setup: Setup, rows: Row[]): Promise<Result> {
       concurrency: setup.concurrency,
       gzip: setup.gzip,
     }),
-    { input: schema, location: { path: 'sink' }, queryName: 'bench', compile: () => { throw new Error('no expressions here'); } },
+    {
+      input: schema,
+      location: { path: 'sink' },
+      queryName: 'bench',
+      compile: () => {
+        throw new Error('no expressions here');
+      },
+    },
   );
   const latenciesMs: number[] = [];
   const original = LineProtocolWriter.prototype.write;
@@ -129,8 +136,7 @@ async function runSink(setup: Setup, rows: Row[]): Promise<Result> {
 async function runBaseline(setup: Setup, rows: Row[]): Promise<Result> {
   const { hostname, port } = new URL(setup.url);
   const agent = new Agent({ keepAlive: true, maxSockets: setup.concurrency });
-  const path =
-    setup.api === 'v2' ? `/api/v2/write?bucket=${DATABASE}&precision=ms` : `/write?db=${DATABASE}&precision=ms`;
+  const path = setup.api === 'v2' ? `/api/v2/write?bucket=${DATABASE}&precision=ms` : `/write?db=${DATABASE}&precision=ms`;
   const latenciesMs: number[] = [];
 
   const post = (body: string) =>

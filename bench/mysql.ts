@@ -101,7 +101,13 @@ async function runSink(address: { host: string; port: number }, batches: Row[][]
 }
 
 async function runLoadData(address: { host: string; port: number }, batches: Row[][]): Promise<number> {
-  const connection = await mysql.createConnection({ host: address.host, port: address.port, user: 'root', database: DATABASE, timezone: 'Z' });
+  const connection = await mysql.createConnection({
+    host: address.host,
+    port: address.port,
+    user: 'root',
+    database: DATABASE,
+    timezone: 'Z',
+  });
   const start = performance.now();
   for (const rows of batches) {
     await connection.query({
@@ -143,7 +149,9 @@ for (let run = 1; run <= RUNS; run++) {
 }
 const sink = median(sinkRates);
 const load = median(loadRates);
-process.stdout.write(`median: sink ${formatRate(sink)} rows/s, LOAD DATA LOCAL INFILE ${formatRate(load)} rows/s, ratio ${((sink / load) * 100).toFixed(0)}%\n`);
+process.stdout.write(
+  `median: sink ${formatRate(sink)} rows/s, LOAD DATA LOCAL INFILE ${formatRate(load)} rows/s, ratio ${((sink / load) * 100).toFixed(0)}%\n`,
+);
 for (const table of [SINK_TABLE, LOAD_TABLE]) await admin.query(`DROP TABLE IF EXISTS ${table}`);
 await admin.query("DELETE FROM streamlab_commits WHERE query_id LIKE 'bench-%'");
 await admin.end();

@@ -61,11 +61,29 @@ function makeBatches(): Row[][] {
 
 /** The baseline's body: the rows as a hand-written client would send them, built before the clock starts. */
 const bareBody = (rows: Row[]) =>
-  Buffer.from(JSON.stringify(rows.map((r) => ({ sensor_id: r.sensor_id, ts: datetimeText(r.timestamp as Date, 'ts'), temperature: r.temperature, humidity: r.humidity }))));
+  Buffer.from(
+    JSON.stringify(
+      rows.map((r) => ({
+        sensor_id: r.sensor_id,
+        ts: datetimeText(r.timestamp as Date, 'ts'),
+        temperature: r.temperature,
+        humidity: r.humidity,
+      })),
+    ),
+  );
 
-function put(url: string, headers: Record<string, string>, body: Buffer, agent: http.Agent): Promise<{ status: number; location?: string; text: string }> {
+function put(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  agent: http.Agent,
+): Promise<{ status: number; location?: string; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'PUT', headers: { ...headers, Expect: '100-continue', 'Content-Length': String(body.length) }, agent });
+    const req = http.request(url, {
+      method: 'PUT',
+      headers: { ...headers, Expect: '100-continue', 'Content-Length': String(body.length) },
+      agent,
+    });
     let sent = false;
     req.on('continue', () => {
       sent = true;
@@ -85,7 +103,13 @@ function put(url: string, headers: Record<string, string>, body: Buffer, agent: 
 }
 
 async function bareLoad(feUrl: string, body: Buffer, agent: http.Agent): Promise<void> {
-  const headers = { Authorization: `Basic ${Buffer.from('root:').toString('base64')}`, label: `bare-${randomUUID()}`, format: 'json', strip_outer_array: 'true', columns: 'sensor_id,ts,temperature,humidity' };
+  const headers = {
+    Authorization: `Basic ${Buffer.from('root:').toString('base64')}`,
+    label: `bare-${randomUUID()}`,
+    format: 'json',
+    strip_outer_array: 'true',
+    columns: 'sensor_id,ts,temperature,humidity',
+  };
   const first = await put(`${feUrl}/api/${DATABASE}/${TABLE}/_stream_load`, headers, body, agent);
   const answer = first.status === 307 ? await put(first.location!, headers, body, agent) : first;
   if (!answer.text.includes('"Success"')) throw new Error(`bare load failed: ${answer.text}`);
@@ -118,7 +142,9 @@ const peer = await startPeer();
 const feUrl = `http://${peer.feHost}:${peer.fePort}`;
 const batches = makeBatches();
 const bodies = batches.map(bareBody);
-process.stdout.write(`starrocks sink (Stream Load) vs a bare HTTP PUT, against the peer at ${feUrl} (rows into MariaDB ${mariadb.address}): ${BATCHES} batches of ${BATCH.toLocaleString('en')} rows, ${RUNS} runs each (alternating)\n`);
+process.stdout.write(
+  `starrocks sink (Stream Load) vs a bare HTTP PUT, against the peer at ${feUrl} (rows into MariaDB ${mariadb.address}): ${BATCHES} batches of ${BATCH.toLocaleString('en')} rows, ${RUNS} runs each (alternating)\n`,
+);
 
 const sinkMs: number[] = [];
 const bareMs: number[] = [];
@@ -167,7 +193,7 @@ const bare = median(bareMs);
 process.stdout.write(
   `median per batch of ${BATCH.toLocaleString('en')} rows: sink ${sink.toFixed(1)} ms, bare PUT ${bare.toFixed(1)} ms; ` +
     `client-side overhead ${(sink - bare).toFixed(1)} ms per batch (${(((sink - bare) / bare) * 100).toFixed(0)}%), of which encoding rows to JSON ${median(encodeMs).toFixed(1)} ms; ` +
-    `sink ${((BATCH / sink) * 1000 / 1000).toFixed(0)}k rows/s, bare ${((BATCH / bare) * 1000 / 1000).toFixed(0)}k rows/s\n`,
+    `sink ${(((BATCH / sink) * 1000) / 1000).toFixed(0)}k rows/s, bare ${(((BATCH / bare) * 1000) / 1000).toFixed(0)}k rows/s\n`,
 );
 peer.stop();
 await admin.query(`DROP TABLE IF EXISTS ${TABLE}`);

@@ -70,7 +70,11 @@ function makeRows(from: number, to: number): Row[] {
 class EventSource implements Source {
   readonly replayable = true;
   readonly description = `BenchEvents[rows=${ROWS}, keys=${KEYS}]`;
-  readonly schema: Schema = [{ name: 'time', type: 'timestamp' }, { name: 'key', type: 'long' }, { name: 'value', type: 'long' }];
+  readonly schema: Schema = [
+    { name: 'time', type: 'timestamp' },
+    { name: 'key', type: 'long' },
+    { name: 'value', type: 'long' },
+  ];
   async open() {}
   /** availableNow: the target is the end of the data, still one second of event time per batch. */
   prepareForTriggerAvailableNow(): void {}
@@ -89,12 +93,19 @@ function operators(delay: string): BatchOperator[] {
   const steps: Array<[OperatorDefinition, unknown]> = [
     [withWatermarkOperator as OperatorDefinition, { column: 'time', delay }],
     [windowOperator as OperatorDefinition, { column: 'time', size: '1 second' }],
-    [groupByOperator as OperatorDefinition, { keys: ['window', 'key'], agg: { n: 'count()', total: 'sum(value)', mean: 'avg(value)', low: 'min(value)', high: 'max(value)' } }],
+    [
+      groupByOperator as OperatorDefinition,
+      { keys: ['window', 'key'], agg: { n: 'count()', total: 'sum(value)', mean: 'avg(value)', low: 'min(value)', high: 'max(value)' } },
+    ],
   ];
   let schema: Schema = new EventSource().schema;
   let columns: ColumnInfos = new Map();
   return steps.map(([definition, options]) => {
-    const built = definition.create((definition.options as z.ZodType).parse(options) as never, { ...codeContext('bench'), input: schema, columns });
+    const built = definition.create((definition.options as z.ZodType).parse(options) as never, {
+      ...codeContext('bench'),
+      input: schema,
+      columns,
+    });
     schema = built.schema;
     columns = built.columns ?? columns;
     return built.operator;
@@ -114,7 +125,12 @@ async function engine(dir: string, delay: string): Promise<EngineRun> {
     name: 'bench-window',
     source: new EventSource(),
     operators: operators(delay),
-    sink: { description: 'CountingSink', open: async () => {}, foreachBatch: async (rows) => void (output += rows.length), close: async () => {} },
+    sink: {
+      description: 'CountingSink',
+      open: async () => {},
+      foreachBatch: async (rows) => void (output += rows.length),
+      close: async () => {},
+    },
     trigger: { kind: 'availableNow' },
     outputMode: 'append',
     checkpointLocation: join(dir, `engine-${delay}-${performance.now()}`),
@@ -156,7 +172,15 @@ function plainLoop(delayMs: number): { rowsPerSecond: number; output: number } {
     const done: Row[] = [];
     for (const [id, g] of groups) {
       if (g.window + WINDOW_MS > watermark) continue;
-      done.push({ window: { start: new Date(g.window), end: new Date(g.window + WINDOW_MS) }, key: g.key, n: g.n, total: g.sum, mean: g.sum / g.n, low: g.min, high: g.max });
+      done.push({
+        window: { start: new Date(g.window), end: new Date(g.window + WINDOW_MS) },
+        key: g.key,
+        n: g.n,
+        total: g.sum,
+        mean: g.sum / g.n,
+        low: g.min,
+        high: g.max,
+      });
       groups.delete(id);
     }
     output += done.length;
@@ -213,7 +237,9 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-window-'));
   const heap = process.execArgv.find((a) => a.startsWith('--max-semi-space-size')) ?? "V8's default young generation";
   try {
-    console.log(`window bench (${heap}): ${ROWS.toLocaleString()} rows, ${KEYS} keys, ${RATE.toLocaleString()} rows per second of event time (one batch each), 1 s tumbling windows, watermark 2 s, count/sum/avg/min/max; ${RUNS} runs each`);
+    console.log(
+      `window bench (${heap}): ${ROWS.toLocaleString()} rows, ${KEYS} keys, ${RATE.toLocaleString()} rows per second of event time (one batch each), 1 s tumbling windows, watermark 2 s, count/sum/avg/min/max; ${RUNS} runs each`,
+    );
     const engineRuns: EngineRun[] = [];
     const loopRates: number[] = [];
     const operatorRates: number[] = [];
@@ -226,7 +252,9 @@ async function main() {
       operatorRates.push(direct.rowsPerSecond);
       if (direct.output !== loopOutput) throw new Error(`operators emitted ${direct.output} window rows, the plain loop ${loopOutput}`);
       engineRuns.push(await engine(dir, '2 seconds'));
-      console.log(`  run ${run + 1}: plain loop ${formatRate(loop.rowsPerSecond)} rows/s, operators only ${formatRate(direct.rowsPerSecond)} rows/s, engine ${formatRate(engineRuns[run].rowsPerSecond)} rows/s`);
+      console.log(
+        `  run ${run + 1}: plain loop ${formatRate(loop.rowsPerSecond)} rows/s, operators only ${formatRate(direct.rowsPerSecond)} rows/s, engine ${formatRate(engineRuns[run].rowsPerSecond)} rows/s`,
+      );
     }
     const eng = median(engineRuns.map((r) => r.rowsPerSecond));
     const ops = median(operatorRates);
@@ -236,11 +264,19 @@ async function main() {
     const dropped = last.progress.reduce((sum, p) => sum + (p.stateOperators[0]?.numRowsDroppedByWatermark ?? 0), 0);
     console.log('');
     console.log(`plain loop (median):      ${formatRate(loop)} rows/s`);
-    console.log(`operators only (median):  ${formatRate(ops)} rows/s  (${((ops / loop) * 100).toFixed(1)}% of the loop; state in memory, no checkpoint)`);
-    console.log(`engine (median):          ${formatRate(eng)} rows/s  (${((eng / loop) * 100).toFixed(1)}% of the loop; checkpoint and state on disk; aim >= 3M rows/s on one core)`);
-    console.log(`windows emitted:          ${last.output.toLocaleString()} rows (same as the loop); late rows dropped: ${dropped.toLocaleString()}; batches: ${last.progress.length}`);
+    console.log(
+      `operators only (median):  ${formatRate(ops)} rows/s  (${((ops / loop) * 100).toFixed(1)}% of the loop; state in memory, no checkpoint)`,
+    );
+    console.log(
+      `engine (median):          ${formatRate(eng)} rows/s  (${((eng / loop) * 100).toFixed(1)}% of the loop; checkpoint and state on disk; aim >= 3M rows/s on one core)`,
+    );
+    console.log(
+      `windows emitted:          ${last.output.toLocaleString()} rows (same as the loop); late rows dropped: ${dropped.toLocaleString()}; batches: ${last.progress.length}`,
+    );
     const mean = (f: (p: QueryProgress) => number) => (last.progress.reduce((sum, p) => sum + f(p), 0) / last.progress.length).toFixed(1);
-    console.log(`engine per batch (mean):  getBatch ${mean((p) => p.durationMs.getBatch)} ms, operators + sink + state commit ${mean((p) => p.durationMs.addBatch)} ms (state commit ${mean((p) => p.stateOperators[0].commitTimeMs)} ms), offsets + commit log ${mean((p) => p.durationMs.walCommit)} ms`);
+    console.log(
+      `engine per batch (mean):  getBatch ${mean((p) => p.durationMs.getBatch)} ms, operators + sink + state commit ${mean((p) => p.durationMs.addBatch)} ms (state commit ${mean((p) => p.stateOperators[0].commitTimeMs)} ms), offsets + commit log ${mean((p) => p.durationMs.walCommit)} ms`,
+    );
     if (process.env.BENCH_CHILD) return;
     const longer = await engine(dir, '10 seconds');
     console.log(`state, watermark 2 s:     ${stateAlongTheRun(last.progress)}`);
@@ -253,7 +289,10 @@ async function main() {
   // generation before they die. The same run with a larger young generation shows how much that costs.
   if (!process.env.BENCH_CHILD) {
     console.log('');
-    spawnSync(process.execPath, ['--max-semi-space-size=64', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_CHILD: '1' } });
+    spawnSync(process.execPath, ['--max-semi-space-size=64', fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_CHILD: '1' },
+    });
   }
 }
 

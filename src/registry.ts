@@ -32,12 +32,40 @@ import { systemSource } from './sources/system.js';
  * Every component, registered once. Validation, building, the JSON Schema for job files and the reference docs are
  * all derived from these lists: adding a component means adding its definition here, nothing else.
  */
-export const sources: SourceDefinition[] = [rateSource, rateMicroBatchSource, sineSource, systemSource, socketSource, fileSource, cassandraSource, sensorSource];
-export const operators: OperatorDefinition[] = [
-  filterOperator, selectOperator, withColumnOperator, dropOperator, explodeOperator, triangleOperator,
-  withWatermarkOperator, windowOperator, sessionWindowOperator, groupByOperator, dropDuplicatesOperator, joinOperator,
+export const sources: SourceDefinition[] = [
+  rateSource,
+  rateMicroBatchSource,
+  sineSource,
+  systemSource,
+  socketSource,
+  fileSource,
+  cassandraSource,
+  sensorSource,
 ];
-export const sinks: SinkDefinition[] = [consoleSink, memorySink, fileSink, parquetSink, influxdbSink, cassandraSink, mysqlSink, starrocksSink];
+export const operators: OperatorDefinition[] = [
+  filterOperator,
+  selectOperator,
+  withColumnOperator,
+  dropOperator,
+  explodeOperator,
+  triangleOperator,
+  withWatermarkOperator,
+  windowOperator,
+  sessionWindowOperator,
+  groupByOperator,
+  dropDuplicatesOperator,
+  joinOperator,
+];
+export const sinks: SinkDefinition[] = [
+  consoleSink,
+  memorySink,
+  fileSink,
+  parquetSink,
+  influxdbSink,
+  cassandraSink,
+  mysqlSink,
+  starrocksSink,
+];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
 

@@ -166,9 +166,6 @@ export const cassandra: Server = {
   },
 
   async afterReady(ctx) {
-    await cql(
-      ctx,
-      "CREATE KEYSPACE IF NOT EXISTS streamlab WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-    );
+    await cql(ctx, "CREATE KEYSPACE IF NOT EXISTS streamlab WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
   },
 };

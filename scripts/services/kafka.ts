@@ -86,7 +86,16 @@ export const kafka: Server = {
     writeFileSync(log4j, LOG4J);
     const jvm = [...COMMON_JVM_OPTIONS, `-Dlog4j.configuration=file:${log4j}`, ...classpath(lib)];
     if (!existsSync(join(logDir, 'meta.properties'))) {
-      runLogged('kafka storage format', java17(), ['-Xmx256m', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config]);
+      runLogged('kafka storage format', java17(), [
+        '-Xmx256m',
+        ...jvm,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId(),
+        '-c',
+        config,
+      ]);
     }
     return {
       command: java17(),
@@ -104,7 +113,11 @@ export const kafka: Server = {
       retry: { retries: 0 },
     }).admin();
     try {
-      await withTimeout(admin.connect().then(() => admin.listTopics()), 10_000, 'KafkaJS listTopics');
+      await withTimeout(
+        admin.connect().then(() => admin.listTopics()),
+        10_000,
+        'KafkaJS listTopics',
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

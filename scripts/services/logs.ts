@@ -15,12 +15,14 @@ export function tailLines(file: string, count = 30): string {
     readSync(fd, buffer, 0, length, size - length);
     const lines = buffer.toString('utf8').trimEnd().split('\n');
     const start = lines.map((line) => line.startsWith(START_MARKER)).lastIndexOf(true);
-    return lines
-      .slice(Math.max(start, 0))
-      .slice(-count)
-      // Cut very long lines (Cassandra logs its whole configuration on one line) so 30 lines stay readable.
-      .map((line) => `  | ${line.length > 500 ? `${line.slice(0, 500)} [...]` : line}`)
-      .join('\n');
+    return (
+      lines
+        .slice(Math.max(start, 0))
+        .slice(-count)
+        // Cut very long lines (Cassandra logs its whole configuration on one line) so 30 lines stay readable.
+        .map((line) => `  | ${line.length > 500 ? `${line.slice(0, 500)} [...]` : line}`)
+        .join('\n')
+    );
   } finally {
     closeSync(fd);
   }

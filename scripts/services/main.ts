@@ -11,7 +11,10 @@ import { status } from './status.js';
 import { up } from './up.js';
 
 function help(): string {
-  const servers = SERVERS.map((s) => `  ${s.name.padEnd(11)} ${s.summary}\n${' '.repeat(14)}port ${s.ports.map((p) => `${p.default} (${p.key}, ${p.env})`).join(', ')}`);
+  const servers = SERVERS.map(
+    (s) =>
+      `  ${s.name.padEnd(11)} ${s.summary}\n${' '.repeat(14)}port ${s.ports.map((p) => `${p.default} (${p.key}, ${p.env})`).join(', ')}`,
+  );
   return `Usage: npm run services -- <command> [name ...]
 
 Commands:

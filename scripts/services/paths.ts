@@ -14,8 +14,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 export const servicesDir = process.env.STREAMLAB_SERVICES_DIR ?? join(repoRoot, '.services');
 
 /** Per-user cache: Maven jars, the Go module and build caches, built binaries. */
-export const cacheDir =
-  process.env.STREAMLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'streamlab');
+export const cacheDir = process.env.STREAMLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'streamlab');
 
 /** The file tests read (`STREAMLAB_TEST_<NAME>=host:port`, one line per server that is up). */
 export const envFile = join(servicesDir, 'env');

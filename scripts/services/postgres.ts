@@ -37,7 +37,10 @@ function runAs(): RunAs | undefined {
     const gid = capture('id', ['-g', user]);
     if (uid?.status === 0 && gid?.status === 0) return { user, uid: Number(uid.stdout), gid: Number(gid.stdout) };
   }
-  throw new SetupError('postgres cannot run as root and neither a `postgres` nor a `nobody` user exists', 'create one: useradd --system postgres');
+  throw new SetupError(
+    'postgres cannot run as root and neither a `postgres` nor a `nobody` user exists',
+    'create one: useradd --system postgres',
+  );
 }
 
 /** True when `who` can write into `dir` (and so traverse every parent of it). */
@@ -86,22 +89,26 @@ export const postgres: Server = {
     const data = join(clusterBase(ctx, who), 'data');
     const ids = who ? { uid: who.uid, gid: who.gid } : {};
     if (!existsSync(join(data, 'PG_VERSION'))) {
-      runLogged(
-        'initdb',
-        `${BIN}/initdb`,
-        ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
-        { ...ids, cwd: tmpdir() },
-      );
+      runLogged('initdb', `${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], {
+        ...ids,
+        cwd: tmpdir(),
+      });
     }
     return {
       command: `${BIN}/postgres`,
       args: [
-        '-D', data,
-        '-p', String(ctx.ports.sql),
-        '-c', `listen_addresses=${ctx.host}`,
-        '-c', 'unix_socket_directories=',
-        '-c', 'shared_buffers=128MB',
-        '-c', 'max_connections=100',
+        '-D',
+        data,
+        '-p',
+        String(ctx.ports.sql),
+        '-c',
+        `listen_addresses=${ctx.host}`,
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'shared_buffers=128MB',
+        '-c',
+        'max_connections=100',
       ],
       cwd: tmpdir(),
       ...ids,

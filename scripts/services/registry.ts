@@ -17,10 +17,7 @@ export const SERVERS: readonly Server[] = [mariadb, postgres, influxdb1, influxd
 export function selectServers(names: readonly string[]): Server[] {
   const unknown = names.filter((name) => !SERVERS.some((server) => server.name === name));
   if (unknown.length > 0) {
-    throw new SetupError(
-      `unknown server ${unknown.join(', ')}`,
-      `choose from: ${SERVERS.map((server) => server.name).join(', ')}`,
-    );
+    throw new SetupError(`unknown server ${unknown.join(', ')}`, `choose from: ${SERVERS.map((server) => server.name).join(', ')}`);
   }
   return SERVERS.filter((server) => names.length === 0 || names.includes(server.name));
 }

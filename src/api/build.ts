@@ -23,4 +23,3 @@ export function codeContext(where: string, queryName = 'query'): BuildContext {
 export function createSource<S extends z.ZodType>(definition: SourceDefinition<S>, options: z.input<S>) {
   return definition.create(checkOptions(definition, options, definition.type), codeContext(definition.type));
 }
-

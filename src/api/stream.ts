@@ -81,7 +81,11 @@ export class DataStream {
   }
 
   writeStream(options: WriteStreamOptions): StreamWriter {
-    return new StreamWriter(this, this.steps.map((s) => s.operator), options);
+    return new StreamWriter(
+      this,
+      this.steps.map((s) => s.operator),
+      options,
+    );
   }
 }
 

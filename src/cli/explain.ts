@@ -32,11 +32,17 @@ export function formatExplain(built: BuiltJob): string {
   lines.push(`Trigger:        ${describeTrigger(job.trigger)}`);
   lines.push(`Output mode:    ${job.outputMode} (${OUTPUT_MODES[job.outputMode]})`);
   if (watermark) {
-    lines.push(`Watermark:      latest ${watermark.column} seen - ${formatDuration(watermark.delayMs)}; kept in commits/ and offsets/, never moves back`);
+    lines.push(
+      `Watermark:      latest ${watermark.column} seen - ${formatDuration(watermark.delayMs)}; kept in commits/ and offsets/, never moves back`,
+    );
   }
   lines.push(`Checkpoint:     ${job.checkpointLocation} (offsets/, commits/, metadata${stateful.length > 0 ? ', state/' : ''})`);
-  stateful.forEach((operator, id) => lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`));
-  lines.push(`Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`);
+  stateful.forEach((operator, id) =>
+    lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`),
+  );
+  lines.push(
+    `Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
+  );
   if (job.maxRowsPerBatch) lines.push(`Max rows/batch: ${job.maxRowsPerBatch}`);
   return redact(`${lines.join('\n')}\n`);
 }
@@ -49,7 +55,10 @@ const OUTPUT_MODES: Record<OutputMode, string> = {
 
 function formatOptions(step: PlanStep): string {
   if (step.options === null || typeof step.options !== 'object' || Array.isArray(step.options)) return '';
-  const definition = findComponent(allComponents.filter((d) => d.kind === step.kind), step.type);
+  const definition = findComponent(
+    allComponents.filter((d) => d.kind === step.kind),
+    step.type,
+  );
   const secrets = new Set(definition ? secretKeys(definition.options) : []);
   const shown = Object.entries(step.options as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)

@@ -63,7 +63,8 @@ function report(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(redact(`error: ${message}\n`));
-  if (process.env.STREAMLAB_DEBUG && error instanceof Error && !(error instanceof RuntimeError)) process.stderr.write(redact(`${error.stack}\n`));
+  if (process.env.STREAMLAB_DEBUG && error instanceof Error && !(error instanceof RuntimeError))
+    process.stderr.write(redact(`${error.stack}\n`));
   return 1;
 }
 
@@ -71,4 +72,3 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => process.exit(report(error)),
 );
-

@@ -26,12 +26,16 @@ export const redactingLogger: Logger = {
 };
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    'max-batches': { type: 'string' },
-    progress: { type: 'string', default: 'text' },
-    checkpoint: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, RUN_USAGE);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      'max-batches': { type: 'string' },
+      progress: { type: 'string', default: 'text' },
+      checkpoint: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    RUN_USAGE,
+  );
   if (values.help) {
     process.stdout.write(`${RUN_USAGE}\n`);
     return 0;
@@ -59,7 +63,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      redactingLogger.info(`${signal}: finishing the batch in flight, then stopping (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} aborts)`);
+      redactingLogger.info(
+        `${signal}: finishing the batch in flight, then stopping (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} aborts)`,
+      );
       query.stop();
     } else {
       redactingLogger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);

@@ -13,11 +13,15 @@ With --connect, also opens each job's source and sink (connects to servers) and 
 Exit code 0 when every job is valid, 2 when any is not.`;
 
 export async function validateCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    all: { type: 'boolean' },
-    connect: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, VALIDATE_USAGE);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      all: { type: 'boolean' },
+      connect: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    VALIDATE_USAGE,
+  );
   if (values.help) {
     process.stdout.write(`${VALIDATE_USAGE}\n`);
     return 0;

@@ -99,5 +99,8 @@ export type ComponentDefinition = SourceDefinition | OperatorDefinition | SinkDe
 
 /** Identity helpers that keep each definition's option types precise. */
 export const defineSource = <S extends z.ZodType>(d: Omit<SourceDefinition<S>, 'kind'>): SourceDefinition<S> => ({ kind: 'source', ...d });
-export const defineOperator = <S extends z.ZodType>(d: Omit<OperatorDefinition<S>, 'kind'>): OperatorDefinition<S> => ({ kind: 'operator', ...d });
+export const defineOperator = <S extends z.ZodType>(d: Omit<OperatorDefinition<S>, 'kind'>): OperatorDefinition<S> => ({
+  kind: 'operator',
+  ...d,
+});
 export const defineSink = <S extends z.ZodType>(d: Omit<SinkDefinition<S>, 'kind'>): SinkDefinition<S> => ({ kind: 'sink', ...d });

@@ -8,9 +8,7 @@ import { DURATION_HELP, parseDuration } from '../core/duration.js';
 export function durationOption(description: string, options: { default: string; positive?: boolean }): z.ZodDefault<z.ZodString>;
 export function durationOption(description: string, options?: { positive?: boolean }): z.ZodString;
 export function durationOption(description: string, options: { default?: string; positive?: boolean } = {}): z.ZodType {
-  const check = options.positive
-    ? (t: string) => (parseDuration(t) ?? 0) > 0
-    : (t: string) => parseDuration(t) !== undefined;
+  const check = options.positive ? (t: string) => (parseDuration(t) ?? 0) > 0 : (t: string) => parseDuration(t) !== undefined;
   const base = z.string().refine(check, { message: `expected ${options.positive ? 'a positive duration: ' : ''}${DURATION_HELP}` });
   return (options.default === undefined ? base : base.default(options.default)).describe(description);
 }

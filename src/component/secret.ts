@@ -22,5 +22,7 @@ function isSecret(schema: z.ZodType): boolean {
 export function secretKeys(options: z.ZodType): string[] {
   const shape = (options as unknown as { shape?: Record<string, z.ZodType> }).shape;
   if (!shape) return [];
-  return Object.entries(shape).filter(([, field]) => isSecret(field)).map(([key]) => key);
+  return Object.entries(shape)
+    .filter(([, field]) => isSecret(field))
+    .map(([key]) => key);
 }

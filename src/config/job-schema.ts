@@ -5,31 +5,53 @@ import { durationOption } from '../component/options.js';
  * The top level of a job file. Components (`source`, each operator, `sink`) are checked here only for their shape;
  * their options are checked against their own schemas, so a problem names the component's field.
  */
-export const componentReference = z
-  .looseObject({
-    type: z.string().min(1).describe('The component type, e.g. `rate` or `influxdb`.'),
-    profile: z.string().min(1).optional().describe('Name of a connection profile in config/<profile>.yaml whose options this component starts from.'),
-  });
+export const componentReference = z.looseObject({
+  type: z.string().min(1).describe('The component type, e.g. `rate` or `influxdb`.'),
+  profile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Name of a connection profile in config/<profile>.yaml whose options this component starts from.'),
+});
 
 export const triggerSchema = z
   .union([
-    z.strictObject({ processingTime: durationOption('Start a batch at every multiple of this interval; an overrunning batch is followed at once by the next, without catch-up.') }),
-    z.strictObject({ availableNow: z.literal(true).describe('Process everything available when the job starts, in batches of at most maxRowsPerBatch, then stop.') }),
+    z.strictObject({
+      processingTime: durationOption(
+        'Start a batch at every multiple of this interval; an overrunning batch is followed at once by the next, without catch-up.',
+      ),
+    }),
+    z.strictObject({
+      availableNow: z
+        .literal(true)
+        .describe('Process everything available when the job starts, in batches of at most maxRowsPerBatch, then stop.'),
+    }),
   ])
   .describe('When batches run (Spark: trigger). Omitted: as soon as the previous batch committed and new data is there.');
 
 export const outputModes = ['append', 'update', 'complete'] as const;
 
 export const jobSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, -, _ and . only').describe('The job\'s name; also the query name in progress and the default checkpoint folder.'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, -, _ and . only')
+    .describe("The job's name; also the query name in progress and the default checkpoint folder."),
   description: z.string().optional().describe('One line shown by `streamlab list`.'),
   source: componentReference.describe('Where rows come from.'),
-  operators: z.array(z.record(z.string(), z.unknown())).default([]).describe('Transformations, applied in order; each item has one key, the operator type.'),
+  operators: z
+    .array(z.record(z.string(), z.unknown()))
+    .default([])
+    .describe('Transformations, applied in order; each item has one key, the operator type.'),
   sink: componentReference.describe('Where each batch is written (foreachBatch).'),
   trigger: triggerSchema.optional(),
   outputMode: z.enum(outputModes).default('append').describe('Which rows of the result each batch writes (Spark: outputMode).'),
   checkpointLocation: z.string().min(1).optional().describe('Directory of the offsets and commit logs; default `.checkpoints/<name>`.'),
-  maxRowsPerBatch: z.number().int().positive().optional().describe('Upper bound on rows per batch, for sources that can honour it (Spark: maxOffsetsPerTrigger).'),
+  maxRowsPerBatch: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Upper bound on rows per batch, for sources that can honour it (Spark: maxOffsetsPerTrigger).'),
 });
 
 export type JobFile = z.output<typeof jobSchema>;

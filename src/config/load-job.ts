@@ -55,7 +55,10 @@ export function configDir(kind: 'jobs' | 'config', cwd = process.cwd()): string 
 
 export function listYaml(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')).sort();
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
 }
 
 /** A job name (`rate-console` -> jobs/rate-console.yaml) or a path to a YAML file. */
@@ -138,7 +141,12 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
   const keys = Object.keys(item);
   const path: PathSegment[] = ['operators', index];
   if (keys.length !== 1) {
-    ctx.problems.push(ctx.located(path, `each operator is one key naming its type, e.g. \`- filter: "value > 0"\`; found ${keys.length ? keys.join(', ') : 'none'}`));
+    ctx.problems.push(
+      ctx.located(
+        path,
+        `each operator is one key naming its type, e.g. \`- filter: "value > 0"\`; found ${keys.length ? keys.join(', ') : 'none'}`,
+      ),
+    );
     return undefined;
   }
   const type = keys[0];
@@ -151,7 +159,12 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
 }
 
 function checkComponent<D extends SourceDefinition | SinkDefinition>(
-  list: D[], kind: string, reference: { type: string; profile?: string; [k: string]: unknown }, path: PathSegment[], yaml: YamlFile, ctx: CheckContext,
+  list: D[],
+  kind: string,
+  reference: { type: string; profile?: string; [k: string]: unknown },
+  path: PathSegment[],
+  yaml: YamlFile,
+  ctx: CheckContext,
 ): ComponentConfig<D> | undefined {
   const definition = findComponent(list, reference.type);
   if (!definition) {
@@ -178,7 +191,9 @@ function loadProfile(name: string, type: string, path: PathSegment[], ctx: Check
   const dir = configDir('config', ctx.cwd);
   const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
   if (!file) {
-    ctx.problems.push(ctx.located(path, `profile '${name}' not found: no ${join(dir, name)}.yaml (profiles: ${listYaml(dir).join(', ') || 'none'})`));
+    ctx.problems.push(
+      ctx.located(path, `profile '${name}' not found: no ${join(dir, name)}.yaml (profiles: ${listYaml(dir).join(', ') || 'none'})`),
+    );
     return undefined;
   }
   const display = relativeForDisplay(file, ctx.cwd);
@@ -200,17 +215,26 @@ function loadProfile(name: string, type: string, path: PathSegment[], ctx: Check
 }
 
 function validateOptions<D extends ComponentDefinition>(
-  definition: D, value: unknown, path: PathSegment[], yaml: YamlFile, ctx: CheckContext,
+  definition: D,
+  value: unknown,
+  path: PathSegment[],
+  yaml: YamlFile,
+  ctx: CheckContext,
   profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
 ): ComponentConfig<D> | undefined {
   const result = (definition.options as z.ZodType).safeParse(value);
   if (!result.success) {
     for (const issue of result.error.issues) {
       ctx.problems.push(
-        ...issueProblems(issue, path, (p, m) => {
-          const inProfile = profileFor?.(p.slice(path.length));
-          return inProfile ? inProfile.problem(p.slice(path.length), m) : ctx.located(p, m);
-        }, optionKeys(definition.options)),
+        ...issueProblems(
+          issue,
+          path,
+          (p, m) => {
+            const inProfile = profileFor?.(p.slice(path.length));
+            return inProfile ? inProfile.problem(p.slice(path.length), m) : ctx.located(p, m);
+          },
+          optionKeys(definition.options),
+        ),
       );
     }
     return undefined;
@@ -221,7 +245,10 @@ function validateOptions<D extends ComponentDefinition>(
 
 /** One problem per zod issue; an unknown key at the top of a component lists the keys it accepts. */
 function issueProblems(
-  issue: z.core.$ZodIssue, base: PathSegment[], at: (path: PathSegment[], message: string) => ConfigProblem, topKeys: string[],
+  issue: z.core.$ZodIssue,
+  base: PathSegment[],
+  at: (path: PathSegment[], message: string) => ConfigProblem,
+  topKeys: string[],
 ): ConfigProblem[] {
   const path = [...base, ...(issue.path as PathSegment[])];
   if (issue.code === 'unrecognized_keys') {
@@ -242,4 +269,3 @@ function unknownType(kind: string, type: string, list: ComponentDefinition[]): s
 function relativeForDisplay(file: string, cwd: string): string {
   return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
 }
-

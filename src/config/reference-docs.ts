@@ -4,13 +4,24 @@ import type { ComponentDefinition } from '../component/definition.js';
 import { optionsJsonSchema } from './json-schema.js';
 import { secretKeys } from '../component/secret.js';
 
-type JsonSchema = { type?: string | string[]; enum?: unknown[]; default?: unknown; description?: string; items?: JsonSchema; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean };
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: JsonSchema | boolean;
+};
 
 function typeName(s: JsonSchema): string {
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (s.anyOf) return s.anyOf.map(typeName).join(' \\| ');
   if (s.type === 'array') return `list of ${s.items ? typeName(s.items) : 'any'}`;
-  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object') return `map of ${typeName(s.additionalProperties)}`;
+  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object')
+    return `map of ${typeName(s.additionalProperties)}`;
   return Array.isArray(s.type) ? s.type.join(' \\| ') : (s.type ?? 'any');
 }
 
@@ -35,7 +46,10 @@ function componentSection(definition: ComponentDefinition): string {
   }
   out.push('', 'Examples:', '');
   for (const example of definition.examples) {
-    const value = definition.kind === 'operator' ? { operators: [{ [definition.type]: example }] } : { [definition.kind]: { type: definition.type, ...(example as object) } };
+    const value =
+      definition.kind === 'operator'
+        ? { operators: [{ [definition.type]: example }] }
+        : { [definition.kind]: { type: definition.type, ...(example as object) } };
     out.push('```yaml', stringify(value).trimEnd(), '```', '');
   }
   return out.join('\n');

@@ -21,7 +21,11 @@ export class YamlFile {
   private readonly doc: Document;
   private readonly lines = new LineCounter();
 
-  constructor(readonly file: string, text: string, env: Env) {
+  constructor(
+    readonly file: string,
+    text: string,
+    env: Env,
+  ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
     for (const error of this.doc.errors) {
       const pos = this.lines.linePos(error.pos[0]);

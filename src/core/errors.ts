@@ -16,9 +16,7 @@ export interface ConfigProblem {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  const where = [p.file && (p.line ? `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}` : p.file), p.path]
-    .filter(Boolean)
-    .join(' ');
+  const where = [p.file && (p.line ? `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}` : p.file), p.path].filter(Boolean).join(' ');
   return where ? `${where}: ${p.message}` : p.message;
 }
 

@@ -40,7 +40,10 @@ export function mapRows(transform: (rows: Row[], batch: MicroBatch) => Row[]): B
 }
 
 /** Attaches engine hooks to an operator function (see BatchOperator). */
-export function withHooks(operator: OperatorFunction<MicroBatch, MicroBatch>, hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator }): BatchOperator {
+export function withHooks(
+  operator: OperatorFunction<MicroBatch, MicroBatch>,
+  hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator },
+): BatchOperator {
   return Object.assign(operator, hooks);
 }
 

@@ -7,10 +7,18 @@ export type OverflowPolicy = (typeof overflowPolicies)[number];
 
 /** Options every push source shares; spread into its schema. */
 export const pushBufferOptions = {
-  maxBufferedRows: z.number().int().positive().default(100_000)
+  maxBufferedRows: z
+    .number()
+    .int()
+    .positive()
+    .default(100_000)
     .describe('Rows held in memory between batches. A push source cannot replay, so this bounds what a slow sink can make it hold.'),
-  onBufferFull: z.enum(overflowPolicies).default('block')
-    .describe('When the buffer is full: block (pause the producer, e.g. stop reading the socket; where the producer cannot pause, the new row is dropped), dropNewest, or dropOldest. Drops are counted in progress (droppedRows).'),
+  onBufferFull: z
+    .enum(overflowPolicies)
+    .default('block')
+    .describe(
+      'When the buffer is full: block (pause the producer, e.g. stop reading the socket; where the producer cannot pause, the new row is dropped), dropNewest, or dropOldest. Drops are counted in progress (droppedRows).',
+    ),
 };
 
 /**

@@ -235,8 +235,7 @@ export class StreamingQuery {
       entry = this.recovery.entry;
       this.recovery = undefined;
     } else {
-      const latest =
-        this.availableNowTarget !== undefined ? this.availableNowTarget : await source.latestOffset(this.committedOffset);
+      const latest = this.availableNowTarget !== undefined ? this.availableNowTarget : await source.latestOffset(this.committedOffset);
       latestOffsetMs = now() - triggerStart;
       const newData = latest !== null && !sameOffset(latest, this.committedOffset);
       if (!newData && !this.needsNoDataBatch()) {
@@ -258,7 +257,12 @@ export class StreamingQuery {
     const getBatchMs = now() - getBatchStart;
 
     const addBatchStart = now();
-    const batch: MicroBatch = { batchId: entry.batchId, rows, watermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs };
+    const batch: MicroBatch = {
+      batchId: entry.batchId,
+      rows,
+      watermarkMs: entry.batchWatermarkMs,
+      batchTimestampMs: entry.batchTimestampMs,
+    };
     const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
     const eventTime = this.advanceWatermark(entry.batchWatermarkMs);
     // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
@@ -289,8 +293,21 @@ export class StreamingQuery {
     this.batchesRun++;
     const triggerMs = now() - triggerStart;
     this.report({
-      entry, start, end, recovered, triggerStart, numInputRows: rows.length, numOutputRows: output.rows.length,
-      durations: { latestOffset: latestOffsetMs, getBatch: getBatchMs, addBatch: addBatchMs, walCommit: walMs + commitMs, commitOffsets: commitMs, triggerExecution: triggerMs },
+      entry,
+      start,
+      end,
+      recovered,
+      triggerStart,
+      numInputRows: rows.length,
+      numOutputRows: output.rows.length,
+      durations: {
+        latestOffset: latestOffsetMs,
+        getBatch: getBatchMs,
+        addBatch: addBatchMs,
+        walCommit: walMs + commitMs,
+        commitOffsets: commitMs,
+        triggerExecution: triggerMs,
+      },
       eventTime: eventTime.progress,
       stateOperators: this.stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: stateCommitMs[i] })),
     });
@@ -317,7 +334,12 @@ export class StreamingQuery {
         const proposal = stats.max - operator.delayMs;
         this.operatorWatermarks[i] = Math.max(this.operatorWatermarks[i] ?? -Infinity, proposal);
         merged = merged
-          ? { min: Math.min(merged.min, stats.min), max: Math.max(merged.max, stats.max), sum: merged.sum + stats.sum, count: merged.count + stats.count }
+          ? {
+              min: Math.min(merged.min, stats.min),
+              max: Math.max(merged.max, stats.max),
+              sum: merged.sum + stats.sum,
+              count: merged.count + stats.count,
+            }
           : stats;
       } else if (this.operatorWatermarks[i] === undefined) {
         this.operatorWatermarks[i] = 0;
@@ -332,9 +354,16 @@ export class StreamingQuery {
   }
 
   private report(b: {
-    entry: OffsetEntry; start: Offset | null; end: Offset; recovered: boolean; triggerStart: number;
-    numInputRows: number; numOutputRows: number; durations: QueryProgress['durationMs'];
-    eventTime?: EventTimeProgress; stateOperators: StateOperatorProgress[];
+    entry: OffsetEntry;
+    start: Offset | null;
+    end: Offset;
+    recovered: boolean;
+    triggerStart: number;
+    numInputRows: number;
+    numOutputRows: number;
+    durations: QueryProgress['durationMs'];
+    eventTime?: EventTimeProgress;
+    stateOperators: StateOperatorProgress[];
   }): void {
     const { source, sink, name } = this.definition;
     const sincePrevious = this.lastTriggerStart === undefined ? 0 : b.triggerStart - this.lastTriggerStart;

@@ -1,6 +1,4 @@
-import {
-  concatMap, defer, EMPTY, expand, finalize, map, of, takeLast, takeUntil, timer, type Observable, type SchedulerLike,
-} from 'rxjs';
+import { concatMap, defer, EMPTY, expand, finalize, map, of, takeLast, takeUntil, timer, type Observable, type SchedulerLike } from 'rxjs';
 import { formatDuration } from './duration.js';
 
 /**
@@ -10,10 +8,7 @@ import { formatDuration } from './duration.js';
  *   one, and missed boundaries are not caught up (Spark's ProcessingTimeExecutor);
  * - `availableNow`: everything available when the query starts, in bounded batches, then stop.
  */
-export type Trigger =
-  | { kind: 'default' }
-  | { kind: 'processingTime'; intervalMs: number }
-  | { kind: 'availableNow' };
+export type Trigger = { kind: 'default' } | { kind: 'processingTime'; intervalMs: number } | { kind: 'availableNow' };
 
 /** What one trigger execution reports back to the loop. */
 export interface TriggerOutcome {

@@ -12,7 +12,12 @@ import { requireColumn } from './event-time.js';
 
 const options = z.strictObject({
   columns: z.array(z.string().min(1)).optional().describe('Columns that make a row a duplicate (default: all columns).'),
-  withinWatermark: z.boolean().default(false).describe("Remember each key only until the watermark passes its event time + the watermark delay, without the event time in the key (Spark 3.5: dropDuplicatesWithinWatermark). Needs withWatermark."),
+  withinWatermark: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Remember each key only until the watermark passes its event time + the watermark delay, without the event time in the key (Spark 3.5: dropDuplicatesWithinWatermark). Needs withWatermark.',
+    ),
 });
 
 interface DedupSpec {
@@ -106,7 +111,10 @@ class Deduplication implements StatefulOperator {
   }
 
   stateRows(): { schema: Schema; rows: Row[] } {
-    const rows = [...this.requireStore().entries()].map(([key, value]) => ({ key, ...(typeof value === 'number' ? { [this.spec.withinWatermark ? 'expiresAt' : 'eventTime']: new Date(value) } : {}) }));
+    const rows = [...this.requireStore().entries()].map(([key, value]) => ({
+      key,
+      ...(typeof value === 'number' ? { [this.spec.withinWatermark ? 'expiresAt' : 'eventTime']: new Date(value) } : {}),
+    }));
     return { schema: this.spec.schema, rows };
   }
 
@@ -130,7 +138,8 @@ class Deduplication implements StatefulOperator {
 /** Spark's `dropDuplicates(columns)` and `dropDuplicatesWithinWatermark(columns)` on a stream. */
 export const dropDuplicatesOperator = defineOperator({
   type: 'dropDuplicates',
-  summary: 'Passes the first row of each key and drops later ones, remembering keys in the checkpointed state; with a watermark, old keys are forgotten (Spark: dropDuplicates, dropDuplicatesWithinWatermark).',
+  summary:
+    'Passes the first row of each key and drops later ones, remembering keys in the checkpointed state; with a watermark, old keys are forgotten (Spark: dropDuplicates, dropDuplicatesWithinWatermark).',
   options,
   examples: [{}, { columns: ['id'] }, { columns: ['id'], withinWatermark: true }],
   create({ columns, withinWatermark }, context) {
@@ -145,12 +154,16 @@ export const dropDuplicatesOperator = defineOperator({
       throw ConfigError.single({
         file: context.location.file,
         path: `${context.location.path}.withinWatermark`,
-        message: 'dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark: add withWatermark on the event-time column before it',
+        message:
+          'dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark: add withWatermark on the event-time column before it',
       });
     }
     const eventTime = withinWatermark || inKeys ? watermarked!.name : undefined;
     const delayMs = watermarked ? context.columns!.get(watermarked.name)!.watermarkDelayMs! : 0;
-    const stateSchema: Schema = [{ name: 'key', type: 'string' }, ...(eventTime ? [{ name: withinWatermark ? 'expiresAt' : 'eventTime', type: 'timestamp' as const }] : [])];
+    const stateSchema: Schema = [
+      { name: 'key', type: 'string' },
+      ...(eventTime ? [{ name: withinWatermark ? 'expiresAt' : 'eventTime', type: 'timestamp' as const }] : []),
+    ];
     const dedup = new Deduplication({ columns: keys, eventTime, withinWatermark, delayMs, schema: stateSchema });
     const forget = !eventTime
       ? 'no watermarked event time among the columns: every key is remembered forever'
@@ -158,7 +171,10 @@ export const dropDuplicatesOperator = defineOperator({
         ? `a key is forgotten once the watermark passes its first ${eventTime} + ${formatDuration(delayMs)}; rows at or behind the watermark are late`
         : `a key is forgotten once the watermark passes its ${eventTime}; rows at or behind the watermark are late`;
     return {
-      operator: withHooks(map((batch) => ({ ...batch, rows: dedup.process(batch) })), { stateful: dedup }),
+      operator: withHooks(
+        map((batch) => ({ ...batch, rows: dedup.process(batch) })),
+        { stateful: dedup },
+      ),
       schema: context.input,
       description: `${withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${keys.join(', ')}] (state: ${dedup.operatorName})`,
       facts: { kind: 'dedup', withinWatermark, watermarkedColumn: eventTime },

@@ -50,7 +50,12 @@ export interface WindowValue {
 export const WINDOW_KEY: unique symbol = Symbol('windowKey');
 
 export function isWindow(value: Value): value is WindowValue {
-  return typeof value === 'object' && value !== null && (value as WindowValue).start instanceof Date && (value as WindowValue).end instanceof Date;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as WindowValue).start instanceof Date &&
+    (value as WindowValue).end instanceof Date
+  );
 }
 
 /**

@@ -17,9 +17,12 @@ const options = z.strictObject({
  */
 export const explodeOperator = defineOperator({
   type: 'explode',
-  summary: "One row per element of an array expression, e.g. words of a line (Spark: explode(split(...))).",
+  summary: 'One row per element of an array expression, e.g. words of a line (Spark: explode(split(...))).',
   options,
-  examples: [{ expr: "split(value, ' ')", as: 'word', keep: [] }, { expr: "split(lower(value), ' ')", as: 'word' }],
+  examples: [
+    { expr: "split(value, ' ')", as: 'word', keep: [] },
+    { expr: "split(lower(value), ' ')", as: 'word' },
+  ],
   create({ expr, as, keep }, context) {
     const expression = context.compile(expr, context.input, 'expr');
     if (expression.type !== 'array' && expression.type !== 'any') {

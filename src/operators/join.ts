@@ -14,10 +14,21 @@ import { requireColumn } from './event-time.js';
 const options = z.strictObject({
   with: z
     .looseObject({ type: z.string().min(1).describe('A registered source type, e.g. `file`.') })
-    .describe('The static side, written like a job source: a bounded, replayable source such as `{ type: file, path: data/users.json, schema: { user: string, country: string } }`; read whole.'),
-  on: z.array(z.string().min(1)).min(1).describe('Join columns, present with the same name on both sides (Spark: join(other, usingColumns)).'),
-  how: z.enum(['inner', 'left']).default('inner').describe('inner: only stream rows with a match; left: every stream row, with nulls when nothing matches.'),
-  reloadEvery: durationOption('Read the static side again when this much time has passed since the last read (checked as each batch starts). Default: read once, when the first batch runs.', { positive: true }).optional(),
+    .describe(
+      'The static side, written like a job source: a bounded, replayable source such as `{ type: file, path: data/users.json, schema: { user: string, country: string } }`; read whole.',
+    ),
+  on: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe('Join columns, present with the same name on both sides (Spark: join(other, usingColumns)).'),
+  how: z
+    .enum(['inner', 'left'])
+    .default('inner')
+    .describe('inner: only stream rows with a match; left: every stream row, with nulls when nothing matches.'),
+  reloadEvery: durationOption(
+    'Read the static side again when this much time has passed since the last read (checked as each batch starts). Default: read once, when the first batch runs.',
+    { positive: true },
+  ).optional(),
 });
 
 /**
@@ -28,21 +39,36 @@ const options = z.strictObject({
  */
 export const joinOperator = defineOperator({
   type: 'join',
-  summary: 'Joins each batch with a static table read from a bounded source (a file...), inner or left, optionally reloaded every N minutes (Spark: stream-static join).',
+  summary:
+    'Joins each batch with a static table read from a bounded source (a file...), inner or left, optionally reloaded every N minutes (Spark: stream-static join).',
   options,
   examples: [
     { with: { type: 'file', path: 'data/users.json', schema: { user: 'string', country: 'string' } }, on: ['user'] },
-    { with: { type: 'file', path: 'data/devices.csv', format: 'csv', header: true, schema: { device: 'string', owner: 'string' } }, on: ['device'], how: 'left', reloadEvery: '5 minutes' },
+    {
+      with: { type: 'file', path: 'data/devices.csv', format: 'csv', header: true, schema: { device: 'string', owner: 'string' } },
+      on: ['device'],
+      how: 'left',
+      reloadEvery: '5 minutes',
+    },
   ],
   create({ with: reference, on, how, reloadEvery }, context) {
     const source = staticSource(reference, context);
     on.forEach((c, i) => requireColumn(c, context, `on[${i}]`));
     const missing = on.filter((c) => !findColumn(source.schema, c));
-    if (missing.length > 0) fail(context, 'on', `join column(s) ${missing.join(', ')} not in the static side (its columns: ${columnNames(source.schema).join(', ')})`);
+    if (missing.length > 0)
+      fail(
+        context,
+        'on',
+        `join column(s) ${missing.join(', ')} not in the static side (its columns: ${columnNames(source.schema).join(', ')})`,
+      );
     const extra: Column[] = source.schema.filter((c) => !on.includes(c.name));
     const clash = extra.filter((c) => findColumn(context.input, c.name));
     if (clash.length > 0) {
-      fail(context, 'with', `column(s) ${clash.map((c) => c.name).join(', ')} exist on both sides but are not join columns; drop or rename them on the stream side first (rows cannot hold two columns of one name)`);
+      fail(
+        context,
+        'with',
+        `column(s) ${clash.map((c) => c.name).join(', ')} exist on both sides but are not join columns; drop or rename them on the stream side first (rows cannot hold two columns of one name)`,
+      );
     }
     const extraNames = extra.map((c) => c.name);
     const reloadMs = reloadEvery === undefined ? undefined : ms(reloadEvery);
@@ -110,23 +136,33 @@ export const joinOperator = defineOperator({
 
 /** Builds the static side's source from its registered definition, with problems under `with.`. */
 function staticSource(reference: { type: string; [key: string]: unknown }, context: OperatorContext): Source {
-  if (!context.sources) fail(context, 'with', 'join needs the registered sources to read its static side: build the job with buildJob (a YAML job)');
+  if (!context.sources)
+    fail(context, 'with', 'join needs the registered sources to read its static side: build the job with buildJob (a YAML job)');
   const { type, ...rest } = reference;
   const definition = context.sources!.find((d) => d.type === type);
   if (!definition) fail(context, 'with.type', `unknown source type '${type}' (known: ${context.sources!.map((d) => d.type).join(', ')})`);
   const parsed = definition!.options.safeParse(rest);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue): ConfigProblem => ({
-        file: context.location.file,
-        path: [`${context.location.path}.with`, ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
+      parsed.error.issues.map(
+        (issue): ConfigProblem => ({
+          file: context.location.file,
+          path: [`${context.location.path}.with`, ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        }),
+      ),
     );
   }
-  const source = definition!.create(parsed.data as never, { ...context, location: { ...context.location, path: `${context.location.path}.with` } });
+  const source = definition!.create(parsed.data as never, {
+    ...context,
+    location: { ...context.location, path: `${context.location.path}.with` },
+  });
   if (!source.replayable) {
-    fail(context, 'with.type', `the static side must be a bounded source that can be read again (a file, a table); '${type}' is a live stream`);
+    fail(
+      context,
+      'with.type',
+      `the static side must be a bounded source that can be read again (a file, a table); '${type}' is a live stream`,
+    );
   }
   return source;
 }

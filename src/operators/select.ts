@@ -16,7 +16,10 @@ export const selectOperator = defineOperator({
   type: 'select',
   summary: 'Keeps only the listed columns or expressions, in order; `expr as name` names a computed column (Spark: selectExpr).',
   options: z.array(z.string().min(1)).min(1).describe('Columns or `expression as name` items.'),
-  examples: [['timestamp', 'value'], ['value', 'value * 2 as doubled', "upper(name) as name"]],
+  examples: [
+    ['timestamp', 'value'],
+    ['value', 'value * 2 as doubled', 'upper(name) as name'],
+  ],
   create(items, context) {
     const columns = items.map((item, i) => {
       const { expr, name } = splitAlias(item);

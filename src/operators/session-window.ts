@@ -20,9 +20,13 @@ const options = z.strictObject({
  */
 export const sessionWindowOperator = defineOperator({
   type: 'sessionWindow',
-  summary: 'Adds a session window { start, end } column: sessions per key close after a gap without events; groupBy merges them (Spark: session_window()).',
+  summary:
+    'Adds a session window { start, end } column: sessions per key close after a gap without events; groupBy merges them (Spark: session_window()).',
   options,
-  examples: [{ column: 'eventTime', gap: '10 seconds' }, { column: 'timestamp', gap: '5 minutes', as: 'session' }],
+  examples: [
+    { column: 'eventTime', gap: '10 seconds' },
+    { column: 'timestamp', gap: '5 minutes', as: 'session' },
+  ],
   create({ column, gap, as }, context) {
     eventTimeColumn(column, context, 'column');
     const gapMs = ms(gap);

@@ -11,7 +11,10 @@ import { eventTimeColumn, WINDOW_KEY, windowStarts, type WindowValue } from './e
 const options = z.strictObject({
   column: z.string().min(1).describe('The event-time column (a timestamp).'),
   size: durationOption('Length of each window (Spark: windowDuration), e.g. `10 minutes`.', { positive: true }),
-  slide: durationOption('How far apart windows start (Spark: slideDuration); default: the size (tumbling windows). Smaller than the size gives sliding, overlapping windows.', { positive: true }).optional(),
+  slide: durationOption(
+    'How far apart windows start (Spark: slideDuration); default: the size (tumbling windows). Smaller than the size gives sliding, overlapping windows.',
+    { positive: true },
+  ).optional(),
   as: z.string().min(1).default('window').describe('Name of the `{ start, end }` column added.'),
 });
 
@@ -23,9 +26,13 @@ const options = z.strictObject({
  */
 export const windowOperator = defineOperator({
   type: 'window',
-  summary: "Adds a window { start, end } column from an event-time column: tumbling (size) or sliding (size, slide), aligned to the epoch as Spark (Spark: window()).",
+  summary:
+    'Adds a window { start, end } column from an event-time column: tumbling (size) or sliding (size, slide), aligned to the epoch as Spark (Spark: window()).',
   options,
-  examples: [{ column: 'timestamp', size: '10 minutes', slide: '5 minutes' }, { column: 'timestamp', size: '1 second' }],
+  examples: [
+    { column: 'timestamp', size: '10 minutes', slide: '5 minutes' },
+    { column: 'timestamp', size: '1 second' },
+  ],
   create({ column, size, slide, as }, context) {
     eventTimeColumn(column, context, 'column');
     const sizeMs = ms(size);

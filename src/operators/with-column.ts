@@ -14,7 +14,10 @@ export const withColumnOperator = defineOperator({
   type: 'withColumn',
   summary: 'Adds a column computed from an expression, or replaces one of the same name (Spark: withColumn).',
   options,
-  examples: [{ name: 'tr', expr: 'triangle(value, 0, 30, 10)' }, { name: 'doubled', expr: 'value * 2' }],
+  examples: [
+    { name: 'tr', expr: 'triangle(value, 0, 30, 10)' },
+    { name: 'doubled', expr: 'value * 2' },
+  ],
   create({ name, expr }, context) {
     const expression = context.compile(expr, context.input, 'expr');
     const evaluate = expression.evaluate;

@@ -9,7 +9,9 @@ import { eventTimeColumn } from './event-time.js';
 
 const options = z.strictObject({
   column: z.string().min(1).describe('The event-time column, a timestamp (e.g. `timestamp`).'),
-  delay: durationOption('How late a row may be and still count: the watermark is the latest event time seen minus this delay (Spark: delayThreshold), e.g. `10 minutes`.'),
+  delay: durationOption(
+    'How late a row may be and still count: the watermark is the latest event time seen minus this delay (Spark: delayThreshold), e.g. `10 minutes`.',
+  ),
 });
 
 /**
@@ -57,9 +59,13 @@ export class EventTimeTracker implements WatermarkOperator {
  */
 export const withWatermarkOperator = defineOperator({
   type: 'withWatermark',
-  summary: "Declares the event-time column and how late rows may arrive; the watermark (max event time - delay) lets groupBy finish windows and drop late rows (Spark: withWatermark).",
+  summary:
+    'Declares the event-time column and how late rows may arrive; the watermark (max event time - delay) lets groupBy finish windows and drop late rows (Spark: withWatermark).',
   options,
-  examples: [{ column: 'timestamp', delay: '10 minutes' }, { column: 'eventTime', delay: '30s' }],
+  examples: [
+    { column: 'timestamp', delay: '10 minutes' },
+    { column: 'eventTime', delay: '30s' },
+  ],
   create({ column, delay }, context) {
     eventTimeColumn(column, context, 'column');
     const delayMs = ms(delay);

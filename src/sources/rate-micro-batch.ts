@@ -49,7 +49,8 @@ export class RateMicroBatchSource implements Source {
 
 export const rateMicroBatchSource = defineSource({
   type: 'rate-micro-batch',
-  summary: "Spark's rate-micro-batch source: rowsPerBatch rows per batch as fast as the query runs, event time advancing per batch. Replayable.",
+  summary:
+    "Spark's rate-micro-batch source: rowsPerBatch rows per batch as fast as the query runs, event time advancing per batch. Replayable.",
   options,
   examples: [{ rowsPerBatch: 100000 }, { rowsPerBatch: 10, startTimestamp: 1700000000000, advanceMillisPerBatch: 60000 }],
   create: (o) => new RateMicroBatchSource(o.rowsPerBatch, o.startTimestamp, o.advanceMillisPerBatch),

@@ -42,7 +42,10 @@ export class RateSource implements Source {
   private startTimeMs = 0;
   private context!: SourceContext;
 
-  constructor(private readonly rowsPerSecond: number, rampUpTimeMs: number) {
+  constructor(
+    private readonly rowsPerSecond: number,
+    rampUpTimeMs: number,
+  ) {
     this.rampUpSeconds = Math.floor(rampUpTimeMs / 1000);
     this.description = `RateStream(rowsPerSecond=${rowsPerSecond}, rampUpTimeSeconds=${this.rampUpSeconds})`;
   }

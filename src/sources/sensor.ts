@@ -6,7 +6,13 @@ import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
 
 const options = z.strictObject({
-  sensors: z.number().int().min(1).max(10_000).default(3).describe('Number of simulated sensors; each gives one reading per interval, sensor_id 1..sensors.'),
+  sensors: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(3)
+    .describe('Number of simulated sensors; each gives one reading per interval, sensor_id 1..sensors.'),
   interval: durationOption('Time between two readings of a sensor.', { default: '1s', positive: true }),
 });
 
@@ -87,7 +93,8 @@ export class SensorSource implements Source {
 
 export const sensorSource = defineSource({
   type: 'sensor',
-  summary: 'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
+  summary:
+    'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
   options,
   examples: [{}, { sensors: 10, interval: '5s' }],
   create: (o) => new SensorSource(o.sensors, ms(o.interval)),

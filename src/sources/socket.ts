@@ -12,7 +12,10 @@ import type { Source, SourceContext } from '../core/source.js';
 const options = z.strictObject({
   host: z.string().default('localhost').describe('Host to connect to (Spark: host).'),
   port: z.number().int().min(1).max(65535).describe('TCP port to connect to (Spark: port), e.g. a `nc -lk 9999`.'),
-  includeTimestamp: z.boolean().default(false).describe('Add a `timestamp` column with the arrival time of each line (Spark: includeTimestamp).'),
+  includeTimestamp: z
+    .boolean()
+    .default(false)
+    .describe('Add a `timestamp` column with the arrival time of each line (Spark: includeTimestamp).'),
   ...pushBufferOptions,
 });
 
@@ -37,7 +40,12 @@ export class SocketSource extends PushSource implements Source {
     policy: OverflowPolicy,
   ) {
     super(new PushBuffer(maxBufferedRows, policy, true));
-    this.schema = includeTimestamp ? [{ name: 'value', type: 'string' }, { name: 'timestamp', type: 'timestamp' }] : [{ name: 'value', type: 'string' }];
+    this.schema = includeTimestamp
+      ? [
+          { name: 'value', type: 'string' },
+          { name: 'timestamp', type: 'timestamp' },
+        ]
+      : [{ name: 'value', type: 'string' }];
     this.description = `TextSocket[host: ${host}, port: ${port}]`;
   }
 

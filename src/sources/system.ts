@@ -10,7 +10,7 @@ import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
 
 const options = z.strictObject({
-  interval: durationOption('Time between two samples (the workshop\'s PERIOD_SEC).', { default: '5s', positive: true }),
+  interval: durationOption("Time between two samples (the workshop's PERIOD_SEC).", { default: '5s', positive: true }),
   ...pushBufferOptions,
 });
 

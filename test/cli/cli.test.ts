@@ -12,13 +12,17 @@ const cli = cliPath;
 const tempDir = () => mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
 
 function streamlab(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: options.cwd ?? root, encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? root,
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-
 describe('streamlab CLI', () => {
-  it('run rate-console --max-batches 3 prints Batch: 0, 1 and 2 in Spark\'s console format', () => {
+  it("run rate-console --max-batches 3 prints Batch: 0, 1 and 2 in Spark's console format", () => {
     const { code, stdout, stderr } = streamlab(['run', 'rate-console', '--max-batches', '3', '--checkpoint', join(tempDir(), 'cp')]);
     assert.equal(code, 0, stderr);
     const batches = [...stdout.matchAll(/^Batch: (\d+)$/gm)].map((m) => Number(m[1]));
@@ -30,7 +34,10 @@ describe('streamlab CLI', () => {
   it('--progress json prints one StreamingQueryProgress object per batch on stdout', () => {
     const { code, stdout } = streamlab(['run', 'people-file-console', '--progress', 'json', '--checkpoint', join(tempDir(), 'cp')]);
     assert.equal(code, 0);
-    const progress = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const progress = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     assert.equal(progress.length, 1, 'availableNow over one file: one batch, then stop');
     assert.equal(progress[0].name, 'people-file-console');
     assert.equal(progress[0].numInputRows, 3);
@@ -60,13 +67,17 @@ describe('streamlab CLI', () => {
       /Output: FileSink\[output\/rate-even, format=jsonl\]/,
       /Trigger:\s+processingTime 1s/,
       /Checkpoint:\s+\.checkpoints\/rate-even-file/,
-    ]) assert.match(stdout, expected);
+    ])
+      assert.match(stdout, expected);
   });
 
   it('bad jobs: exit 2, every problem with file, line and path, no stack trace', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'jobs'));
-    writeFileSync(join(cwd, 'jobs/bad.yaml'), 'name: bad\nsource: { type: rate, rowsPerSecond: -1 }\noperators:\n  - filter: "value %% 2"\nsink: { type: nowhere }\n');
+    writeFileSync(
+      join(cwd, 'jobs/bad.yaml'),
+      'name: bad\nsource: { type: rate, rowsPerSecond: -1 }\noperators:\n  - filter: "value %% 2"\nsink: { type: nowhere }\n',
+    );
     const { code, stdout } = streamlab(['validate', 'bad'], { cwd });
     assert.equal(code, 2);
     assert.match(stdout, /jobs\/bad\.yaml:2:\d+ source\.rowsPerSecond: /);
@@ -80,10 +91,16 @@ describe('streamlab CLI', () => {
   it('a bad expression names the file, the dotted path and the position', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'jobs'));
-    writeFileSync(join(cwd, 'jobs/expr.yaml'), 'name: expr\nsource: { type: rate }\noperators:\n  - filter: "vlaue % 2 == 0"\nsink: { type: console }\n');
+    writeFileSync(
+      join(cwd, 'jobs/expr.yaml'),
+      'name: expr\nsource: { type: rate }\noperators:\n  - filter: "vlaue % 2 == 0"\nsink: { type: console }\n',
+    );
     const { code, stderr } = streamlab(['run', 'expr'], { cwd });
     assert.equal(code, 2);
-    assert.match(stderr, /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: unknown column 'vlaue' .*at position 1\n    vlaue % 2 == 0\n    \^\^\^\^\^\n/m);
+    assert.match(
+      stderr,
+      /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: unknown column 'vlaue' .*at position 1\n    vlaue % 2 == 0\n    \^\^\^\^\^\n/m,
+    );
   });
 
   it('a missing job and an unset variable are config errors (exit 2)', () => {
@@ -92,7 +109,10 @@ describe('streamlab CLI', () => {
     assert.match(missing.stderr, /job 'no-such-job' not found: .* Jobs: .*rate-console/);
     const cwd = tempDir();
     mkdirSync(join(cwd, 'jobs'));
-    writeFileSync(join(cwd, 'jobs/env.yaml'), 'name: env\nsource: { type: socket, port: "${STREAMLAB_TEST_UNSET_PORT}" }\nsink: { type: console }\n');
+    writeFileSync(
+      join(cwd, 'jobs/env.yaml'),
+      'name: env\nsource: { type: socket, port: "${STREAMLAB_TEST_UNSET_PORT}" }\nsink: { type: console }\n',
+    );
     const unset = streamlab(['run', 'env'], { cwd, env: { STREAMLAB_TEST_UNSET_PORT: undefined } });
     assert.equal(unset.code, 2);
     assert.match(unset.stderr, /environment variable STREAMLAB_TEST_UNSET_PORT is not set/);
@@ -137,13 +157,17 @@ describe('streamlab CLI', () => {
       for (const row of rows) {
         const v = Number(row.value);
         values.push(v);
-        const m = (((v % 30) + 30) % 30);
+        const m = ((v % 30) + 30) % 30;
         assert.equal(row.tr, -5 + 10 - (10 / 15) * Math.abs(m - 15), `tr of value ${v}`);
       }
     }
     values.sort((a, b) => a - b);
     assert.ok(values.length >= 30, `at least three seconds of rows (got ${values.length})`);
-    assert.deepEqual(values, Array.from({ length: values.length }, (_, i) => i), 'each value from 0 exactly once');
+    assert.deepEqual(
+      values,
+      Array.from({ length: values.length }, (_, i) => i),
+      'each value from 0 exactly once',
+    );
   });
 });
 

@@ -45,7 +45,9 @@ describe('loadJob', () => {
 
   it('names a missing job and lists the ones there are', () => {
     const cwd = workspace({ 'jobs/demo.yaml': valid });
-    assert.deepEqual(problems(cwd, 'dmeo'), [`job 'dmeo' not found: no ${join(cwd, 'jobs', 'dmeo')}.yaml. Jobs: demo. Run \`streamlab list\` to see them with descriptions.`]);
+    assert.deepEqual(problems(cwd, 'dmeo'), [
+      `job 'dmeo' not found: no ${join(cwd, 'jobs', 'dmeo')}.yaml. Jobs: demo. Run \`streamlab list\` to see them with descriptions.`,
+    ]);
   });
 
   it('reports every problem at once, each with file, line and dotted path', () => {
@@ -63,19 +65,24 @@ trigger: { processingTime: soon }
     assert.deepEqual(problems(cwd, 'bad'), [
       `jobs/bad.yaml:7:28 trigger.processingTime: expected a duration such as 500ms, 1s, 10 seconds, 5m, 1 hour`,
     ]);
-    const fixedTrigger = workspace({ 'jobs/bad.yaml': `name: bad
+    const fixedTrigger = workspace({
+      'jobs/bad.yaml': `name: bad
 source: { type: rate, rowsPerSecnd: 5 }
 operators:
   - filter: 42
   - frobnicate: {}
 sink: { type: consol }
-` });
+`,
+    });
     const found = problems(fixedTrigger, 'bad');
     // The lists of known types grow with the registry; check their start.
     assert.equal(found.length, 4);
     assert.equal(found[0], `jobs/bad.yaml:2:37 source.rowsPerSecnd: unknown key 'rowsPerSecnd' (allowed: rowsPerSecond, rampUpTime)`);
     assert.equal(found[1], `jobs/bad.yaml:4:13 operators[0].filter: Invalid input: expected string, received number`);
-    assert.match(found[2], /^jobs\/bad\.yaml:5:5 operators\[1\]: unknown operator type 'frobnicate' \(known: filter, select, withColumn, drop, explode, triangle/);
+    assert.match(
+      found[2],
+      /^jobs\/bad\.yaml:5:5 operators\[1\]: unknown operator type 'frobnicate' \(known: filter, select, withColumn, drop, explode, triangle/,
+    );
     assert.match(found[3], /^jobs\/bad\.yaml:6:15 sink\.type: unknown sink type 'consol' \(known: console, memory, file, parquet/);
   });
 
@@ -98,7 +105,10 @@ sink: { type: consol }
   });
 
   it('reads .env from the working directory; real variables win', () => {
-    const cwd = workspace({ 'jobs/env.yaml': `name: env\nsource: { type: rate, rowsPerSecond: "\${RPS}" }\nsink: { type: console }\n`, '.env': 'RPS=3\n' });
+    const cwd = workspace({
+      'jobs/env.yaml': `name: env\nsource: { type: rate, rowsPerSecond: "\${RPS}" }\nsink: { type: console }\n`,
+      '.env': 'RPS=3\n',
+    });
     const saved = process.env.RPS;
     delete process.env.RPS;
     try {
@@ -111,7 +121,7 @@ sink: { type: consol }
     }
   });
 
-  it('merges a profile under the job\'s own options and places errors in the file they come from', () => {
+  it("merges a profile under the job's own options and places errors in the file they come from", () => {
     const cwd = workspace({
       'config/local.yaml': 'type: socket\nhost: 127.0.0.1\nport: nine\n',
       'jobs/p.yaml': 'name: p\nsource: { type: socket, profile: local, includeTimestamp: true }\nsink: { type: console }\n',
@@ -119,7 +129,11 @@ sink: { type: consol }
     assert.deepEqual(problems(cwd, 'p'), ['config/local.yaml:3:7 port: Invalid input: expected number, received string']);
     writeFileSync(join(cwd, 'config/local.yaml'), 'type: socket\nhost: 127.0.0.1\nport: 9999\n');
     assert.deepEqual(loadJob('p', { cwd, env: {} }).source.options, {
-      host: '127.0.0.1', port: 9999, includeTimestamp: true, maxBufferedRows: 100000, onBufferFull: 'block',
+      host: '127.0.0.1',
+      port: 9999,
+      includeTimestamp: true,
+      maxBufferedRows: 100000,
+      onBufferFull: 'block',
     });
   });
 

@@ -43,11 +43,17 @@ function definition(sink: Sink, name = 'q'): QueryDefinition {
 }
 
 describe('StreamingQuery', () => {
-  it('writes offsets and commits in Spark\'s format, one pair per batch', async () => {
+  it("writes offsets and commits in Spark's format, one pair per batch", async () => {
     const sink = new RecordingSink();
     await new StreamingQuery(definition(sink), { maxBatches: 3 }).run();
-    assert.deepEqual(sink.calls.map((c) => c.batchId), [0, 1, 2]);
-    assert.deepEqual(sink.calls[1].rows.map((r) => r.value), [5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      sink.calls.map((c) => c.batchId),
+      [0, 1, 2],
+    );
+    assert.deepEqual(
+      sink.calls[1].rows.map((r) => r.value),
+      [5, 6, 7, 8, 9],
+    );
     const offsets = await readFile(join(dir, 'checkpoint', 'offsets', '1'), 'utf8');
     const [version, header, offset] = offsets.trim().split('\n');
     assert.equal(version, 'v1');
@@ -68,11 +74,17 @@ describe('StreamingQuery', () => {
     const query = new StreamingQuery(definition(restarted), { maxBatches: 2 });
     query.progress$.subscribe((p) => progress.push(p));
     await query.run();
-    assert.deepEqual(restarted.calls.map((c) => c.batchId), [2, 3]);
+    assert.deepEqual(
+      restarted.calls.map((c) => c.batchId),
+      [2, 3],
+    );
     assert.deepEqual(restarted.calls[0].rows, crashing.calls[2].rows, 'the replayed batch has exactly the rows of the failed attempt');
     assert.equal(progress[0].recovered, true);
     assert.equal(progress[1].recovered, undefined);
-    assert.deepEqual(restarted.calls[1].rows.map((r) => r.value), [15, 16, 17, 18, 19]);
+    assert.deepEqual(
+      restarted.calls[1].rows.map((r) => r.value),
+      [15, 16, 17, 18, 19],
+    );
   });
 
   it('with an idempotent sink, a crash between offsets and commit leaves every value exactly once', async () => {
@@ -91,14 +103,21 @@ describe('StreamingQuery', () => {
     for (const file of (await readdir(out)).sort()) {
       for (const line of (await readFile(join(out, file), 'utf8')).trim().split('\n')) values.push(JSON.parse(line).value);
     }
-    assert.deepEqual(values, Array.from({ length: 30 }, (_, i) => i), 'batches 0..5, 5 rows each, each value once');
+    assert.deepEqual(
+      values,
+      Array.from({ length: 30 }, (_, i) => i),
+      'batches 0..5, 5 rows each, each value once',
+    );
   });
 
   it('goes on after the last committed batch on a clean restart', async () => {
     await new StreamingQuery(definition(new RecordingSink()), { maxBatches: 2 }).run();
     const sink = new RecordingSink();
     await new StreamingQuery(definition(sink), { maxBatches: 1 }).run();
-    assert.deepEqual(sink.calls.map((c) => [c.batchId, c.rows[0].value]), [[2, 10]]);
+    assert.deepEqual(
+      sink.calls.map((c) => [c.batchId, c.rows[0].value]),
+      [[2, 10]],
+    );
   });
 
   it('keeps its id across restarts and gives each run a new runId', async () => {
@@ -125,21 +144,31 @@ describe('StreamingQuery', () => {
     const checkpoint = join(dir, 'checkpoint');
     await mkdir(checkpoint, { recursive: true });
     await writeFile(join(checkpoint, '.lock'), String(process.ppid)); // our parent: alive, and not us
-    await assert.rejects(new StreamingQuery(definition(new RecordingSink())).run(), new RegExp(`in use by another running query \\(pid ${process.ppid}\\)`));
+    await assert.rejects(
+      new StreamingQuery(definition(new RecordingSink())).run(),
+      new RegExp(`in use by another running query \\(pid ${process.ppid}\\)`),
+    );
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     await writeFile(join(checkpoint, '.lock'), dead);
     await new StreamingQuery(definition(new RecordingSink()), { maxBatches: 1 }).run();
     assert.ok(!existsSync(join(checkpoint, '.lock')), 'the lock is released when the query ends');
   });
 
-  it('progress follows Spark\'s StreamingQueryProgress', async () => {
+  it("progress follows Spark's StreamingQueryProgress", async () => {
     const query = new StreamingQuery(definition(new RecordingSink()), { maxBatches: 1 });
     await query.run();
     const p = query.lastProgress!;
     assert.equal(p.name, 'q');
     assert.equal(p.batchId, 0);
     assert.equal(p.numInputRows, 5);
-    assert.deepEqual(Object.keys(p.durationMs).sort(), ['addBatch', 'commitOffsets', 'getBatch', 'latestOffset', 'triggerExecution', 'walCommit']);
+    assert.deepEqual(Object.keys(p.durationMs).sort(), [
+      'addBatch',
+      'commitOffsets',
+      'getBatch',
+      'latestOffset',
+      'triggerExecution',
+      'walCommit',
+    ]);
     assert.deepEqual({ start: p.sources[0].startOffset, end: p.sources[0].endOffset }, { start: null, end: 5 });
     assert.deepEqual(p.sink, { description: 'RecordingSink', numOutputRows: 5 });
     assert.ok(!Number.isNaN(Date.parse(p.timestamp)));

@@ -51,7 +51,11 @@ describe('triggerLoop in virtual time', () => {
 
   it('availableNow: runs until the source is exhausted, then completes', () => {
     newScheduler().run(({ cold, expectObservable }) => {
-      const outcomes: TriggerOutcome[] = [{ ranBatch: true, exhausted: false }, { ranBatch: true, exhausted: false }, { ranBatch: false, exhausted: true }];
+      const outcomes: TriggerOutcome[] = [
+        { ranBatch: true, exhausted: false },
+        { ranBatch: true, exhausted: false },
+        { ranBatch: false, exhausted: true },
+      ];
       let n = 0;
       const batch = () => cold<TriggerOutcome>('-(o|)', { o: outcomes[n++] });
       const ticks = triggerLoop({ kind: 'availableNow' }, batch, asyncScheduler, NEVER).pipe(map((o) => (o.ranBatch ? 'b' : 'x')));
@@ -77,4 +81,3 @@ describe('triggerLoop in virtual time', () => {
     });
   });
 });
-

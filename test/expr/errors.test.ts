@@ -41,7 +41,10 @@ test('syntax errors', () => {
 });
 
 test('unknown column lists the columns', () => {
-  const e = errorOf('vlaue % 2 == 0', [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'long' }]);
+  const e = errorOf('vlaue % 2 == 0', [
+    { name: 'timestamp', type: 'timestamp' },
+    { name: 'value', type: 'long' },
+  ]);
   assert.equal(e.message, "unknown column 'vlaue' (columns: timestamp, value)");
   assert.deepEqual([e.position, e.length], [0, 5]);
   assert.equal(e.pointer('vlaue % 2 == 0'), 'vlaue % 2 == 0\n^^^^^');

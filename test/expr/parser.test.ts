@@ -5,12 +5,25 @@ import { tokenize } from '../../src/core/expr/lexer.js';
 import { parsed } from './helpers.js';
 
 test('literals: integers, decimals, exponents, strings with escapes, booleans, null', () => {
-  const values = (s: string) => tokenize(s).filter((t) => t.kind !== 'eof').map((t) => [t.kind, t.value, t.integer]);
+  const values = (s: string) =>
+    tokenize(s)
+      .filter((t) => t.kind !== 'eof')
+      .map((t) => [t.kind, t.value, t.integer]);
   assert.deepEqual(values('42 2.5 1e3 .5 1. 6.02E-23'), [
-    ['number', 42, true], ['number', 2.5, false], ['number', 1000, false], ['number', 0.5, false], ['number', 1, false], ['number', 6.02e-23, false],
+    ['number', 42, true],
+    ['number', 2.5, false],
+    ['number', 1000, false],
+    ['number', 0.5, false],
+    ['number', 1, false],
+    ['number', 6.02e-23, false],
   ]);
   assert.deepEqual(values(`'it\\'s' "say \\"hi\\"" 'a\\tb\\n' '\\u00e9' '\\q' "it's"`), [
-    ['string', "it's", false], ['string', 'say "hi"', false], ['string', 'a\tb\n', false], ['string', 'é', false], ['string', 'q', false], ['string', "it's", false],
+    ['string', "it's", false],
+    ['string', 'say "hi"', false],
+    ['string', 'a\tb\n', false],
+    ['string', 'é', false],
+    ['string', 'q', false],
+    ['string', "it's", false],
   ]);
   assert.equal(parsed('TRUE and False or NULL'), '((true and false) or null)');
 });

@@ -29,7 +29,12 @@ test('declared prototype-named columns read own properties only: null on a row t
 });
 
 test('struct fields are own properties only', () => {
-  const schema: Schema = [{ name: 'st', type: 'struct' }, { name: 'arr', type: 'array' }, { name: 'ts', type: 'timestamp' }, { name: 's', type: 'any' }];
+  const schema: Schema = [
+    { name: 'st', type: 'struct' },
+    { name: 'arr', type: 'array' },
+    { name: 'ts', type: 'timestamp' },
+    { name: 's', type: 'any' },
+  ];
   const row = { st: { a: 1 }, arr: [1, 2], ts: new Date(0), s: 'abc' };
   for (const name of NAMES) {
     for (const column of ['st', 's']) {
@@ -45,7 +50,8 @@ test('struct fields are own properties only', () => {
 });
 
 test('prototype names are unknown functions', () => {
-  for (const name of NAMES) assert.match(errorOf(`${name}(1)`, [{ name: 'value', type: 'long' }]).message, new RegExp(`^unknown function '${name}'`));
+  for (const name of NAMES)
+    assert.match(errorOf(`${name}(1)`, [{ name: 'value', type: 'long' }]).message, new RegExp(`^unknown function '${name}'`));
 });
 
 test('own properties that hold functions are not returned', () => {

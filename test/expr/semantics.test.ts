@@ -64,7 +64,23 @@ test('NaN equals NaN and sorts above every number, as in Spark', () => {
 });
 
 test('null propagates through arithmetic, comparisons, unary operators and strict functions', () => {
-  for (const source of ['n + 1', '1 - n', 'n * x', 'n / 2', 'n % 2', '-n', 'n == 1', 'n != 1', 'n < 1', 'null == null', 'abs(n)', 'concat(s, n)', 'not (n > 1)', 'n in (1, 2)', 'substring(s, n)']) {
+  for (const source of [
+    'n + 1',
+    '1 - n',
+    'n * x',
+    'n / 2',
+    'n % 2',
+    '-n',
+    'n == 1',
+    'n != 1',
+    'n < 1',
+    'null == null',
+    'abs(n)',
+    'concat(s, n)',
+    'not (n > 1)',
+    'n in (1, 2)',
+    'substring(s, n)',
+  ]) {
     assert.equal(ev(source), null, source);
   }
 });

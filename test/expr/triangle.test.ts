@@ -27,7 +27,10 @@ test('triangle() gives exactly the doubles of the Python original over the whole
           const expected = fixture.results[i++];
           const where = `triangle(${x}, ${phase}, ${length}, ${amplitude})`;
           // Object.is: stricter than === (tells 0 from -0).
-          assert.ok(Object.is(triangle(x, phase, length, amplitude), expected), `${where}: ${triangle(x, phase, length, amplitude)} != ${expected}`);
+          assert.ok(
+            Object.is(triangle(x, phase, length, amplitude), expected),
+            `${where}: ${triangle(x, phase, length, amplitude)} != ${expected}`,
+          );
           assert.ok(Object.is(expr.evaluate({ x, phase, length, amplitude }), expected), `${where} compiled`);
         }
       }
@@ -39,7 +42,10 @@ test('triangle() gives exactly the doubles of the Python original over the whole
 
 test('constant phase, length and amplitude (the common case) agree with the table', () => {
   const expr = compileExpression('triangle(x, 0, 30, 10)', [{ name: 'x', type: 'long' }]);
-  const xi = fixture.xs.length, pi = fixture.phases.indexOf(0), li = fixture.lengths.indexOf(30), ai = fixture.amplitudes.indexOf(10);
+  const xi = fixture.xs.length,
+    pi = fixture.phases.indexOf(0),
+    li = fixture.lengths.indexOf(30),
+    ai = fixture.amplitudes.indexOf(10);
   for (let x = 0; x < xi; x++) {
     const expected = fixture.results[((x * fixture.phases.length + pi) * fixture.lengths.length + li) * fixture.amplitudes.length + ai];
     assert.ok(Object.is(expr.evaluate({ x: fixture.xs[x] }), expected), String(fixture.xs[x]));

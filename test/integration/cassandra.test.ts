@@ -13,9 +13,7 @@ describe('integration: cassandra smoke', { skip: cassandra.skip }, () => {
   before(async () => {
     client = new cassandraDriver.Client({ contactPoints: [cassandra.address], localDataCenter: 'datacenter1' });
     await client.connect();
-    await client.execute(
-      "CREATE KEYSPACE IF NOT EXISTS streamlab WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-    );
+    await client.execute("CREATE KEYSPACE IF NOT EXISTS streamlab WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
   });
 
   after(async () => {

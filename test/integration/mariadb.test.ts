@@ -26,9 +26,7 @@ describe('integration: mariadb smoke', { skip: mariadb.skip }, () => {
   });
 
   it('stores rows and returns the same rows', async () => {
-    await connection.query(
-      `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL, value DOUBLE, ts DATETIME(3) NOT NULL)`,
-    );
+    await connection.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL, value DOUBLE, ts DATETIME(3) NOT NULL)`);
     const rows = [
       { id: 1, name: 'alpha', value: 1.5, ts: new Date('2024-05-01T10:00:00.123Z') },
       { id: 2, name: 'béta ✓', value: -2.25, ts: new Date('2024-05-01T10:00:01.000Z') },

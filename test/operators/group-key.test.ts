@@ -29,7 +29,17 @@ describe('group keys', () => {
 
   it('order nulls first, numbers by value, windows by start', () => {
     const w = (s: number) => ({ start: new Date(s), end: new Date(s + 10) });
-    const sorted = [[w(20), 'b'], [null, 'z'], [w(10), 'z'], [w(10), 'a']].sort(compareKeys);
-    assert.deepEqual(sorted, [[null, 'z'], [w(10), 'a'], [w(10), 'z'], [w(20), 'b']]);
+    const sorted = [
+      [w(20), 'b'],
+      [null, 'z'],
+      [w(10), 'z'],
+      [w(10), 'a'],
+    ].sort(compareKeys);
+    assert.deepEqual(sorted, [
+      [null, 'z'],
+      [w(10), 'a'],
+      [w(10), 'z'],
+      [w(20), 'b'],
+    ]);
   });
 });

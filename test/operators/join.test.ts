@@ -15,7 +15,10 @@ let dir: string;
 let harness: StreamHarness | undefined;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'streamlab-join-'));
-  writeFileSync(join(dir, 'users.json'), '{"user": "ann", "country": "FR"}\n{"user": "bob", "country": "DE"}\n{"user": "bob", "country": "AT"}\n');
+  writeFileSync(
+    join(dir, 'users.json'),
+    '{"user": "ann", "country": "FR"}\n{"user": "bob", "country": "DE"}\n{"user": "bob", "country": "AT"}\n',
+  );
 });
 afterEach(async () => {
   await harness?.close();
@@ -28,24 +31,41 @@ const click = ([user, n]: [string | null, number]) => ({ user, n });
 
 describe('join (stream-static)', () => {
   it('inner: stream rows with a match, once per match, with the static columns added', async () => {
-    harness = new StreamHarness({ schema: { user: 'string', n: 'long' }, toRow: click, operators: [{ join: { with: users(), on: ['user'] } }] }).start();
+    harness = new StreamHarness({
+      schema: { user: 'string', n: 'long' },
+      toRow: click,
+      operators: [{ join: { with: users(), on: ['user'] } }],
+    }).start();
     await harness.addData(['ann', 1], ['bob', 2], ['cid', 3], [null, 4]);
-    assert.deepEqual(harness.lastBatch((r) => r), [
-      { user: 'ann', n: 1, country: 'FR' },
-      { user: 'bob', n: 2, country: 'DE' },
-      { user: 'bob', n: 2, country: 'AT' },
-    ]);
-    assert.deepEqual(harness.built.plan.at(-2)!.schema.map((c) => c.name), ['user', 'n', 'country']);
+    assert.deepEqual(
+      harness.lastBatch((r) => r),
+      [
+        { user: 'ann', n: 1, country: 'FR' },
+        { user: 'bob', n: 2, country: 'DE' },
+        { user: 'bob', n: 2, country: 'AT' },
+      ],
+    );
+    assert.deepEqual(
+      harness.built.plan.at(-2)!.schema.map((c) => c.name),
+      ['user', 'n', 'country'],
+    );
   });
 
   it('left: every stream row, nulls where nothing matches (a null key never matches)', async () => {
-    harness = new StreamHarness({ schema: { user: 'string', n: 'long' }, toRow: click, operators: [{ join: { with: users(), on: ['user'], how: 'left' } }] }).start();
+    harness = new StreamHarness({
+      schema: { user: 'string', n: 'long' },
+      toRow: click,
+      operators: [{ join: { with: users(), on: ['user'], how: 'left' } }],
+    }).start();
     await harness.addData(['cid', 3], [null, 4], ['ann', 1]);
-    assert.deepEqual(harness.lastBatch((r) => r), [
-      { user: 'cid', n: 3, country: null },
-      { user: null, n: 4, country: null },
-      { user: 'ann', n: 1, country: 'FR' },
-    ]);
+    assert.deepEqual(
+      harness.lastBatch((r) => r),
+      [
+        { user: 'cid', n: 3, country: null },
+        { user: null, n: 4, country: null },
+        { user: 'ann', n: 1, country: 'FR' },
+      ],
+    );
   });
 
   it('reloadEvery: the static side is read again once that much batch time has passed (virtual clock)', async () => {
@@ -64,16 +84,22 @@ describe('join (stream-static)', () => {
     await harness.addData(['ann', 2]);
     now += 60_000;
     await harness.addData(['ann', 3]);
-    assert.deepEqual(harness.newAnswer((r) => `${r.n} ${r.country}`), ['1 FR', '2 FR', '3 IT']);
+    assert.deepEqual(
+      harness.newAnswer((r) => `${r.n} ${r.country}`),
+      ['1 FR', '2 FR', '3 IT'],
+    );
   });
 
   it('refuses a bad static side before anything runs, naming the option', () => {
     const refuse = (join: unknown, pattern: RegExp) =>
-      assert.throws(() => buildTestJob(dir, { schema: { user: 'string', n: 'long' }, operators: [{ join }], outputMode: 'append' }), (error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, pattern);
-        return true;
-      });
+      assert.throws(
+        () => buildTestJob(dir, { schema: { user: 'string', n: 'long' }, operators: [{ join }], outputMode: 'append' }),
+        (error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, pattern);
+          return true;
+        },
+      );
     refuse({ with: { type: 'nope' }, on: ['user'] }, /operators\[0\]\.join\.with\.type: unknown source type 'nope' \(known: rate, /);
     refuse({ with: { type: 'file', schema: { user: 'string' } }, on: ['user'] }, /operators\[0\]\.join\.with\.path/);
     refuse({ with: { type: 'socket', port: 9999 }, on: ['user'] }, /'socket' is a live stream/);

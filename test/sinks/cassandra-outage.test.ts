@@ -27,11 +27,17 @@ const shared = service('cassandra');
 const T0 = Date.UTC(2026, 10, 23, 15, 0, 0);
 const ROWS_PER_BATCH = 200;
 const BATCHES = 8;
-const schema: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'long' }];
+const schema: Schema = [
+  { name: 'timestamp', type: 'timestamp' },
+  { name: 'value', type: 'long' },
+];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Only where the shared Cassandra runs: that is where its jars and Java 17 are installed.
-describe('cassandra sink: a private Cassandra with authentication, stopped and started mid-run', { skip: shared.skip, timeout: 600_000 }, () => {
+describe('cassandra sink: a private Cassandra with authentication, stopped and started mid-run', {
+  skip: shared.skip,
+  timeout: 600_000,
+}, () => {
   let server: PrivateCassandra;
   let dir: string;
 
@@ -48,7 +54,13 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
 
   const sink = (options: Record<string, unknown>, retry = { initialDelayMs: 100, maxDelayMs: 1000 }) => {
     const config = resolveConfig(
-      CassandraSinkOptions.parse({ contactPoints: server.address, keyspace: 'streamlab', table: 'outage', create: { primaryKey: ['value'] }, ...options }),
+      CassandraSinkOptions.parse({
+        contactPoints: server.address,
+        keyspace: 'streamlab',
+        table: 'outage',
+        create: { primaryKey: ['value'] },
+        ...options,
+      }),
       { input: schema, location: { path: 'sink' } },
     );
     return new CassandraSink({ ...config, connection: { ...config.connection, retry } });
@@ -65,9 +77,14 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
     const { warnings, logger } = recording();
     await assert.rejects(open(sink({ ...SUPERUSER, password }), logger), (error: unknown) => {
       assert.ok(error instanceof RuntimeError);
-      assert.match(error.message, new RegExp(`^cassandra sink: Cassandra at ${server.address} refused the credentials of user 'cassandra' \\(.*\\); check username and password \\(CASSANDRA_USERNAME, CASSANDRA_PASSWORD\\)$`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^cassandra sink: Cassandra at ${server.address} refused the credentials of user 'cassandra' \\(.*\\); check username and password \\(CASSANDRA_USERNAME, CASSANDRA_PASSWORD\\)$`,
+        ),
+      );
       assert.ok(!error.message.includes(password), error.message);
-      assert.ok(!String((error.cause as Error)?.message).includes(password), 'nor does the driver\'s own error');
+      assert.ok(!String((error.cause as Error)?.message).includes(password), "nor does the driver's own error");
       return true;
     });
     assert.deepEqual(warnings, [], 'a refused login is not retried');
@@ -75,7 +92,10 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
 
   it('no credentials for a cluster that requires them: says so', async () => {
     const { logger } = recording();
-    await assert.rejects(open(sink({}), logger), /^RuntimeError: cassandra sink: Cassandra at .* requires a user name and password \(its authenticator said: .*\); set username and password \(CASSANDRA_USERNAME, CASSANDRA_PASSWORD\)$/);
+    await assert.rejects(
+      open(sink({}), logger),
+      /^RuntimeError: cassandra sink: Cassandra at .* requires a user name and password \(its authenticator said: .*\); set username and password \(CASSANDRA_USERNAME, CASSANDRA_PASSWORD\)$/,
+    );
   });
 
   it('the node stops for a while mid-run: the sink retries, no batch commits meanwhile, no row is lost', async () => {
@@ -104,7 +124,10 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
           await server.stop();
           down = true; // the process has exited: nothing can be acknowledged until it runs again
           // Meanwhile a job starting now gives up after its retries and names the contact point.
-          openWhileDown = await open(sink({ ...SUPERUSER, maxRetries: 1 }, { initialDelayMs: 50, maxDelayMs: 50 }), recording().logger).catch((e: unknown) => e);
+          openWhileDown = await open(
+            sink({ ...SUPERUSER, maxRetries: 1 }, { initialDelayMs: 50, maxDelayMs: 50 }),
+            recording().logger,
+          ).catch((e: unknown) => e);
           await sleep(1000);
           down = false;
           await server.start();
@@ -115,15 +138,27 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
     await outage;
 
     assert.ok(openWhileDown instanceof RuntimeError);
-    assert.match(openWhileDown.message, new RegExp(`^cassandra sink: cannot reach Cassandra at ${server.address} \\(${server.address}: connect ECONNREFUSED .*\\); is Cassandra running .*\\(gave up after 2 attempts\\)$`));
+    assert.match(
+      openWhileDown.message,
+      new RegExp(
+        `^cassandra sink: cannot reach Cassandra at ${server.address} \\(${server.address}: connect ECONNREFUSED .*\\); is Cassandra running .*\\(gave up after 2 attempts\\)$`,
+      ),
+    );
     assert.ok(
-      warnings.some((w) => new RegExp(`^cassandra sink: batch \\d+: \\d+ of ${ROWS_PER_BATCH} rows not written yet \\(.*\\) at Cassandra at ${server.address}; retry \\d+/100 in \\d+ ms$`).test(w)),
+      warnings.some((w) =>
+        new RegExp(
+          `^cassandra sink: batch \\d+: \\d+ of ${ROWS_PER_BATCH} rows not written yet \\(.*\\) at Cassandra at ${server.address}; retry \\d+/100 in \\d+ ms$`,
+        ).test(w),
+      ),
       `retries logged:\n${warnings.slice(0, 5).join('\n')}`,
     );
     assert.deepEqual(committedWhileDown, [], 'no batch commits while the node is down');
     const c = client(server.address, SUPERUSER);
     try {
-      const expected = Array.from({ length: BATCHES * ROWS_PER_BATCH }, (_, v) => ({ value: v, timestamp: new Date(T0 + Math.floor(v / ROWS_PER_BATCH) * 1000) }));
+      const expected = Array.from({ length: BATCHES * ROWS_PER_BATCH }, (_, v) => ({
+        value: v,
+        timestamp: new Date(T0 + Math.floor(v / ROWS_PER_BATCH) * 1000),
+      }));
       assert.deepEqual(await readTable(c, 'streamlab', 'outage', 'value'), expected);
     } finally {
       await c.shutdown();

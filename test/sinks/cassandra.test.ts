@@ -51,7 +51,10 @@ describe('cassandra sink: CQL types', () => {
     assert.equal(cqlTypeName(t(dataTypes.bigint)), 'bigint');
     assert.equal(cqlTypeName(t(dataTypes.varchar)), 'text');
     assert.equal(cqlTypeName(t(dataTypes.list, t(dataTypes.text))), 'list<text>');
-    assert.equal(cqlTypeName({ code: dataTypes.map, info: [t(dataTypes.text), t(dataTypes.int)], options: { frozen: true } }), 'frozen<map<text, int>>');
+    assert.equal(
+      cqlTypeName({ code: dataTypes.map, info: [t(dataTypes.text), t(dataTypes.int)], options: { frozen: true } }),
+      'frozen<map<text, int>>',
+    );
     assert.equal(cqlTypeName(t(dataTypes.udt, { name: 'address', fields: [] })), 'address');
   });
 
@@ -107,12 +110,23 @@ describe('cassandra sink: DDL', () => {
   const bindings = bindColumns(input, undefined, 'id', location);
 
   it('creates the keyspace and the table with inferred and given types, key as CQL nests it', () => {
-    const design = designTable(bindings, { primaryKey: [['word', 'value'], 'timestamp'], types: { word: 'text' }, replication: { class: 'SimpleStrategy', replication_factor: 1 } }, location);
+    const design = designTable(
+      bindings,
+      {
+        primaryKey: [['word', 'value'], 'timestamp'],
+        types: { word: 'text' },
+        replication: { class: 'SimpleStrategy', replication_factor: 1 },
+      },
+      location,
+    );
     assert.equal(
       createTableCql('test', 'words', design),
       'CREATE TABLE IF NOT EXISTS "test"."words" ("timestamp" timestamp, "value" bigint, "word" text, "id" uuid, PRIMARY KEY (("word", "value"), "timestamp"))',
     );
-    assert.equal(createTableCql('test', 'words', { ...design, primaryKey: ['id'] }, readableNames), 'CREATE TABLE IF NOT EXISTS test.words (timestamp timestamp, value bigint, word text, id uuid, PRIMARY KEY (id))');
+    assert.equal(
+      createTableCql('test', 'words', { ...design, primaryKey: ['id'] }, readableNames),
+      'CREATE TABLE IF NOT EXISTS test.words (timestamp timestamp, value bigint, word text, id uuid, PRIMARY KEY (id))',
+    );
     assert.equal(
       createKeyspaceCql('test', { class: 'NetworkTopologyStrategy', datacenter1: 3 }),
       `CREATE KEYSPACE IF NOT EXISTS "test" WITH replication = {'class': 'NetworkTopologyStrategy', 'datacenter1': 3}`,
@@ -121,7 +135,12 @@ describe('cassandra sink: DDL', () => {
 
   it('reports every problem of `create` at once, with its path', () => {
     assert.throws(
-      () => designTable(bindings, { primaryKey: ['nope', ['value']], types: { other: 'int', value: 'int); DROP TABLE x; --' }, replication: {} }, location),
+      () =>
+        designTable(
+          bindings,
+          { primaryKey: ['nope', ['value']], types: { other: 'int', value: 'int); DROP TABLE x; --' }, replication: {} },
+          location,
+        ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(
@@ -148,7 +167,8 @@ describe('cassandra sink: DDL', () => {
 });
 
 describe('cassandra sink: options', () => {
-  const resolve = (options: unknown, schema: Schema = input) => resolveConfig(CassandraSinkOptions.parse(options), { input: schema, location });
+  const resolve = (options: unknown, schema: Schema = input) =>
+    resolveConfig(CassandraSinkOptions.parse(options), { input: schema, location });
 
   it('maps input columns to table columns, and adds the generated id', () => {
     const config = resolve({ keyspace: 'test', table: 't', columns: { value: 'v', timestamp: 'ts' }, id: { generate: 'uuid' } });
@@ -161,8 +181,13 @@ describe('cassandra sink: options', () => {
   });
 
   it('takes contact points as a comma-separated string (from an environment variable) or a list', () => {
-    assert.deepEqual(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', contactPoints: ' 10.0.0.1:9042, db2 ' }).contactPoints, ['10.0.0.1:9042', 'db2']);
-    assert.deepEqual(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', contactPoints: ['[::1]:9042'] }).contactPoints, ['[::1]:9042']);
+    assert.deepEqual(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', contactPoints: ' 10.0.0.1:9042, db2 ' }).contactPoints, [
+      '10.0.0.1:9042',
+      'db2',
+    ]);
+    assert.deepEqual(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', contactPoints: ['[::1]:9042'] }).contactPoints, [
+      '[::1]:9042',
+    ]);
     const bad = CassandraSinkOptions.safeParse({ keyspace: 'k', table: 't', contactPoints: 'http://db:9042' });
     assert.ok(!bad.success);
     assert.match(bad.error.issues[0].message, /expected host or host:port/);
@@ -171,7 +196,15 @@ describe('cassandra sink: options', () => {
 
   it('reports unknown columns, clashing ids, bad TTLs and a password without user, all at once', () => {
     assert.throws(
-      () => resolve({ keyspace: 'k', table: 't', columns: { valu: 'v', value: 'id' }, id: { generate: 'uuid' }, ttl: '1500ms', password: 'pw' }),
+      () =>
+        resolve({
+          keyspace: 'k',
+          table: 't',
+          columns: { valu: 'v', value: 'id' },
+          id: { generate: 'uuid' },
+          ttl: '1500ms',
+          password: 'pw',
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(
@@ -190,7 +223,11 @@ describe('cassandra sink: options', () => {
   });
 
   it('gives the driver prepared, idempotent requests at the chosen consistency; an empty user means no authentication', () => {
-    const options = clientOptions(connectionConfig(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', consistency: 'ONE', username: '', password: '', timeout: '3s' })));
+    const options = clientOptions(
+      connectionConfig(
+        CassandraSinkOptions.parse({ keyspace: 'k', table: 't', consistency: 'ONE', username: '', password: '', timeout: '3s' }),
+      ),
+    );
     assert.equal(options.credentials, undefined);
     assert.deepEqual(options.queryOptions, { consistency: cassandraDriver.types.consistencies.one, prepare: true, isIdempotent: true });
     assert.equal(options.socketOptions?.readTimeout, 3000);
@@ -211,7 +248,9 @@ describe('cassandra sink: errors', () => {
   });
 
   it('does not retry a refused login, and names the user but never the password', () => {
-    const auth = new errors.NoHostAvailableError({ '127.0.0.1:9042': new errors.AuthenticationError('Provided username alice and/or password are incorrect') });
+    const auth = new errors.NoHostAvailableError({
+      '127.0.0.1:9042': new errors.AuthenticationError('Provided username alice and/or password are incorrect'),
+    });
     assert.equal(isRetriable(auth), false);
     assert.equal(
       describeConnectError(auth, ['127.0.0.1:9042'], 'alice'),
@@ -223,10 +262,17 @@ describe('cassandra sink: errors', () => {
     const response = (code: number, message: string) => Object.assign(new errors.ResponseError(code, message), {});
     assert.equal(isRetriable(response(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.')), true);
     assert.equal(isRetriable(response(responseErrorCodes.overloaded, 'overloaded')), true);
-    assert.equal(isRetriable(new errors.OperationTimedOutError('The host 127.0.0.1:9042 did not reply before timeout 12000 ms', '127.0.0.1:9042')), true);
+    assert.equal(
+      isRetriable(new errors.OperationTimedOutError('The host 127.0.0.1:9042 did not reply before timeout 12000 ms', '127.0.0.1:9042')),
+      true,
+    );
     assert.equal(isRetriable(response(responseErrorCodes.invalid, 'table x does not exist')), false);
     assert.equal(
-      describeRequestError(response(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.'), ['db:9042'], undefined),
+      describeRequestError(
+        response(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.'),
+        ['db:9042'],
+        undefined,
+      ),
       'Cassandra at db:9042: the replicas did not answer in time (Operation timed out - received only 0 responses.); the cluster is overloaded: lower concurrency, or use a lower consistency',
     );
   });
@@ -235,21 +281,50 @@ describe('cassandra sink: errors', () => {
 describe('cassandra sink: requests of a micro-batch', () => {
   it('groups rows of one partition into batches, never mixes partitions, sends lone rows alone', () => {
     // (sensor, ts, reading); partition key: sensor (index 0).
-    const params = [['a', 1, 0.5], ['b', 1, 1.5], ['a', 2, 2.5], ['c', 1, 3.5], ['a', 3, 4.5], ['b', 2, 5.5]];
+    const params = [
+      ['a', 1, 0.5],
+      ['b', 1, 1.5],
+      ['a', 2, 2.5],
+      ['c', 1, 3.5],
+      ['a', 3, 4.5],
+      ['b', 2, 5.5],
+    ];
     assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 2, 4], [1, 5], 3]);
     assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 2, maxBytes: 4096 }), [[0, 2], 4, [1, 5], 3]);
     assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 1, maxBytes: 4096 }), [0, 1, 2, 3, 4, 5]);
-    assert.deepEqual(planUnits(params, { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }), [0, 1, 2, 3, 4, 5], 'composite key (sensor, ts): all distinct');
+    assert.deepEqual(
+      planUnits(params, { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }),
+      [0, 1, 2, 3, 4, 5],
+      'composite key (sensor, ts): all distinct',
+    );
     assert.equal(rowsIn(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [0, 2]), 4);
   });
 
   it('keeps batches under the byte budget, and tells 1 from "1" and Dates apart by time', () => {
     const wide = 'x'.repeat(1500);
-    const params = [['a', wide], ['a', wide], ['a', wide], ['a', wide]];
-    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 1], [2, 3]]);
+    const params = [
+      ['a', wide],
+      ['a', wide],
+      ['a', wide],
+      ['a', wide],
+    ];
+    assert.deepEqual(planUnits(params, { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [
+      [0, 1],
+      [2, 3],
+    ]);
     assert.deepEqual(planUnits([[1], ['1'], [1]], { partitionKey: [0], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
     const day = (d: number) => new Date(Date.UTC(2026, 0, d));
-    assert.deepEqual(planUnits([[day(1), 'x'], [day(2), 'x'], [day(1), 'x']], { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 }), [[0, 2], 1]);
+    assert.deepEqual(
+      planUnits(
+        [
+          [day(1), 'x'],
+          [day(2), 'x'],
+          [day(1), 'x'],
+        ],
+        { partitionKey: [0, 1], maxRows: 100, maxBytes: 4096 },
+      ),
+      [[0, 2], 1],
+    );
   });
 });
 
@@ -278,15 +353,25 @@ describe('cassandra sink: a round of requests', () => {
     const timeout = new errors.ResponseError(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.');
     let failOnce = true;
     const { client, sent } = fakeClient((p) => (p[0] === 3 && failOnce ? ((failOnce = false), timeout) : undefined));
-    const failure = await executeRound(client, 'q', params, units, undefined, 2).then(() => undefined, (e: unknown) => e);
+    const failure = await executeRound(client, 'q', params, units, undefined, 2).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(failure instanceof PartialFailure);
     assert.equal(failure.cause, timeout);
     const acknowledged = sent.map((p) => p[0] as number).filter((v) => v !== 3);
-    assert.deepEqual(failure.pending, units.filter((u) => !acknowledged.includes(u)), 'the failed unit and the ones never sent');
+    assert.deepEqual(
+      failure.pending,
+      units.filter((u) => !acknowledged.includes(u)),
+      'the failed unit and the ones never sent',
+    );
     assert.ok(failure.pending.includes(3) && failure.pending.length < 10);
     sent.length = 0;
     await executeRound(client, 'q', params, units, failure.pending, 2);
-    assert.deepEqual(sent.map((p) => p[0]).sort((a, b) => (a as number) - (b as number)), failure.pending);
+    assert.deepEqual(
+      sent.map((p) => p[0]).sort((a, b) => (a as number) - (b as number)),
+      failure.pending,
+    );
   });
 
   it('an error no retry can fix rejects with that error', async () => {

@@ -23,7 +23,10 @@ const openContext = { queryId: 'q', queryName: 'q', outputMode: 'append' as cons
 const admin = { user: 'admin', password: 'admin-pw-5b1e' };
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array<[Flavor, 'v1' | 'v2']>) {
+for (const [flavor, api] of [
+  ['influxdb18', 'v2'],
+  ['influxdb1', 'v1'],
+] as Array<[Flavor, 'v1' | 'v2']>) {
   // The private server needs the binary `npm run services -- up` installs; without it the suite is skipped like the
   // shared server's (and fails under CI=true, where the shared server must be up).
   const shared = service(flavor);
@@ -33,10 +36,13 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
     const sinks: InfluxDBSink[] = [];
     const sink = (token: string) => {
       const created = new InfluxDBSink(
-        resolveConfig(InfluxDBSinkOptions.parse({ api, url: server.url, bucket: 'secured', token, measurement: 'auth', tags: ['host'], maxRetries: 0 }), {
-          input,
-          location: { path: 'sink' },
-        }),
+        resolveConfig(
+          InfluxDBSinkOptions.parse({ api, url: server.url, bucket: 'secured', token, measurement: 'auth', tags: ['host'], maxRetries: 0 }),
+          {
+            input,
+            location: { path: 'sink' },
+          },
+        ),
       );
       sinks.push(created);
       return created;
@@ -70,7 +76,9 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
         assert.ok(error instanceof RuntimeError);
         assert.match(
           error.message,
-          new RegExp(`^InfluxDB at ${server.url}: the token is invalid or has no write permission on ${noun} "secured" \\(HTTP 401: authorization failed\\)\\. Check INFLUX_TOKEN`),
+          new RegExp(
+            `^InfluxDB at ${server.url}: the token is invalid or has no write permission on ${noun} "secured" \\(HTTP 401: authorization failed\\)\\. Check INFLUX_TOKEN`,
+          ),
         );
         assert.ok(!error.message.includes('wrong-pw-9f3e') && !JSON.stringify(error).includes('wrong-pw-9f3e'), error.message);
         return true;
@@ -80,7 +88,12 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
     it('a user without WRITE on the database: 403, the same message', async () => {
       await assert.rejects(sink('reader:reader-pw-0d42').open(openContext), (error: unknown) => {
         assert.ok(error instanceof RuntimeError);
-        assert.match(error.message, new RegExp(`the token is invalid or has no write permission on ${noun} "secured" \\(HTTP 403: .*not authorized to write to database`));
+        assert.match(
+          error.message,
+          new RegExp(
+            `the token is invalid or has no write permission on ${noun} "secured" \\(HTTP 403: .*not authorized to write to database`,
+          ),
+        );
         assert.ok(!error.message.includes('reader-pw-0d42'), error.message);
         return true;
       });
@@ -89,7 +102,13 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
     it('the user with WRITE writes, and the points are there', async () => {
       const writer = sink('writer:writer-pw-73ac');
       await writer.open(openContext);
-      await writer.foreachBatch([{ timestamp: new Date(T0), host: 'a', value: 0.5 }, { timestamp: new Date(T0 + 1), host: 'b', value: -1 }], 0);
+      await writer.foreachBatch(
+        [
+          { timestamp: new Date(T0), host: 'a', value: 0.5 },
+          { timestamp: new Date(T0 + 1), host: 'b', value: -1 },
+        ],
+        0,
+      );
       const json = await server.query('SELECT "host", "value" FROM secured.autogen.auth', admin);
       assert.deepEqual(json.results[0].series[0].values, [
         [T0, 'a', 0.5],

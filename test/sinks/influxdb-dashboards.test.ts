@@ -68,7 +68,9 @@ interface Query {
 
 function dashboardFiles(): string[] {
   const dir = join(repoRoot, 'grafana', 'dashboards');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(dir, f));
 }
 
 /** Every InfluxDB query of every dashboard, collapsed rows included. */
@@ -83,7 +85,12 @@ function influxQueries(): Query[] {
         const type = target.datasource?.type ?? panel.datasource?.type;
         if (type !== 'influxdb') continue;
         assert.ok([FLUX_UID, INFLUXQL_UID].includes(uid), `${file} "${panel.title}": data source uid ${uid} is not provisioned`);
-        queries.push({ dashboard: file.slice(repoRoot.length + 1), panel: panel.title, language: uid === FLUX_UID ? 'flux' : 'influxql', text: target.query });
+        queries.push({
+          dashboard: file.slice(repoRoot.length + 1),
+          panel: panel.title,
+          language: uid === FLUX_UID ? 'flux' : 'influxql',
+          text: target.query,
+        });
       }
     }
   }
@@ -121,15 +128,12 @@ describe('Grafana dashboards name what the shipped jobs write', () => {
   const outputs = jobOutputs();
   const queries = influxQueries();
 
-  it('the jobs write sys_metrics, sine-wave and trwave (the workshop\'s and the course\'s measurements)', () => {
-    assert.deepEqual(
-      outputs.map((o) => [o.job, o.measurement, o.tags, o.fields]).sort(),
-      [
-        ['rate-triangle-influxdb', 'trwave', [], ['tr']],
-        ['sine-influxdb', 'sine-wave', [], ['value']],
-        ['telemetry-influxdb', 'sys_metrics', ['hostname', 'os'], ['cpu_percent', 'mem_used_mb', 'mem_percent']],
-      ],
-    );
+  it("the jobs write sys_metrics, sine-wave and trwave (the workshop's and the course's measurements)", () => {
+    assert.deepEqual(outputs.map((o) => [o.job, o.measurement, o.tags, o.fields]).sort(), [
+      ['rate-triangle-influxdb', 'trwave', [], ['tr']],
+      ['sine-influxdb', 'sine-wave', [], ['value']],
+      ['telemetry-influxdb', 'sys_metrics', ['hostname', 'os'], ['cpu_percent', 'mem_used_mb', 'mem_percent']],
+    ]);
   });
 
   it('every InfluxDB query names one written measurement and only its fields and tags', () => {
@@ -141,8 +145,10 @@ describe('Grafana dashboards name what the shipped jobs write', () => {
       const output = outputs.find((o) => o.measurement === names.measurements[0]);
       assert.ok(output, `${where}: no shipped job writes measurement "${names.measurements[0]}"`);
       assert.ok(names.fields.length > 0, `${where}: names no field`);
-      for (const field of names.fields) assert.ok(output.fields.includes(field), `${where}: ${output.job} writes no field "${field}" to ${output.measurement}`);
-      for (const tag of names.tags) assert.ok(output.tags.includes(tag), `${where}: ${output.job} writes no tag "${tag}" to ${output.measurement}`);
+      for (const field of names.fields)
+        assert.ok(output.fields.includes(field), `${where}: ${output.job} writes no field "${field}" to ${output.measurement}`);
+      for (const tag of names.tags)
+        assert.ok(output.tags.includes(tag), `${where}: ${output.job} writes no tag "${tag}" to ${output.measurement}`);
     }
   });
 
@@ -150,14 +156,16 @@ describe('Grafana dashboards name what the shipped jobs write', () => {
     for (const output of outputs) {
       for (const field of output.fields) {
         for (const language of ['flux', 'influxql'] as const) {
-          const shown = queries.some((q) => q.language === language && namesIn(q).measurements[0] === output.measurement && namesIn(q).fields.includes(field));
+          const shown = queries.some(
+            (q) => q.language === language && namesIn(q).measurements[0] === output.measurement && namesIn(q).fields.includes(field),
+          );
           assert.ok(shown, `${output.measurement}.${field} (job ${output.job}) is on no ${language} panel`);
         }
       }
     }
   });
 
-  it('the data sources are provisioned with the uids the dashboards use, from the jobs\' INFLUX_* variables', () => {
+  it("the data sources are provisioned with the uids the dashboards use, from the jobs' INFLUX_* variables", () => {
     const file = parseYaml(readFileSync(join(repoRoot, 'grafana/provisioning/datasources/influxdb.yaml'), 'utf8'));
     const byUid = Object.fromEntries(file.datasources.map((d: any) => [d.uid, d]));
     assert.equal(byUid[FLUX_UID].jsonData.version, 'Flux');
@@ -205,7 +213,10 @@ function asGrafanaSends(query: Query, bucket: string): string {
     .replaceAll('$__interval', '10s');
 }
 
-for (const [server, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as const) {
+for (const [server, api] of [
+  ['influxdb18', 'v2'],
+  ['influxdb1', 'v1'],
+] as const) {
   const influx = service(server);
 
   describe(`Grafana dashboard queries return the jobs' points from ${server}`, { skip: influx.skip }, () => {
@@ -218,7 +229,12 @@ for (const [server, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as const
       await createDatabase(url(), db);
       const now = Date.now();
       for (const output of outputs) {
-        const sink = new InfluxDBSink(resolveConfig({ ...output.options, api, url: url(), bucket: db, token: undefined, org: undefined }, { input: output.input, location: { path: 'sink' } }));
+        const sink = new InfluxDBSink(
+          resolveConfig(
+            { ...output.options, api, url: url(), bucket: db, token: undefined, org: undefined },
+            { input: output.input, location: { path: 'sink' } },
+          ),
+        );
         await sink.open({ queryId: 'q', queryName: output.job, outputMode: 'append', logger: { info() {}, warn() {}, error() {} } });
         await sink.foreachBatch(sampleRows(output, now), 0);
         await sink.close();
@@ -238,10 +254,10 @@ for (const [server, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as const
           assert.ok(rows.length > 0, `${where}: no rows`);
           if (hostTagged) assert.deepEqual([...new Set(rows.map((r) => r.hostname))].sort(), ['host-a', 'host-b'], where);
           if (query.panel === 'Latest sample per host') {
-            assert.deepEqual(
-              rows.map((r) => [r.hostname, r.os, r.cpu_percent, r.mem_percent, r.mem_used_mb]).sort(),
-              [['host-a', 'Linux', 6.5, 6.5, 6.5], ['host-b', 'Linux', 16.5, 16.5, 16.5]],
-            );
+            assert.deepEqual(rows.map((r) => [r.hostname, r.os, r.cpu_percent, r.mem_percent, r.mem_used_mb]).sort(), [
+              ['host-a', 'Linux', 6.5, 6.5, 6.5],
+              ['host-b', 'Linux', 16.5, 16.5, 16.5],
+            ]);
           }
         } else {
           const json = await influxQL(url(), text, db);

@@ -26,17 +26,28 @@ import { createDatabase, expectedPoints, readInfluxQL } from './influxdb-fixture
 
 const T0 = Date.UTC(2026, 10, 23, 15, 0, 0);
 const ROWS_PER_BATCH = 50;
-const schema: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'long' }, { name: 'host', type: 'string' }];
+const schema: Schema = [
+  { name: 'timestamp', type: 'timestamp' },
+  { name: 'value', type: 'long' },
+  { name: 'host', type: 'string' },
+];
 /** rate-micro-batch gives all rows of a batch one time: spread them, value v at T0 + v ms, on two hosts. */
-const spread = mapRows((rows) => rows.map((r) => ({ ...r, timestamp: new Date(T0 + (r.value as number)), host: `h${(r.value as number) % 2}` })));
+const spread = mapRows((rows) =>
+  rows.map((r) => ({ ...r, timestamp: new Date(T0 + (r.value as number)), host: `h${(r.value as number) % 2}` })),
+);
 const expected = (rows: number) =>
   expectedPoints(
     Array.from({ length: rows }, (_, v) => ({ timestamp: new Date(T0 + v), value: v, host: `h${v % 2}` })),
-    'restart', ['host'], ['value'],
+    'restart',
+    ['host'],
+    ['value'],
   );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array<[Flavor, 'v1' | 'v2']>) {
+for (const [flavor, api] of [
+  ['influxdb18', 'v2'],
+  ['influxdb1', 'v1'],
+] as Array<[Flavor, 'v1' | 'v2']>) {
   const shared = service(flavor);
 
   describe(`influxdb sink, api ${api}: a private ${flavor} stopped and started mid-run`, { skip: shared.skip }, () => {
@@ -59,7 +70,15 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
       operators: [spread],
       sink: new InfluxDBSink({
         ...resolveConfig(
-          InfluxDBSinkOptions.parse({ api, url: server.url, bucket: db, measurement: 'restart', tags: ['host'], batchSize: 20, maxRetries }),
+          InfluxDBSinkOptions.parse({
+            api,
+            url: server.url,
+            bucket: db,
+            measurement: 'restart',
+            tags: ['host'],
+            batchSize: 20,
+            maxRetries,
+          }),
           { input: schema, location: { path: 'sink' } },
         ),
         retry: { initialDelayMs: 50, maxDelayMs: 400 },
@@ -92,7 +111,10 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
       });
       await query.run();
       await outage;
-      assert.ok(warnings.some((w) => /^influxdb: batch \d+.* failed \(connect ECONNREFUSED .*\) at .*; retry \d+\/30 in \d+ ms$/.test(w)), `retries: ${warnings.join('\n')}`);
+      assert.ok(
+        warnings.some((w) => /^influxdb: batch \d+.* failed \(connect ECONNREFUSED .*\) at .*; retry \d+\/30 in \d+ ms$/.test(w)),
+        `retries: ${warnings.join('\n')}`,
+      );
       assert.deepEqual(committedDuringOutage, [], 'no batch commits while the server is down');
       assert.deepEqual(await readInfluxQL(server.url, 'outage', 'restart'), expected(12 * ROWS_PER_BATCH));
     });
@@ -115,7 +137,10 @@ for (const [flavor, api] of [['influxdb18', 'v2'], ['influxdb1', 'v1']] as Array
       midBatch.progress$.subscribe((p) => {
         if (p.batchId === 4) void server.stop();
       });
-      await assert.rejects(midBatch.run(), /cannot reach InfluxDB .*connection refused.*, while writing batch \d+ \(gave up after 3 attempts\)\. The batch is not committed/);
+      await assert.rejects(
+        midBatch.run(),
+        /cannot reach InfluxDB .*connection refused.*, while writing batch \d+ \(gave up after 3 attempts\)\. The batch is not committed/,
+      );
 
       await server.start();
       const caughtUp = new StreamingQuery(definition('long_outage', 2, 'long'), { maxBatches: 3 });

@@ -18,7 +18,15 @@ import { influxdbSink, InfluxDBSink, resolveConfig } from '../../src/sinks/influ
 import { InfluxDBSinkOptions } from '../../src/sinks/influxdb/options.js';
 import { RateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 import { service, type ServiceName } from '../support/services.js';
-import { createDatabase, dropDatabase, expectedPoints, fieldTypes, readFlux, readInfluxQL, type Point } from './influxdb-fixtures/read-back.js';
+import {
+  createDatabase,
+  dropDatabase,
+  expectedPoints,
+  fieldTypes,
+  readFlux,
+  readInfluxQL,
+  type Point,
+} from './influxdb-fixtures/read-back.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const location = { file: 'test', path: 'sink' };
@@ -87,7 +95,13 @@ for (const flavor of flavors) {
     });
 
     it('stores exactly the points of the rows: measurement, tags, typed fields, times', async () => {
-      const sink = make({ measurement: 'exact', tags: ['host', 'region'], fields: ['value', 'count', 'label', 'ok'], batchSize: 4, concurrency: 3 });
+      const sink = make({
+        measurement: 'exact',
+        tags: ['host', 'region'],
+        fields: ['value', 'count', 'label', 'ok'],
+        batchSize: 4,
+        concurrency: 3,
+      });
       await sink.open(openContext);
       const rows = sampleRows();
       await sink.foreachBatch(rows.slice(0, 10), 0);
@@ -99,7 +113,10 @@ for (const flavor of flavors) {
     });
 
     it('writes each precision so that the server reads the same instant', async () => {
-      const schema: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'double' }];
+      const schema: Schema = [
+        { name: 'timestamp', type: 'timestamp' },
+        { name: 'value', type: 'double' },
+      ];
       const at = T0 + 1234; // 09:00:01.234
       for (const precision of ['ns', 'us', 'ms', 's'] as const) {
         const sink = make({ measurement: `precision_${precision}`, precision }, schema);
@@ -133,10 +150,19 @@ for (const flavor of flavors) {
             if (batchId === 3) throw new Error('crash after the sink wrote batch 3, before commits/3');
           }
         }
-        const schema: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'long' }, { name: 'host', type: 'string' }];
-        const config = resolveConfig(InfluxDBSinkOptions.parse({ api: flavor.api, url: url(), bucket: db, ...options }), { input: schema, location });
+        const schema: Schema = [
+          { name: 'timestamp', type: 'timestamp' },
+          { name: 'value', type: 'long' },
+          { name: 'host', type: 'string' },
+        ];
+        const config = resolveConfig(InfluxDBSinkOptions.parse({ api: flavor.api, url: url(), bucket: db, ...options }), {
+          input: schema,
+          location,
+        });
         // Every row its own time (rate-micro-batch gives a batch one time): value v at T0 + v * 10 ms.
-        const spread = mapRows((rows) => rows.map((r) => ({ ...r, timestamp: new Date(T0 + (r.value as number) * 10), host: `h${(r.value as number) % 2}` })));
+        const spread = mapRows((rows) =>
+          rows.map((r) => ({ ...r, timestamp: new Date(T0 + (r.value as number) * 10), host: `h${(r.value as number) % 2}` })),
+        );
         const definition = (sink: InfluxDBSink) => ({
           name: 'influx-exactly-once',
           source: new RateMicroBatchSource(5, T0, 1000),
@@ -153,7 +179,11 @@ for (const flavor of flavors) {
         const batches: Array<[number, boolean]> = [];
         query.progress$.subscribe((p) => batches.push([p.batchId, p.recovered === true]));
         await query.run();
-        assert.deepEqual(batches, [[3, true], [4, false], [5, false]]);
+        assert.deepEqual(batches, [
+          [3, true],
+          [4, false],
+          [5, false],
+        ]);
 
         const rows = Array.from({ length: 30 }, (_, v) => ({ timestamp: new Date(T0 + v * 10), value: v, host: `h${v % 2}` }));
         assert.deepEqual(await flavor.read(url(), db, 'query'), expectedPoints(rows, 'query', ['host'], ['value']));
@@ -169,7 +199,12 @@ for (const flavor of flavors) {
       await assert.rejects(sink.open(openContext), (error: unknown) => {
         assert.ok(error instanceof RuntimeError);
         const noun = flavor.api === 'v1' ? 'database' : 'bucket';
-        assert.match(error.message, new RegExp(`^InfluxDB at ${url()}: ${noun} "${missing}" does not exist \\(HTTP 404: database not found: "${missing}"\\)\\. Create it: `));
+        assert.match(
+          error.message,
+          new RegExp(
+            `^InfluxDB at ${url()}: ${noun} "${missing}" does not exist \\(HTTP 404: database not found: "${missing}"\\)\\. Create it: `,
+          ),
+        );
         assert.match(error.message, new RegExp(`CREATE DATABASE "${missing}"`));
         if (flavor.api === 'v2') assert.match(error.message, new RegExp(`influx bucket create --name ${missing}`));
         return true;
@@ -182,7 +217,9 @@ for (const flavor of flavors) {
       const started = Date.now();
       await assert.rejects(
         sink.foreachBatch([{ timestamp: new Date(T0), host: 'h', region: 'r', value: 1, count: 1, label: 'l', ok: true }], 0),
-        new RegExp(`retention policy "no_such_rp" does not exist in database "${db}" \\(HTTP 500: retention policy not found: no_such_rp\\)\\. Create it with CREATE RETENTION POLICY`),
+        new RegExp(
+          `retention policy "no_such_rp" does not exist in database "${db}" \\(HTTP 500: retention policy not found: no_such_rp\\)\\. Create it with CREATE RETENTION POLICY`,
+        ),
       );
       assert.ok(Date.now() - started < 2000, 'no backoff');
     });
@@ -191,7 +228,11 @@ for (const flavor of flavors) {
       const doubles = make({ measurement: 'conflict', fields: ['value'] });
       await doubles.open(openContext);
       await doubles.foreachBatch([{ timestamp: new Date(T0), value: 1.5 }], 0);
-      const strings: Schema = [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'string' }, { name: 'n', type: 'long' }];
+      const strings: Schema = [
+        { name: 'timestamp', type: 'timestamp' },
+        { name: 'value', type: 'string' },
+        { name: 'n', type: 'long' },
+      ];
       const sink = make({ measurement: 'conflict', fields: ['value', 'n'] }, strings);
       await sink.open(openContext);
       const rows = [
@@ -212,27 +253,38 @@ for (const flavor of flavors) {
       // "The other points were written": the row without the conflicting field is there.
       assert.deepEqual(
         (await readInfluxQL(url(), db, 'conflict')).map((p) => [p.time - T0, p.fields]),
-        [[0, { value: 1.5 }], [1, { n: 1 }]],
+        [
+          [0, { value: 1.5 }],
+          [1, { n: 1 }],
+        ],
       );
     });
 
     if (flavor.api === 'v1') {
       it('api v2 against InfluxDB 1.6.7 (no /api/v2/write) says to use api v1', async () => {
-        const sink = new InfluxDBSink(resolveConfig(InfluxDBSinkOptions.parse({ api: 'v2', url: url(), bucket: db, measurement: 'm' }), { input, location }));
+        const sink = new InfluxDBSink(
+          resolveConfig(InfluxDBSinkOptions.parse({ api: 'v2', url: url(), bucket: db, measurement: 'm' }), { input, location }),
+        );
         sinks.push(sink);
-        await assert.rejects(sink.open(openContext), /has no \/api\/v2\/write \(HTTP 404: 404 page not found\): InfluxDB 1.7 and older only have the 1.x API; set `api: v1`/);
+        await assert.rejects(
+          sink.open(openContext),
+          /has no \/api\/v2\/write \(HTTP 404: 404 page not found\): InfluxDB 1.7 and older only have the 1.x API; set `api: v1`/,
+        );
       });
     }
 
-    it('is what the registry builds from a job\'s options', async () => {
-      const sink = influxdbSink.create(InfluxDBSinkOptions.parse({ api: flavor.api, url: url(), bucket: db, measurement: 'registry', tags: ['host'] }), {
-        input,
-        location,
-        queryName: 'q',
-        compile: () => {
-          throw new Error('unused');
+    it("is what the registry builds from a job's options", async () => {
+      const sink = influxdbSink.create(
+        InfluxDBSinkOptions.parse({ api: flavor.api, url: url(), bucket: db, measurement: 'registry', tags: ['host'] }),
+        {
+          input,
+          location,
+          queryName: 'q',
+          compile: () => {
+            throw new Error('unused');
+          },
         },
-      }) as InfluxDBSink;
+      ) as InfluxDBSink;
       sinks.push(sink);
       await sink.open(openContext);
       const rows = sampleRows().slice(0, 4);

@@ -81,7 +81,10 @@ describe('influxdb sink: line protocol', () => {
       line({ timestamp: new Date(T), host: null, region: '', value: NaN, count: null, label: null, ok: false }),
       `m ok=false ${T}`,
     );
-    assert.equal(line({ timestamp: new Date(T), host: 'h', region: 'r', value: Infinity, count: 1, label: null, ok: null }), `m,host=h,region=r count=1i ${T}`);
+    assert.equal(
+      line({ timestamp: new Date(T), host: 'h', region: 'r', value: Infinity, count: 1, label: null, ok: null }),
+      `m,host=h,region=r count=1i ${T}`,
+    );
   });
 
   it('gives no line for a row without any field (InfluxDB has no point without a field)', () => {
@@ -89,7 +92,15 @@ describe('influxdb sink: line protocol', () => {
   });
 
   it('writes numbers the way the servers read them back', () => {
-    const serialize = compileLineProtocol(plan({ tags: [], fields: [{ name: 'value', kind: 'float' }, { name: 'count', kind: 'integer' }] }));
+    const serialize = compileLineProtocol(
+      plan({
+        tags: [],
+        fields: [
+          { name: 'value', kind: 'float' },
+          { name: 'count', kind: 'integer' },
+        ],
+      }),
+    );
     const text = (value: number, count: number | bigint) => serialize({ timestamp: new Date(0), value, count });
     assert.equal(text(2, 2), 'm value=2,count=2i 0'); // no `i`: a float, even when whole
     assert.equal(text(-0.000001, -9007199254740993n), 'm value=-0.000001,count=-9007199254740993i 0');
@@ -109,13 +120,18 @@ describe('influxdb sink: line protocol', () => {
   });
 
   it('takes a long time column as it is, in precision units', () => {
-    const serialize = compileLineProtocol(plan({ tags: [], fields: [{ name: 'value', kind: 'float' }], time: { column: 'epoch', kind: 'long' }, precision: 's' }));
+    const serialize = compileLineProtocol(
+      plan({ tags: [], fields: [{ name: 'value', kind: 'float' }], time: { column: 'epoch', kind: 'long' }, precision: 's' }),
+    );
     assert.equal(serialize({ epoch: 1700000000, value: 1 }), 'm value=1 1700000000');
   });
 
   it('refuses what cannot become a point, naming the column', () => {
     const fails = (row: Row, column: string, message: RegExp) =>
-      assert.throws(() => line(row), (e: unknown) => e instanceof LineError && e.column === column && message.test(e.message));
+      assert.throws(
+        () => line(row),
+        (e: unknown) => e instanceof LineError && e.column === column && message.test(e.message),
+      );
     const base = { timestamp: new Date(T), host: 'h', region: 'r', value: 1, count: 1, label: 'l', ok: true };
     fails({ ...base, timestamp: null }, 'timestamp', /time column "timestamp" is null.*replays/);
     fails({ ...base, timestamp: new Date(NaN) }, 'timestamp', /expected a timestamp, found the timestamp Invalid Date/);
@@ -134,21 +150,33 @@ describe('influxdb sink: line protocol', () => {
 
 describe('influxdb sink: columns', () => {
   const context = { input, location };
-  const options = (o: Partial<InfluxDBSinkOptions>) => InfluxDBSinkOptions.parse({ bucket: 'b', measurement: 'm', url: 'http://h:1', ...o });
+  const options = (o: Partial<InfluxDBSinkOptions>) =>
+    InfluxDBSinkOptions.parse({ bucket: 'b', measurement: 'm', url: 'http://h:1', ...o });
 
   it('defaults the fields to every long or double column that is not a tag or the time', () => {
     assert.deepEqual(planColumns(options({ tags: ['host'] }), context).fields, [
       { name: 'value', kind: 'float' },
       { name: 'count', kind: 'integer' },
     ]);
-    assert.deepEqual(planColumns(options({ tags: [], time: 'timestamp' }), { input: [{ name: 'timestamp', type: 'timestamp' }, { name: 'n', type: 'long' }], location }).fields, [
-      { name: 'n', kind: 'integer' },
-    ]);
+    assert.deepEqual(
+      planColumns(options({ tags: [], time: 'timestamp' }), {
+        input: [
+          { name: 'timestamp', type: 'timestamp' },
+          { name: 'n', type: 'long' },
+        ],
+        location,
+      }).fields,
+      [{ name: 'n', kind: 'integer' }],
+    );
   });
 
   it('reports every problem at once, with its path', () => {
     assert.throws(
-      () => planColumns(options({ tags: ['nope', 'value', 'host', 'host'], fields: ['value', 'ghost', 'timestamp'], time: 'timestamp' }), context),
+      () =>
+        planColumns(
+          options({ tags: ['nope', 'value', 'host', 'host'], fields: ['value', 'ghost', 'timestamp'], time: 'timestamp' }),
+          context,
+        ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(
@@ -171,7 +199,10 @@ describe('influxdb sink: columns', () => {
       () => planColumns(options({ time: 'ts' }), context),
       /sink.time: the input has no column "ts"; the input has: timestamp: timestamp.*replayed batch overwrites its own points/,
     );
-    assert.throws(() => planColumns(options({ time: 'label' }), context), /"label" is string; the time column must be a timestamp \(or a long in ms\)/);
+    assert.throws(
+      () => planColumns(options({ time: 'label' }), context),
+      /"label" is string; the time column must be a timestamp \(or a long in ms\)/,
+    );
   });
 
   it('says so when no numeric column is left for the default fields', () => {
@@ -186,16 +217,22 @@ describe('influxdb sink: configuration', () => {
   let dir: string;
   before(async () => (dir = await mkdtemp(join(tmpdir(), 'streamlab-influx-ini-'))));
   after(async () => rm(dir, { recursive: true, force: true }));
-  const build = (o: Record<string, unknown>) => resolveConfig(InfluxDBSinkOptions.parse({ bucket: 'b', measurement: 'm', ...o }), { input, location });
+  const build = (o: Record<string, unknown>) =>
+    resolveConfig(InfluxDBSinkOptions.parse({ bucket: 'b', measurement: 'm', ...o }), { input, location });
 
-  it('reads [influx2] of the course\'s influxdb.ini as the Python client does', () => {
+  it("reads [influx2] of the course's influxdb.ini as the Python client does", () => {
     const sections = parseIni(
       '# written by the course\n[influx1]\nurl=http://old:8086\n\n[influx2]\nurl = http://localhost:8086\norg="my-org"\ntoken: abc==\n; comment\nTimeout=6000\n',
     );
-    assert.deepEqual(Object.fromEntries(sections.get('influx2')!), { url: 'http://localhost:8086', org: 'my-org', token: 'abc==', timeout: '6000' });
+    assert.deepEqual(Object.fromEntries(sections.get('influx2')!), {
+      url: 'http://localhost:8086',
+      org: 'my-org',
+      token: 'abc==',
+      timeout: '6000',
+    });
   });
 
-  it('takes url, org and token from the ini file, the job\'s own values first, and redacts the token', async () => {
+  it("takes url, org and token from the ini file, the job's own values first, and redacts the token", async () => {
     const ini = join(dir, 'influxdb.ini');
     await writeFile(ini, '[influx2]\nurl=http://ini-host:8086/\norg=ini-org\ntoken=ini-token-4f9a2c\n');
     const fromIni = build({ iniFile: ini });
@@ -218,9 +255,15 @@ describe('influxdb sink: configuration', () => {
 
   it('needs a url, and username:password as the token of api v1', () => {
     assert.throws(() => build({}), /sink.url: url is required/);
-    assert.throws(() => build({ url: 'http://h:1', api: 'v1', token: 'apitoken' }), /sink.token: with api: v1 the token is username:password/);
+    assert.throws(
+      () => build({ url: 'http://h:1', api: 'v1', token: 'apitoken' }),
+      /sink.token: with api: v1 the token is username:password/,
+    );
     assert.equal(build({ url: 'http://h:1', token: '' }).token, undefined, 'an empty token (unset variable) sends no Authorization');
-    assert.equal(InfluxDBSinkOptions.safeParse({ url: 'localhost:8086', bucket: 'b', measurement: 'm' }).error?.issues[0].message, 'expected an http:// or https:// URL such as http://localhost:8086');
+    assert.equal(
+      InfluxDBSinkOptions.safeParse({ url: 'localhost:8086', bucket: 'b', measurement: 'm' }).error?.issues[0].message,
+      'expected an http:// or https:// URL such as http://localhost:8086',
+    );
   });
 
   it('builds the write path of each API', () => {
@@ -235,14 +278,42 @@ describe('influxdb sink: errors', () => {
   const v2: WriteTarget = { api: 'v2', url: 'http://db:8086', bucket: 'metrics', org: 'acme' };
   const v1: WriteTarget = { api: 'v1', url: 'http://db:8086', bucket: 'telegraf/week' };
   const http = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new HttpError(status, 'x', typeof body === 'string' ? body : JSON.stringify(body), headers['retry-after'], typeof body === 'string' ? 'text/plain' : 'application/json', undefined, headers);
+    new HttpError(
+      status,
+      'x',
+      typeof body === 'string' ? body : JSON.stringify(body),
+      headers['retry-after'],
+      typeof body === 'string' ? 'text/plain' : 'application/json',
+      undefined,
+      headers,
+    );
   const network = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code });
 
   it('retries overload, server errors, timeouts and dropped connections; nothing else', () => {
-    for (const e of [http(429, {}), http(503, {}), http(500, { error: 'timeout' }), http(502, ''), http(504, ''), http(408, ''), new RequestTimedOutError(), network('ECONNREFUSED'), network('ECONNRESET'), network('EPIPE')]) {
+    for (const e of [
+      http(429, {}),
+      http(503, {}),
+      http(500, { error: 'timeout' }),
+      http(502, ''),
+      http(504, ''),
+      http(408, ''),
+      new RequestTimedOutError(),
+      network('ECONNREFUSED'),
+      network('ECONNRESET'),
+      network('EPIPE'),
+    ]) {
       assert.equal(isRetriable(e), true, String((e as Error).message));
     }
-    for (const e of [http(400, {}), http(401, {}), http(403, {}), http(404, {}), http(413, {}), http(500, { error: 'retention policy not found: week' }), network('ENOTFOUND'), new Error('x')]) {
+    for (const e of [
+      http(400, {}),
+      http(401, {}),
+      http(403, {}),
+      http(404, {}),
+      http(413, {}),
+      http(500, { error: 'retention policy not found: week' }),
+      network('ENOTFOUND'),
+      new Error('x'),
+    ]) {
       assert.equal(isRetriable(e), false, String((e as Error).message));
     }
   });
@@ -255,12 +326,30 @@ describe('influxdb sink: errors', () => {
   });
 
   it('says what to do about credentials, a missing bucket, database, retention policy or organization', () => {
-    assert.match(describeWriteError(http(401, { code: 'unauthorized', message: 'unauthorized access' }), v2), /^InfluxDB at http:\/\/db:8086: the token is invalid or has no write permission on bucket "metrics" \(HTTP 401: unauthorized access\)/);
-    assert.match(describeWriteError(http(403, { error: 'x' }), v1), /the token is invalid or has no write permission on database "telegraf\/week".*username:password/);
-    assert.match(describeWriteError(http(404, { code: 'not found', message: 'bucket "metrics" not found' }), v2), /bucket "metrics" does not exist.*influx bucket create --name metrics --org acme/);
-    assert.match(describeWriteError(http(404, { error: 'database not found: "telegraf"' }), v1), /database "telegraf\/week" does not exist.*CREATE DATABASE "telegraf"/);
-    assert.match(describeWriteError(http(500, { error: 'retention policy not found: week' }), v1), /retention policy "week" does not exist in database "telegraf".*CREATE RETENTION POLICY "week" ON "telegraf"/);
-    assert.match(describeWriteError(http(404, { code: 'not found', message: 'organization name "acme" not found' }), v2), /organization "acme" does not exist/);
+    assert.match(
+      describeWriteError(http(401, { code: 'unauthorized', message: 'unauthorized access' }), v2),
+      /^InfluxDB at http:\/\/db:8086: the token is invalid or has no write permission on bucket "metrics" \(HTTP 401: unauthorized access\)/,
+    );
+    assert.match(
+      describeWriteError(http(403, { error: 'x' }), v1),
+      /the token is invalid or has no write permission on database "telegraf\/week".*username:password/,
+    );
+    assert.match(
+      describeWriteError(http(404, { code: 'not found', message: 'bucket "metrics" not found' }), v2),
+      /bucket "metrics" does not exist.*influx bucket create --name metrics --org acme/,
+    );
+    assert.match(
+      describeWriteError(http(404, { error: 'database not found: "telegraf"' }), v1),
+      /database "telegraf\/week" does not exist.*CREATE DATABASE "telegraf"/,
+    );
+    assert.match(
+      describeWriteError(http(500, { error: 'retention policy not found: week' }), v1),
+      /retention policy "week" does not exist in database "telegraf".*CREATE RETENTION POLICY "week" ON "telegraf"/,
+    );
+    assert.match(
+      describeWriteError(http(404, { code: 'not found', message: 'organization name "acme" not found' }), v2),
+      /organization "acme" does not exist/,
+    );
     assert.match(describeWriteError(http(404, '404 page not found\n'), v2), /has no \/api\/v2\/write.*set `api: v1`/);
     assert.match(describeWriteError(network('ECONNREFUSED'), v2), /cannot reach InfluxDB at http:\/\/db:8086: connection refused/);
   });
@@ -268,7 +357,9 @@ describe('influxdb sink: errors', () => {
   it('finds the rejected lines in the answers of InfluxDB 1.x (quoted lines) and 2.x (line number)', () => {
     const lines = ['m v=1 1', "m,t=it's v= 2", 'm v=3 3', 'm v=x 4'];
     const parse = parseRejection(
-      http(400, { error: "partial write: unable to parse 'm,t=it's v= 2': missing field value\nunable to parse 'm v=x 4': invalid boolean dropped=0" }),
+      http(400, {
+        error: "partial write: unable to parse 'm,t=it's v= 2': missing field value\nunable to parse 'm v=x 4': invalid boolean dropped=0",
+      }),
       lines,
     );
     assert.deepEqual(parse.indexes, [1, 3]);
@@ -276,7 +367,10 @@ describe('influxdb sink: errors', () => {
     const v2Answer = parseRejection(http(400, { code: 'invalid', message: 'unable to parse points: missing field value', line: 3 }), lines);
     assert.deepEqual(v2Answer.indexes, [2]);
     const conflict = parseRejection(
-      http(400, { error: 'partial write: field type conflict: input field "v" on measurement "m" is type integer, already exists as type float dropped=4' }),
+      http(400, {
+        error:
+          'partial write: field type conflict: input field "v" on measurement "m" is type integer, already exists as type float dropped=4',
+      }),
       lines,
     );
     assert.equal(conflict.conflictField, 'v');
@@ -288,7 +382,10 @@ describe('influxdb sink: errors', () => {
 /** A sink with fast, recorded backoff against a scripted server. */
 function scriptedSink(url: string, options: Record<string, unknown> = {}, log: string[] = []) {
   const slept: number[] = [];
-  const config = resolveConfig(InfluxDBSinkOptions.parse({ url, bucket: 'b', measurement: 'm', tags: ['host'], fields: ['value'], ...options }), { input, location });
+  const config = resolveConfig(
+    InfluxDBSinkOptions.parse({ url, bucket: 'b', measurement: 'm', tags: ['host'], fields: ['value'], ...options }),
+    { input, location },
+  );
   const sink = new InfluxDBSink({ ...config, retry: { sleep: async (ms) => void slept.push(ms) } });
   const logger: Logger = { info: (m) => log.push(m), warn: (m) => log.push(m), error: (m) => log.push(m) };
   const open = () => sink.open({ queryId: 'q', queryName: 'q', outputMode: 'append', logger });
@@ -327,10 +424,15 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
     await sink.close();
     assert.equal(s.maxInFlight, 3);
     const bodies = s.writes.map((w) => w.body.split('\n'));
-    assert.deepEqual(bodies.map((b) => b.length), [10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
+    assert.deepEqual(
+      bodies.map((b) => b.length),
+      [10, 10, 10, 10, 10, 10, 10, 10, 10, 5],
+    );
     assert.deepEqual(
       bodies.flat().sort(),
-      rows(95).map((r) => `m,host=${r.host} value=${r.value} ${(r.timestamp as Date).getTime()}`).sort(),
+      rows(95)
+        .map((r) => `m,host=${r.host} value=${r.value} ${(r.timestamp as Date).getTime()}`)
+        .sort(),
     );
     assert.equal(s.writes[0].path, '/api/v2/write?bucket=b&precision=ms');
   });
@@ -366,7 +468,10 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
     });
     assert.equal(s.writes.length, 4);
     assert.equal(slept.length, 3);
-    assert.ok(slept.every((ms, i) => ms >= 50 * 2 ** i && ms <= 100 * 2 ** i), `exponential backoff: ${slept}`);
+    assert.ok(
+      slept.every((ms, i) => ms >= 50 * 2 ** i && ms <= 100 * 2 ** i),
+      `exponential backoff: ${slept}`,
+    );
     await sink.close();
   });
 
@@ -404,7 +509,10 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
     batch[5] = { ...batch[5], value: null };
     await assert.rejects(sink.foreachBatch(batch, 3), (error: unknown) => {
       assert.ok(error instanceof RuntimeError);
-      assert.match(error.message, /rejected 1 point\(s\) of batch 3 \(bucket "b", measurement "m"\): row 7 \(line 2 of the request\): invalid number\. The other points of the request were written/);
+      assert.match(
+        error.message,
+        /rejected 1 point\(s\) of batch 3 \(bucket "b", measurement "m"\): row 7 \(line 2 of the request\): invalid number\. The other points of the request were written/,
+      );
       return true;
     });
     assert.deepEqual(slept, []);
@@ -447,15 +555,27 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
     batch[1] = { ...batch[1], value: null };
     await sink.foreachBatch(batch, 2);
     assert.equal(s.writes[0].body.split('\n').length, 3);
-    assert.deepEqual(log, ['influxdb: batch 2: 1 row(s) without any non-null field were not written (row 2): a point needs at least one field']);
+    assert.deepEqual(log, [
+      'influxdb: batch 2: 1 row(s) without any non-null field were not written (row 2): a point needs at least one field',
+    ]);
     await sink.close();
   });
 
   it('is built by the registry with its options checked', () => {
     const built = influxdbSink.create(
       InfluxDBSinkOptions.parse({ url: 'http://h:8086', bucket: 'b', measurement: 'sys_metrics', tags: ['host'] }),
-      { input, location, queryName: 'q', compile: () => { throw new Error('unused'); } },
+      {
+        input,
+        location,
+        queryName: 'q',
+        compile: () => {
+          throw new Error('unused');
+        },
+      },
     );
-    assert.equal(built.description, 'InfluxDBSink[v2 http://h:8086, bucket=b, measurement=sys_metrics, tags=host, fields=value,count, time=timestamp (ms)]');
+    assert.equal(
+      built.description,
+      'InfluxDBSink[v2 http://h:8086, bucket=b, measurement=sys_metrics, tags=host, fields=value,count, time=timestamp (ms)]',
+    );
   });
 });

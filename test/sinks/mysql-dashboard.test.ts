@@ -28,7 +28,10 @@ import { service } from '../support/services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const dashboard = JSON.parse(readFileSync(join(repoRoot, 'grafana/dashboards/sensor.json'), 'utf8'));
-const datasources = parseYaml(readFileSync(join(repoRoot, 'grafana/provisioning/datasources/mysql.yaml'), 'utf8')).datasources as Array<{ uid: string; type: string }>;
+const datasources = parseYaml(readFileSync(join(repoRoot, 'grafana/provisioning/datasources/mysql.yaml'), 'utf8')).datasources as Array<{
+  uid: string;
+  type: string;
+}>;
 
 interface Query {
   panel: string;
@@ -38,7 +41,11 @@ interface Query {
 
 const queries: Query[] = (dashboard.panels as any[]).flatMap((panel) =>
   (panel.targets ?? []).map((target: any) => {
-    assert.equal(target.datasource?.uid ?? panel.datasource?.uid, '${datasource}', `"${panel.title}" uses the dashboard's datasource variable`);
+    assert.equal(
+      target.datasource?.uid ?? panel.datasource?.uid,
+      '${datasource}',
+      `"${panel.title}" uses the dashboard's datasource variable`,
+    );
     assert.equal(target.datasource?.type ?? panel.datasource?.type, 'mysql');
     return { panel: panel.title, format: target.format, sql: target.rawSql };
   }),
@@ -54,7 +61,13 @@ function jobOutputs() {
 
 describe('Grafana sensor dashboard names what the sensor jobs write', () => {
   it('its datasource variable offers the provisioned MySQL-protocol data sources, StarRocks first', () => {
-    assert.deepEqual(datasources.map((d) => [d.uid, d.type]), [['streamlab-starrocks', 'mysql'], ['streamlab-mysql', 'mysql']]);
+    assert.deepEqual(
+      datasources.map((d) => [d.uid, d.type]),
+      [
+        ['streamlab-starrocks', 'mysql'],
+        ['streamlab-mysql', 'mysql'],
+      ],
+    );
     const variable = dashboard.templating.list.find((v: any) => v.name === 'datasource');
     assert.equal(variable.type, 'datasource');
     assert.equal(variable.query, 'mysql');
@@ -62,19 +75,42 @@ describe('Grafana sensor dashboard names what the sensor jobs write', () => {
     assert.equal(queries.length, 4);
   });
 
-  it('every query reads the jobs\' table and only their columns', () => {
+  it("every query reads the jobs' table and only their columns", () => {
     const outputs = jobOutputs();
-    assert.deepEqual(outputs.map((o) => [o.name, o.table, o.columns]), [
-      ['sensor-mysql', 'sensor_data', ['sensor_id', 'ts', 'temperature', 'humidity']],
-      ['sensor-starrocks', 'sensor_data', ['sensor_id', 'ts', 'temperature', 'humidity']],
-    ]);
+    assert.deepEqual(
+      outputs.map((o) => [o.name, o.table, o.columns]),
+      [
+        ['sensor-mysql', 'sensor_data', ['sensor_id', 'ts', 'temperature', 'humidity']],
+        ['sensor-starrocks', 'sensor_data', ['sensor_id', 'ts', 'temperature', 'humidity']],
+      ],
+    );
     const columns = new Set(outputs[0].columns);
     for (const { panel, sql } of queries) {
       const tables = [...sql.matchAll(/\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
       assert.ok(tables.length > 0 && tables.every((t) => t === 'sensor_data'), `"${panel}" reads ${tables}`);
       // Every other word of the query is SQL, a macro, an alias it defines, or a column the jobs write.
-      const words = sql.replace(/'[^']*'/g, '').replace(/\$__\w+/g, '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-      const sqlWords = new Set(['SELECT', 'AS', 'FROM', 'WHERE', 'GROUP', 'BY', 'ORDER', 'JOIN', 'ON', 'AND', 'CONCAT', 'AVG', 'MAX', 'COUNT', 'sensor_data']);
+      const words =
+        sql
+          .replace(/'[^']*'/g, '')
+          .replace(/\$__\w+/g, '')
+          .match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+      const sqlWords = new Set([
+        'SELECT',
+        'AS',
+        'FROM',
+        'WHERE',
+        'GROUP',
+        'BY',
+        'ORDER',
+        'JOIN',
+        'ON',
+        'AND',
+        'CONCAT',
+        'AVG',
+        'MAX',
+        'COUNT',
+        'sensor_data',
+      ]);
       const aliases = new Set(['metric', 'value', 'readings', 's', 'latest']);
       const unknown = words.filter((w) => !sqlWords.has(w) && !aliases.has(w) && !columns.has(w));
       assert.deepEqual(unknown, [], `"${panel}" names only the jobs' columns`);
@@ -90,8 +126,14 @@ const mariadb = service('mariadb');
 function expand(sql: string, from: number, to: number, intervalSeconds: number): string {
   return sql
     .replaceAll('$__interval', `${intervalSeconds}s`)
-    .replace(/\$__timeGroupAlias\(([^,]+),\s*(\d+)s\)/g, (_m, column: string, seconds: string) => `UNIX_TIMESTAMP(${column}) DIV ${seconds} * ${seconds} AS "time"`)
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_m, column: string) => `${column} BETWEEN FROM_UNIXTIME(${Math.floor(from / 1000)}) AND FROM_UNIXTIME(${Math.floor(to / 1000)})`);
+    .replace(
+      /\$__timeGroupAlias\(([^,]+),\s*(\d+)s\)/g,
+      (_m, column: string, seconds: string) => `UNIX_TIMESTAMP(${column}) DIV ${seconds} * ${seconds} AS "time"`,
+    )
+    .replace(
+      /\$__timeFilter\(([^)]+)\)/g,
+      (_m, column: string) => `${column} BETWEEN FROM_UNIXTIME(${Math.floor(from / 1000)}) AND FROM_UNIXTIME(${Math.floor(to / 1000)})`,
+    );
 }
 
 describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.skip }, () => {
@@ -102,7 +144,10 @@ describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.ski
 
   before(async () => {
     // The sensor-mysql job's own sink (profile, columns, create), pointed at this MariaDB and a table of our own.
-    const job = loadJob('sensor-mysql', { cwd: repoRoot, env: { MYSQL_HOST: mariadb.host, MYSQL_PORT: String(mariadb.port), MYSQL_DATABASE: 'streamlab', SENSOR_TABLE: table } });
+    const job = loadJob('sensor-mysql', {
+      cwd: repoRoot,
+      env: { MYSQL_HOST: mariadb.host, MYSQL_PORT: String(mariadb.port), MYSQL_DATABASE: 'streamlab', SENSOR_TABLE: table },
+    });
     const sink = buildJob(job).query.sink;
     const source = new SensorSource(3, 1000);
     await source.open({ scheduler: new VirtualTimeScheduler(), logger: silentLogger, metadata: { startTimeMs: start } });
@@ -110,7 +155,14 @@ describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.ski
     await sink.open({ queryId: randomUUID(), queryName: 'sensor-mysql', outputMode: 'append', logger: silentLogger });
     await sink.foreachBatch(rows, 0);
     await sink.close();
-    connection = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: 'streamlab', timezone: 'Z', dateStrings: false });
+    connection = await mysql.createConnection({
+      host: mariadb.host,
+      port: mariadb.port,
+      user: 'root',
+      database: 'streamlab',
+      timezone: 'Z',
+      dateStrings: false,
+    });
     await connection.query("SET time_zone = '+00:00'"); // the data sources' session time zone
   });
 
@@ -125,7 +177,10 @@ describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.ski
     return (result as mysql.RowDataPacket[]).map((r) => ({ ...r }));
   };
 
-  for (const [title, column] of [['Temperature per sensor', 'temperature'], ['Humidity per sensor', 'humidity']] as const) {
+  for (const [title, column] of [
+    ['Temperature per sensor', 'temperature'],
+    ['Humidity per sensor', 'humidity'],
+  ] as const) {
     it(`"${title}": one series per sensor, the mean of each 10 s interval, sorted by time`, async () => {
       const query = queries.find((q) => q.panel === title)!;
       assert.equal(query.format, 'time_series');
@@ -141,7 +196,11 @@ describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.ski
       }
       const want = [...expected.values()].map((e) => ({ time: e.time, metric: e.metric, value: Math.round((e.sum / e.n) * 1e9) / 1e9 }));
       const got = result.map((r) => ({ time: Number(r.time), metric: r.metric, value: Math.round(Number(r.value) * 1e9) / 1e9 }));
-      assert.deepEqual(got.map((g) => g.time), [...got.map((g) => g.time)].sort((a, b) => a - b), 'sorted by time');
+      assert.deepEqual(
+        got.map((g) => g.time),
+        [...got.map((g) => g.time)].sort((a, b) => a - b),
+        'sorted by time',
+      );
       const byKey = (list: typeof want) => [...list].sort((a, b) => a.time - b.time || a.metric.localeCompare(b.metric));
       assert.deepEqual(byKey(got), byKey(want));
       assert.equal(want.length, 6 * 3, 'six intervals of three sensors');
@@ -151,7 +210,12 @@ describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.ski
   it('"Latest reading per sensor": the last tick in the range, one row per sensor', async () => {
     const result = await run(queries.find((q) => q.panel === 'Latest reading per sensor')!, start, start + 30_000);
     // The range ends at second 30 inclusive (BETWEEN): tick 30 is the latest.
-    assert.deepEqual(result, rows.filter((r) => (r.timestamp as Date).getTime() === start + 30_000).map((r) => ({ sensor_id: r.sensor_id, ts: r.timestamp, temperature: r.temperature, humidity: r.humidity })));
+    assert.deepEqual(
+      result,
+      rows
+        .filter((r) => (r.timestamp as Date).getTime() === start + 30_000)
+        .map((r) => ({ sensor_id: r.sensor_id, ts: r.timestamp, temperature: r.temperature, humidity: r.humidity })),
+    );
   });
 
   it('"Readings in range": every row in the range, counted once', async () => {

@@ -14,10 +14,12 @@ import { reading, SensorSource, sensorSource } from '../../src/sources/sensor.js
 import { exited, startCli } from '../support/cli.js';
 import { service } from '../support/services.js';
 
-
-
 /** Checks that `rows` are ticks 0..n-1 of `sensors` sensors every `intervalMs`, each once, with the source's values. */
-function assertEveryReadingOnce(rows: Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>, sensors: number, intervalMs: number): number {
+function assertEveryReadingOnce(
+  rows: Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>,
+  sensors: number,
+  intervalMs: number,
+): number {
   assert.ok(rows.length > 0, 'some rows');
   const start = Math.min(...rows.map((r) => r.ts.getTime()));
   const sorted = [...rows].sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.sensor_id - b.sensor_id);
@@ -27,7 +29,10 @@ function assertEveryReadingOnce(rows: Array<{ sensor_id: number; ts: Date; tempe
   for (let tick = 0; tick < ticks; tick++) {
     for (let s = 0; s < sensors; s++) expected.push({ sensor_id: s + 1, ts: new Date(start + tick * intervalMs), ...reading(tick, s) });
   }
-  assert.deepEqual(sorted.map((r) => ({ ...r })), expected);
+  assert.deepEqual(
+    sorted.map((r) => ({ ...r })),
+    expected,
+  );
   return ticks;
 }
 
@@ -110,7 +115,12 @@ describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.ski
     const first = await startCli(['run', 'sensor-mysql'], cwd, /batch 3:/, env);
     first.child.kill('SIGKILL');
     await exited(first.child);
-    const second = await startCli(['run', 'sensor-mysql'], cwd, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/, env);
+    const second = await startCli(
+      ['run', 'sensor-mysql'],
+      cwd,
+      /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/,
+      env,
+    );
     second.child.kill('SIGINT');
     assert.equal(await exited(second.child), 0, second.output());
 
@@ -120,7 +130,14 @@ describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.ski
     const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-mysql/metadata'), 'utf8')) as { id: string };
     const [commits] = await admin.query('SELECT batch_id, num_rows FROM streamlab_commits WHERE query_id = ? ORDER BY batch_id', [id]);
     const list = commits as Array<{ batch_id: number; num_rows: number }>;
-    assert.deepEqual(list.map((c) => c.batch_id), list.map((_, i) => i), 'batches 0..n, each recorded once');
-    assert.equal(list.reduce((sum, c) => sum + Number(c.num_rows), 0), ticks * 4);
+    assert.deepEqual(
+      list.map((c) => c.batch_id),
+      list.map((_, i) => i),
+      'batches 0..n, each recorded once',
+    );
+    assert.equal(
+      list.reduce((sum, c) => sum + Number(c.num_rows), 0),
+      ticks * 4,
+    );
   });
 });

@@ -36,8 +36,20 @@ const uniqueTable = (stem: string) => `${stem}_${process.pid}_${++counter}`;
 
 /** Builds the sink through its definition (schema defaults, column mapping), as a job file would. */
 function buildSink(options: Record<string, unknown>, input: Schema): Sink {
-  const parsed = mysqlSink.options.parse({ host: mariadb.host, port: mariadb.port, user: 'root', database: DATABASE, maxRetries: 3, ...options });
-  return mysqlSink.create(parsed, { input, location: { file: 'test.yaml', path: 'sink' }, queryName: 'test', compile: () => assert.fail('no expressions') });
+  const parsed = mysqlSink.options.parse({
+    host: mariadb.host,
+    port: mariadb.port,
+    user: 'root',
+    database: DATABASE,
+    maxRetries: 3,
+    ...options,
+  });
+  return mysqlSink.create(parsed, {
+    input,
+    location: { file: 'test.yaml', path: 'sink' },
+    queryName: 'test',
+    compile: () => assert.fail('no expressions'),
+  });
 }
 
 async function openSink(sink: Sink, logger: Logger = memoryLogger(), queryId = randomUUID()): Promise<Sink> {
@@ -60,7 +72,15 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
   };
 
   before(async () => {
-    admin = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: DATABASE, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false });
+    admin = await mysql.createConnection({
+      host: mariadb.host,
+      port: mariadb.port,
+      user: 'root',
+      database: DATABASE,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    });
   });
 
   after(async () => {
@@ -80,10 +100,34 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
       { name: 'meta', type: 'struct' },
     ];
     const rows: Row[] = [
-      { id: 1, name: 'alpha', reading: 1.5, ok: true, ts: new Date('2024-05-01T10:00:00.123Z'), tags: ['a', 'b'], meta: { unit: 'C', n: 2 } },
-      { id: 2, name: "béta ✓ 'quoted' \"double\" back\\slash", reading: -2.25e-8, ok: false, ts: new Date('1999-12-31T23:59:59.999Z'), tags: [], meta: {} },
+      {
+        id: 1,
+        name: 'alpha',
+        reading: 1.5,
+        ok: true,
+        ts: new Date('2024-05-01T10:00:00.123Z'),
+        tags: ['a', 'b'],
+        meta: { unit: 'C', n: 2 },
+      },
+      {
+        id: 2,
+        name: 'béta ✓ \'quoted\' "double" back\\slash',
+        reading: -2.25e-8,
+        ok: false,
+        ts: new Date('1999-12-31T23:59:59.999Z'),
+        tags: [],
+        meta: {},
+      },
       { id: 3, name: null, reading: null, ok: null, ts: null, tags: null, meta: null },
-      { id: 9007199254740991, name: 'tab\there\nnewline\r\0nul', reading: 1.7976931348623157e308, ok: true, ts: new Date(0), tags: [1, [2]], meta: { nested: { deep: true } } },
+      {
+        id: 9007199254740991,
+        name: 'tab\there\nnewline\r\0nul',
+        reading: 1.7976931348623157e308,
+        ok: true,
+        ts: new Date(0),
+        tags: [1, [2]],
+        meta: { nested: { deep: true } },
+      },
     ];
     const sink = await openSink(buildSink({ table: name, create: { primaryKey: ['id'] } }, input));
     await sink.foreachBatch(rows, 0);
@@ -95,7 +139,10 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
       read.map((r) => ({ ...r, ok: r.ok === null ? null : r.ok === 1, tags: json(r.tags), meta: json(r.meta) })),
       rows,
     );
-    const [columns] = await admin.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n, COLUMN_KEY AS k FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [DATABASE, name]);
+    const [columns] = await admin.query(
+      'SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n, COLUMN_KEY AS k FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [DATABASE, name],
+    );
     assert.deepEqual(
       (columns as mysql.RowDataPacket[]).map((c) => `${c.c} ${c.t}${c.n === 'NO' ? ' not null' : ''}${c.k === 'PRI' ? ' pk' : ''}`),
       ['id bigint(20) not null pk', 'name text', 'reading double', 'ok tinyint(1)', 'ts datetime(3)', 'tags longtext', 'meta longtext'],
@@ -104,33 +151,69 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
 
   it('maps input columns to table columns with `columns`, and splits a batch into statements of batchSize rows', async () => {
     const name = table('mapped');
-    await admin.query(`CREATE TABLE ${quoteIdentifier(name)} (reading BIGINT PRIMARY KEY, at DATETIME(3) NOT NULL, note VARCHAR(20) DEFAULT 'untouched')`);
+    await admin.query(
+      `CREATE TABLE ${quoteIdentifier(name)} (reading BIGINT PRIMARY KEY, at DATETIME(3) NOT NULL, note VARCHAR(20) DEFAULT 'untouched')`,
+    );
     const source = new RateMicroBatchSource(25, 1_700_000_000_000, 1000);
     const rows = source.getBatch(null, 25);
     const logger = memoryLogger();
-    const sink = await openSink(buildSink({ table: name, columns: { at: 'timestamp', reading: 'value' }, batchSize: 7 }, source.schema), logger);
+    const sink = await openSink(
+      buildSink({ table: name, columns: { at: 'timestamp', reading: 'value' }, batchSize: 7 }, source.schema),
+      logger,
+    );
     await sink.foreachBatch(rows, 0);
     await sink.close();
-    assert.deepEqual(await readTable(name, 'reading'), rows.map((r) => ({ reading: r.value, at: r.timestamp, note: 'untouched' })));
+    assert.deepEqual(
+      await readTable(name, 'reading'),
+      rows.map((r) => ({ reading: r.value, at: r.timestamp, note: 'untouched' })),
+    );
   });
 
   it('a replayed batch is skipped: the (query id, batch id) row in the commit table commits with the rows', async () => {
     const name = table('replay');
-    const input: Schema = [{ name: 'k', type: 'long' }, { name: 'v', type: 'string' }];
+    const input: Schema = [
+      { name: 'k', type: 'long' },
+      { name: 'v', type: 'string' },
+    ];
     const queryId = randomUUID();
     const logger = memoryLogger();
     const sink = await openSink(buildSink({ table: name, create: { primaryKey: ['k'] } }, input), logger, queryId);
-    await sink.foreachBatch([{ k: 1, v: 'one' }, { k: 2, v: 'two' }], 0);
-    await sink.foreachBatch([{ k: 1, v: 'one' }, { k: 2, v: 'two' }], 0); // same batch again: no duplicate key error, no rows
+    await sink.foreachBatch(
+      [
+        { k: 1, v: 'one' },
+        { k: 2, v: 'two' },
+      ],
+      0,
+    );
+    await sink.foreachBatch(
+      [
+        { k: 1, v: 'one' },
+        { k: 2, v: 'two' },
+      ],
+      0,
+    ); // same batch again: no duplicate key error, no rows
     await sink.foreachBatch([{ k: 3, v: 'three' }], 1);
     await sink.close();
-    assert.deepEqual(await readTable(name, 'k'), [{ k: 1, v: 'one' }, { k: 2, v: 'two' }, { k: 3, v: 'three' }]);
-    assert.ok(logger.lines.some((l) => /batch 0 was already written .*2 rows.*skipped/.test(l)), logger.lines.join('\n'));
-    const [commits] = await admin.query('SELECT batch_id, table_name, num_rows FROM streamlab_commits WHERE query_id = ? ORDER BY batch_id', [queryId]);
-    assert.deepEqual((commits as mysql.RowDataPacket[]).map((c) => ({ ...c })), [
-      { batch_id: 0, table_name: name, num_rows: 2 },
-      { batch_id: 1, table_name: name, num_rows: 1 },
+    assert.deepEqual(await readTable(name, 'k'), [
+      { k: 1, v: 'one' },
+      { k: 2, v: 'two' },
+      { k: 3, v: 'three' },
     ]);
+    assert.ok(
+      logger.lines.some((l) => /batch 0 was already written .*2 rows.*skipped/.test(l)),
+      logger.lines.join('\n'),
+    );
+    const [commits] = await admin.query(
+      'SELECT batch_id, table_name, num_rows FROM streamlab_commits WHERE query_id = ? ORDER BY batch_id',
+      [queryId],
+    );
+    assert.deepEqual(
+      (commits as mysql.RowDataPacket[]).map((c) => ({ ...c })),
+      [
+        { batch_id: 0, table_name: name, num_rows: 2 },
+        { batch_id: 1, table_name: name, num_rows: 1 },
+      ],
+    );
   });
 
   it('exactly once across a crash between the sink write and commits/N, and a restart on the same checkpoint', async () => {
@@ -163,7 +246,10 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
 
       const expected = Array.from({ length: 30 }, (_, v) => ({ value: v, ts: new Date(1_700_000_000_000 + Math.floor(v / 5) * 1000) }));
       assert.deepEqual(await readTable(name, 'value'), expected, 'values 0..29, each once');
-      assert.ok(logger.lines.some((l) => /batch 3 was already written/.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) => /batch 3 was already written/.test(l)),
+        logger.lines.join('\n'),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -171,12 +257,28 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
 
   it('upsert replaces the non-key values of rows whose key exists and inserts the others', async () => {
     const name = table('upsert');
-    const input: Schema = [{ name: 'sensor', type: 'string' }, { name: 'temp', type: 'double' }, { name: 'ts', type: 'timestamp' }];
+    const input: Schema = [
+      { name: 'sensor', type: 'string' },
+      { name: 'temp', type: 'double' },
+      { name: 'ts', type: 'timestamp' },
+    ];
     const sink = await openSink(buildSink({ table: name, mode: 'upsert', create: { primaryKey: ['sensor'] } }, input));
     const t0 = new Date('2024-01-01T00:00:00.000Z');
     const t1 = new Date('2024-01-01T00:00:01.000Z');
-    await sink.foreachBatch([{ sensor: 'a', temp: 1, ts: t0 }, { sensor: 'b', temp: 2, ts: t0 }], 0);
-    await sink.foreachBatch([{ sensor: 'b', temp: 20, ts: t1 }, { sensor: 'c', temp: 3, ts: t1 }], 1);
+    await sink.foreachBatch(
+      [
+        { sensor: 'a', temp: 1, ts: t0 },
+        { sensor: 'b', temp: 2, ts: t0 },
+      ],
+      0,
+    );
+    await sink.foreachBatch(
+      [
+        { sensor: 'b', temp: 20, ts: t1 },
+        { sensor: 'c', temp: 3, ts: t1 },
+      ],
+      1,
+    );
     await sink.close();
     assert.deepEqual(await readTable(name, 'sensor'), [
       { sensor: 'a', temp: 1, ts: t0 },
@@ -202,12 +304,29 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
   it('a value that does not fit names the column and the row of the batch, and nothing of the batch is written', async () => {
     const name = table('fit');
     await admin.query(`CREATE TABLE ${quoteIdentifier(name)} (id INT PRIMARY KEY, code VARCHAR(3) NOT NULL, small TINYINT)`);
-    const input: Schema = [{ name: 'id', type: 'long' }, { name: 'code', type: 'string' }, { name: 'small', type: 'long' }];
+    const input: Schema = [
+      { name: 'id', type: 'long' },
+      { name: 'code', type: 'string' },
+      { name: 'small', type: 'long' },
+    ];
     const sink = await openSink(buildSink({ table: name, batchSize: 2 }, input));
-    const rows = [{ id: 1, code: 'abc', small: 1 }, { id: 2, code: 'def', small: 2 }, { id: 3, code: 'ghi', small: 3 }];
-    await assert.rejects(sink.foreachBatch([...rows, { id: 4, code: 'toolong', small: 4 }], 0), /does not fit its column in streamlab\.fit_\d+_\d+ on [\d.:]+ \(row 3 of the batch\): Data too long for column 'code'\. Nothing of this batch was written/);
-    await assert.rejects(sink.foreachBatch([...rows, { id: 4, code: 'ok', small: 300 }], 0), /\(row 3 of the batch\): Out of range value for column 'small'\./);
-    await assert.rejects(sink.foreachBatch([{ id: 5, code: 'nan', small: Number.NaN }], 0), /column small .*row 0, column small: NaN has no SQL value/);
+    const rows = [
+      { id: 1, code: 'abc', small: 1 },
+      { id: 2, code: 'def', small: 2 },
+      { id: 3, code: 'ghi', small: 3 },
+    ];
+    await assert.rejects(
+      sink.foreachBatch([...rows, { id: 4, code: 'toolong', small: 4 }], 0),
+      /does not fit its column in streamlab\.fit_\d+_\d+ on [\d.:]+ \(row 3 of the batch\): Data too long for column 'code'\. Nothing of this batch was written/,
+    );
+    await assert.rejects(
+      sink.foreachBatch([...rows, { id: 4, code: 'ok', small: 300 }], 0),
+      /\(row 3 of the batch\): Out of range value for column 'small'\./,
+    );
+    await assert.rejects(
+      sink.foreachBatch([{ id: 5, code: 'nan', small: Number.NaN }], 0),
+      /column small .*row 0, column small: NaN has no SQL value/,
+    );
     await assert.rejects(sink.foreachBatch([{ id: 6, code: null, small: 1 }], 0), /does not fit its column.*Column 'code' cannot be null/);
     await sink.foreachBatch(rows, 0);
     await sink.close();
@@ -216,7 +335,10 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
 
   it('row values cannot inject SQL: they are stored verbatim', async () => {
     const name = table('inject');
-    const input: Schema = [{ name: 'id', type: 'long' }, { name: 'text', type: 'string' }];
+    const input: Schema = [
+      { name: 'id', type: 'long' },
+      { name: 'text', type: 'string' },
+    ];
     const attacks = [
       "'); DROP TABLE streamlab_commits; --",
       "\\'; DELETE FROM x; --",
@@ -231,7 +353,9 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
     await sink.foreachBatch(rows, 0);
     await sink.close();
     assert.deepEqual(await readTable(name, 'id'), rows);
-    const [still] = await admin.query("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'streamlab' AND TABLE_NAME = 'streamlab_commits'");
+    const [still] = await admin.query(
+      "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'streamlab' AND TABLE_NAME = 'streamlab_commits'",
+    );
     assert.equal((still as mysql.RowDataPacket[])[0].n, 1);
   });
 
@@ -252,8 +376,14 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
         return true;
       },
     );
-    assert.throws(() => buildSink({ table: 't' }, [{ name: 'a.b', type: 'long' }]), /input column "a\.b" is not a plain SQL name: .*; map it to a table column, e\.g\. columns: \{ my_name: "a\.b" \}/);
-    assert.throws(() => buildSink({ table: 't', create: { primaryKey: ['id'] } }, [{ name: 'value', type: 'long' }]), /sink\.create\.primaryKey: "id" is not a column of the table; its columns are: value/);
+    assert.throws(
+      () => buildSink({ table: 't' }, [{ name: 'a.b', type: 'long' }]),
+      /input column "a\.b" is not a plain SQL name: .*; map it to a table column, e\.g\. columns: \{ my_name: "a\.b" \}/,
+    );
+    assert.throws(
+      () => buildSink({ table: 't', create: { primaryKey: ['id'] } }, [{ name: 'value', type: 'long' }]),
+      /sink\.create\.primaryKey: "id" is not a column of the table; its columns are: value/,
+    );
   });
 
   it('wrong password: a clear access-denied error that does not contain the password, and no retries', async () => {
@@ -265,13 +395,19 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
       await admin.query(`GRANT ALL ON streamlab.* TO '${user}'@'%'`);
       const logger = memoryLogger();
       const started = Date.now();
-      await assert.rejects(openSink(buildSink({ table: 'x', user, password: wrong }, [{ name: 'v', type: 'long' }]), logger), (error: Error) => {
-        assert.ok(error instanceof RuntimeError);
-        assert.match(error.message, new RegExp(`mysql sink: access denied by ${mariadb.address}: Access denied for user '${user}'.*Check user and password`));
-        assert.ok(!error.message.includes(wrong), 'the password is not in the message');
-        assert.ok(!JSON.stringify({ ...error, stack: error.stack }).includes(wrong), 'nor anywhere on the error');
-        return true;
-      });
+      await assert.rejects(
+        openSink(buildSink({ table: 'x', user, password: wrong }, [{ name: 'v', type: 'long' }]), logger),
+        (error: Error) => {
+          assert.ok(error instanceof RuntimeError);
+          assert.match(
+            error.message,
+            new RegExp(`mysql sink: access denied by ${mariadb.address}: Access denied for user '${user}'.*Check user and password`),
+          );
+          assert.ok(!error.message.includes(wrong), 'the password is not in the message');
+          assert.ok(!JSON.stringify({ ...error, stack: error.stack }).includes(wrong), 'nor anywhere on the error');
+          return true;
+        },
+      );
       assert.deepEqual(logger.lines, [], 'an access denied is not retried');
       assert.ok(Date.now() - started < 5000);
       // The right password works, through the same path.
@@ -286,18 +422,30 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
   });
 
   it('unknown database, unknown table (with the DDL to create it) and unknown columns are named', async () => {
-    const input: Schema = [{ name: 'id', type: 'long' }, { name: 'label', type: 'string' }];
-    await assert.rejects(openSink(buildSink({ database: 'no_such_db_here', table: 't' }, input)), /database 'no_such_db_here' does not exist on 127\.0\.0\.1:\d+\. Create it first: CREATE DATABASE `no_such_db_here`/);
+    const input: Schema = [
+      { name: 'id', type: 'long' },
+      { name: 'label', type: 'string' },
+    ];
+    await assert.rejects(
+      openSink(buildSink({ database: 'no_such_db_here', table: 't' }, input)),
+      /database 'no_such_db_here' does not exist on 127\.0\.0\.1:\d+\. Create it first: CREATE DATABASE `no_such_db_here`/,
+    );
     const missing = uniqueTable('missing');
     await assert.rejects(openSink(buildSink({ table: missing }, input)), (error: Error) => {
       assert.match(error.message, new RegExp(`table streamlab\\.${missing} does not exist on ${mariadb.address}\\. Create it:`));
-      assert.ok(error.message.includes(`CREATE TABLE IF NOT EXISTS \`streamlab\`.\`${missing}\` (\n  \`id\` BIGINT,\n  \`label\` TEXT\n);`), error.message);
+      assert.ok(
+        error.message.includes(`CREATE TABLE IF NOT EXISTS \`streamlab\`.\`${missing}\` (\n  \`id\` BIGINT,\n  \`label\` TEXT\n);`),
+        error.message,
+      );
       assert.match(error.message, /create: \{ primaryKey:/);
       return true;
     });
     const name = table('cols');
     await admin.query(`CREATE TABLE ${quoteIdentifier(name)} (id BIGINT)`);
-    await assert.rejects(openSink(buildSink({ table: name, columns: { id: 'id', title: 'label' } }, input)), new RegExp(`streamlab\\.${name} on ${mariadb.address} has no column 'title' \\(for input column label\\); its columns are: id`));
+    await assert.rejects(
+      openSink(buildSink({ table: name, columns: { id: 'id', title: 'label' } }, input)),
+      new RegExp(`streamlab\\.${name} on ${mariadb.address} has no column 'title' \\(for input column label\\); its columns are: id`),
+    );
   });
 
   it('a connection killed while idle or in the middle of a batch: reconnects, retries, writes each row once', async () => {
@@ -334,8 +482,14 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
       } finally {
         await sink.close();
       }
-      assert.deepEqual(await readTable(name, 'k'), [1, 2, 3, 4, 5].map((k) => ({ k })));
-      assert.ok(logger.lines.some((l) => /warn: mysql sink .*batch 2: .*retry 1\/3 in \d+ ms/.test(l)), logger.lines.join('\n'));
+      assert.deepEqual(
+        await readTable(name, 'k'),
+        [1, 2, 3, 4, 5].map((k) => ({ k })),
+      );
+      assert.ok(
+        logger.lines.some((l) => /warn: mysql sink .*batch 2: .*retry 1\/3 in \d+ ms/.test(l)),
+        logger.lines.join('\n'),
+      );
       const [commits] = await admin.query('SELECT COUNT(*) AS n FROM streamlab_commits WHERE table_name = ?', [name]);
       assert.equal((commits as mysql.RowDataPacket[])[0].n, 3, 'one commit row per batch');
     } finally {
@@ -352,7 +506,10 @@ describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
       compile: () => assert.fail(),
     });
     const logger = memoryLogger();
-    await assert.rejects(sink.open({ queryId: 'q', queryName: 'q', outputMode: 'append', logger }), /mysql sink: cannot reach 127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+    await assert.rejects(
+      sink.open({ queryId: 'q', queryName: 'q', outputMode: 'append', logger }),
+      /mysql sink: cannot reach 127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+    );
     assert.equal(logger.lines.filter((l) => /retry \d\/2/.test(l)).length, 2);
   });
 });

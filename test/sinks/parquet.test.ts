@@ -50,7 +50,10 @@ describe('parquet sink: partition paths', () => {
   }
 
   it('a null timestamp gives the default partition at every level', () => {
-    assert.equal(timeSegments(null, 'day').join('/'), 'year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__/day=__HIVE_DEFAULT_PARTITION__');
+    assert.equal(
+      timeSegments(null, 'day').join('/'),
+      'year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__/day=__HIVE_DEFAULT_PARTITION__',
+    );
   });
 
   it('does not depend on the local time zone', () => {
@@ -258,7 +261,10 @@ function fromText(type: string, v: unknown): Cell {
 
 // Without pyarrow its suite is skipped, unless STREAMLAB_REQUIRE_PYARROW=1 (for CI): then it fails, saying why.
 const pythonCheck = spawnSync('python3', ['-c', 'import pyarrow; print(pyarrow.__version__)'], { encoding: 'utf8' });
-const pyarrowMissing = pythonCheck.status === 0 ? '' : `pyarrow is not installed for python3 (pip install pyarrow): ${pythonCheck.error?.message ?? pythonCheck.stderr?.trim().split('\n').at(-1)}`;
+const pyarrowMissing =
+  pythonCheck.status === 0
+    ? ''
+    : `pyarrow is not installed for python3 (pip install pyarrow): ${pythonCheck.error?.message ?? pythonCheck.stderr?.trim().split('\n').at(-1)}`;
 const pyarrowReader: Reader = {
   name: `pyarrow ${pythonCheck.stdout?.trim() ?? ''}`.trim(),
   skip: pyarrowMissing && process.env.STREAMLAB_REQUIRE_PYARROW !== '1' ? pyarrowMissing : false,
@@ -282,7 +288,11 @@ const pyarrowReader: Reader = {
 };
 
 /** Arrow-style name of a Parquet column type, as hyparquet reports the schema element. */
-function arrowType(e: { type?: string; converted_type?: string; logical_type?: { type: string; unit?: string; isAdjustedToUTC?: boolean } }): string {
+function arrowType(e: {
+  type?: string;
+  converted_type?: string;
+  logical_type?: { type: string; unit?: string; isAdjustedToUTC?: boolean };
+}): string {
   if (e.logical_type?.type === 'TIMESTAMP') {
     return `timestamp[${{ MILLIS: 'ms', MICROS: 'us', NANOS: 'ns' }[e.logical_type.unit ?? 'MILLIS']}${e.logical_type.isAdjustedToUTC ? ', tz=UTC' : ''}]`;
   }
@@ -299,7 +309,12 @@ const hyparquetReader: Reader = {
     const files: TableRead['files'] = [];
     const rows: TableRead['rows'] = [];
     const partitionValues = new Map<string, Set<string | null>>();
-    const rawRows: { values: Record<string, unknown>; parts: Record<string, string | null>; file: string; types: Record<string, string> }[] = [];
+    const rawRows: {
+      values: Record<string, unknown>;
+      parts: Record<string, string | null>;
+      file: string;
+      types: Record<string, string>;
+    }[] = [];
     for (const path of await dataFiles(root)) {
       const file = await asyncBufferFromFile(join(root, ...path.split('/')));
       const metadata = await parquetMetadataAsync(file);
@@ -313,7 +328,8 @@ const hyparquetReader: Reader = {
       const parts: Record<string, string | null> = {};
       for (const seg of path.split('/').slice(0, -1)) {
         const [k, v] = seg.split('=');
-        const value = v === '__HIVE_DEFAULT_PARTITION__' ? null : v.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        const value =
+          v === '__HIVE_DEFAULT_PARTITION__' ? null : v.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
         parts[k] = value;
         if (!partitionValues.has(k)) partitionValues.set(k, new Set());
         partitionValues.get(k)!.add(value);
@@ -353,7 +369,13 @@ async function allFiles(root: string): Promise<string[]> {
 
 async function digests(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of await allFiles(root)) out.set(f, createHash('sha256').update(await readFile(join(root, f))).digest('hex'));
+  for (const f of await allFiles(root))
+    out.set(
+      f,
+      createHash('sha256')
+        .update(await readFile(join(root, f)))
+        .digest('hex'),
+    );
   return out;
 }
 
@@ -397,7 +419,10 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       for (const file of table.files) {
         // the partition column lives in the folder names only; the time column stays in the files
         assert.deepEqual(Object.keys(file.schema), ['id', 'timestamp', 'value', 'tr', 'label', 'ok', 'payload'], file.path);
-        assert.match(file.path, /^year=[^/]+\/month=[^/]+\/day=[^/]+\/hour=[^/]+\/sensor=[^/]+\/part-00000000000[01]-[0-9a-f]{8}-c000\.snappy\.parquet$/);
+        assert.match(
+          file.path,
+          /^year=[^/]+\/month=[^/]+\/day=[^/]+\/hour=[^/]+\/sensor=[^/]+\/part-00000000000[01]-[0-9a-f]{8}-c000\.snappy\.parquet$/,
+        );
         assert.equal(file.metadata['streamlab.batchId'], file.path.includes('part-000000000000-') ? '0' : '1');
       }
       // each row is in the folder of its own partition values
@@ -409,7 +434,10 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       // one file per batch and partition
       const folders = (batch: Row[]) => new Set(batch.map((r) => partitioner(createSinkSpecs())(r))).size;
       assert.equal(table.files.length, folders(first) + folders(second));
-      assert.equal(table.files.reduce((n, f) => n + f.rows, 0), 105);
+      assert.equal(
+        table.files.reduce((n, f) => n + f.rows, 0),
+        105,
+      );
     });
 
     it('gzip and uncompressed, no partitions, several row groups and maxRowsPerFile', async () => {
@@ -425,7 +453,10 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
           [0, 1, 2].map((n) => [`part-000000000003-${queryTag('query-1')}-c00${n}${ext}.parquet`, n < 2 ? 40 : 20]),
         );
         const all = expected(rows).map(({ year: _y, month: _m, day: _d, hour: _h, ...r }) => r);
-        assert.deepEqual(withoutFile(table.rows), all.map((r) => ({ ...r, sensor: rows[Number(r.id)].sensor as string | null })));
+        assert.deepEqual(
+          withoutFile(table.rows),
+          all.map((r) => ({ ...r, sensor: rows[Number(r.id)].sensor as string | null })),
+        );
       }
     });
 
@@ -435,7 +466,10 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       const rows = makeRows(1000).map((r, i) => ({ ...r, tr: i % 3 === 0 ? null : i % 2 ? -0 : 0 }));
       await sink.foreachBatch(rows, 0);
       const tr = (await reader.read(dir)).rows.map((r) => r.tr);
-      assert.deepEqual(tr, rows.map((r) => r.tr));
+      assert.deepEqual(
+        tr,
+        rows.map((r) => r.tr),
+      );
     });
 
     it('a replayed batch gives identical files and no duplicates', async () => {
@@ -453,7 +487,7 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       assert.deepEqual(withoutFile(table.rows), expected([...makeRows(10, 1000), ...rows]));
     });
 
-    it('a replay that no longer produces a partition removes the earlier attempt\'s file, and only that', async () => {
+    it("a replay that no longer produces a partition removes the earlier attempt's file, and only that", async () => {
       const dir = freshDir();
       const logger = recordingLogger();
       let sink = await openSink(dir, PARTITIONED, 'query-1', logger);
@@ -475,7 +509,10 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
       for (const e of entries.filter((x) => x.isDirectory())) {
         const rel = relative(dir, join(e.parentPath, e.name)).split(sep).join('/');
-        assert.ok([...folders].some((f) => f === rel || f.startsWith(`${rel}/`)), `empty folder ${rel}`);
+        assert.ok(
+          [...folders].some((f) => f === rel || f.startsWith(`${rel}/`)),
+          `empty folder ${rel}`,
+        );
       }
       // an empty replay of the batch leaves nothing of it
       sink = await openSink(dir, PARTITIONED, 'query-1', logger);
@@ -490,7 +527,7 @@ function createSinkSpecs() {
 }
 
 describe('parquet sink: files and replays', () => {
-  it('the next batch and another query never touch a batch\'s files', async () => {
+  it("the next batch and another query never touch a batch's files", async () => {
     const dir = freshDir();
     const a = await openSink(dir, PARTITIONED, 'query-a');
     await a.foreachBatch(makeRows(20), 0);
@@ -516,8 +553,14 @@ describe('parquet sink: files and replays', () => {
     await sink.foreachBatch([], 1);
     const files = await allFiles(dir);
     assert.ok(files.length > 1);
-    assert.deepEqual(files.filter((f) => f.includes('.tmp')), []);
-    assert.deepEqual(files.filter((f) => f.includes('part-000000000001-')), []);
+    assert.deepEqual(
+      files.filter((f) => f.includes('.tmp')),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => f.includes('part-000000000001-')),
+      [],
+    );
   });
 
   it('a failed write leaves the final name as it was and no temp file', async () => {
@@ -581,7 +624,10 @@ describe('parquet sink: files and replays', () => {
       await parquetReadObjects({ file: await asyncBufferFromFile(join(dir, f)) }); // complete: parses
     }
     // the manifest, written before any data file, lists everything the crashed attempt could have left
-    const manifest = JSON.parse(await readFile(join(dir, METADATA_DIR, `parquet-${queryTag('query-1')}.json`), 'utf8')) as { batchId: number; files: string[] };
+    const manifest = JSON.parse(await readFile(join(dir, METADATA_DIR, `parquet-${queryTag('query-1')}.json`), 'utf8')) as {
+      batchId: number;
+      files: string[];
+    };
     assert.equal(manifest.batchId, 7);
     assert.equal(manifest.files.length, CRASH_PARTITIONS);
     for (const f of finals) assert.ok(manifest.files.includes(f));
@@ -632,7 +678,9 @@ describe('parquet sink: definition', () => {
   it('defaults and strictness', () => {
     const options = parquetSink.options.parse({ path: 'out' });
     assert.deepEqual(options, { path: 'out', partitionBy: [], compression: 'snappy', rowGroupSize: 100000 });
-    assert.deepEqual(parquetSink.options.parse({ path: 'out', partitionBy: [{ time: 't' }] }).partitionBy, [{ time: 't', granularity: 'hour' }]);
+    assert.deepEqual(parquetSink.options.parse({ path: 'out', partitionBy: [{ time: 't' }] }).partitionBy, [
+      { time: 't', granularity: 'hour' },
+    ]);
     assert.equal(parquetSink.options.safeParse({ path: 'out', partitionby: [] }).success, false);
     assert.equal(parquetSink.options.safeParse({ path: 'out', compression: 'zstd' }).success, false);
     assert.equal(parquetSink.options.safeParse({ path: 'out', partitionBy: [{ time: 't', granularity: 'minute' }] }).success, false);
@@ -668,7 +716,11 @@ describe('parquet sink: definition', () => {
       /sink.partitionBy\[4\]: the time partition's folder "hour=" has the name of the input column "hour"/,
       /^jobs\/lake.yaml sink.partitionBy\[6\]: the folder level "sensor" is already produced by partitionBy\[5\]$/,
     ];
-    for (const re of expectedProblems) assert.ok(got.some((g) => re.test(g)), `${re}\n${got.join('\n')}`);
+    for (const re of expectedProblems)
+      assert.ok(
+        got.some((g) => re.test(g)),
+        `${re}\n${got.join('\n')}`,
+      );
   });
 
   it('refuses to partition by every column', () => {

@@ -17,7 +17,6 @@ import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-pee
 
 const mariadb = service('mariadb');
 
-
 describe('job sensor-starrocks through the CLI against the Stream Load peer', { skip: mariadb.skip }, () => {
   const table = `sensor_sr_job_${process.pid}`;
   let admin: mysql.Connection;
@@ -47,7 +46,12 @@ describe('job sensor-starrocks through the CLI against the Stream Load peer', { 
     const first = await startCli(['run', 'sensor-starrocks'], cwd, /batch 3:/, env);
     first.child.kill('SIGKILL');
     await exited(first.child);
-    const second = await startCli(['run', 'sensor-starrocks'], cwd, /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/, env);
+    const second = await startCli(
+      ['run', 'sensor-starrocks'],
+      cwd,
+      /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/,
+      env,
+    );
     second.child.kill('SIGINT');
     assert.equal(await exited(second.child), 0, second.output());
 
@@ -65,8 +69,15 @@ describe('job sensor-starrocks through the CLI against the Stream Load peer', { 
     const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-starrocks/metadata'), 'utf8')) as { id: string };
     const prefix = loadLabel('sensor-starrocks', id, 0, 0).replace(/0-0$/, '');
     const labels = (await peer.txns('streamlab')).filter((t) => t.label.startsWith(prefix));
-    assert.ok(labels.every((t) => t.state === 'VISIBLE'), JSON.stringify(labels));
+    assert.ok(
+      labels.every((t) => t.state === 'VISIBLE'),
+      JSON.stringify(labels),
+    );
     const batches = labels.map((t) => Number(t.label.split('-').at(-2)));
-    assert.deepEqual(batches, batches.map((_, i) => i), 'one load per batch, labels <job>-<tag>-<batch>-0');
+    assert.deepEqual(
+      batches,
+      batches.map((_, i) => i),
+      'one load per batch, labels <job>-<tag>-<batch>-0',
+    );
   });
 });

@@ -26,7 +26,11 @@ describe('starrocks sink: labels', () => {
   it('job names become label prefixes without characters StarRocks refuses', () => {
     assert.equal(labelPrefixOf('rate.even v2'), 'rate_even_v2');
     assert.equal(labelPrefixOf('x'.repeat(100)).length, 60);
-    assert.match(loadLabel(labelPrefixOf('x'.repeat(100)), 'q', 9_007_199_254_740_991, 99), LABEL_PATTERN, 'the longest label still fits in 128');
+    assert.match(
+      loadLabel(labelPrefixOf('x'.repeat(100)), 'q', 9_007_199_254_740_991, 99),
+      LABEL_PATTERN,
+      'the longest label still fits in 128',
+    );
     assert.throws(() => labelIdentifier('a`b'), /not a StarRocks label/);
   });
 });
@@ -57,21 +61,38 @@ describe('starrocks sink: DDL helper', () => {
       { table: 'ts', source: 'ts', type: 'timestamp' },
       { table: 'id', source: 'id', type: 'string' },
     ];
-    const sql = duplicateKeyTableSql({ database: 'd', table: 't', columns, duplicateKey: ['id', 'ts'], distributedBy: ['id'], buckets: 8, replicationNum: 3 });
-    assert.equal(sql.split('\n').slice(1, 6).join('|'), '  `id` VARCHAR(65533),|  `ts` DATETIME,|  `v` DOUBLE,|  `tags` JSON,|  `ok` BOOLEAN');
+    const sql = duplicateKeyTableSql({
+      database: 'd',
+      table: 't',
+      columns,
+      duplicateKey: ['id', 'ts'],
+      distributedBy: ['id'],
+      buckets: 8,
+      replicationNum: 3,
+    });
+    assert.equal(
+      sql.split('\n').slice(1, 6).join('|'),
+      '  `id` VARCHAR(65533),|  `ts` DATETIME,|  `v` DOUBLE,|  `tags` JSON,|  `ok` BOOLEAN',
+    );
     assert.match(sql, /DISTRIBUTED BY HASH\(`id`\) BUCKETS 8\nPROPERTIES \("replication_num" = "3"\)$/);
-    assert.throws(() => duplicateKeyTableSql({ database: 'd', table: 't', columns, duplicateKey: ['nope'], distributedBy: ['id'], replicationNum: 1 }), /not columns of the table: nope/);
+    assert.throws(
+      () => duplicateKeyTableSql({ database: 'd', table: 't', columns, duplicateKey: ['nope'], distributedBy: ['id'], replicationNum: 1 }),
+      /not columns of the table: nope/,
+    );
   });
 
   it('the `create` option checks its columns at build time', () => {
     assert.throws(
       () =>
-        starrocksSink.create(starrocksSink.options.parse({ database: 'd', table: 't', create: { duplicateKey: ['a', 'zz'], distributedBy: ['yy'] } }), {
-          input: [{ name: 'a', type: 'long' }],
-          location: { file: 'job.yaml', path: 'sink' },
-          queryName: 'q',
-          compile: () => assert.fail(),
-        }),
+        starrocksSink.create(
+          starrocksSink.options.parse({ database: 'd', table: 't', create: { duplicateKey: ['a', 'zz'], distributedBy: ['yy'] } }),
+          {
+            input: [{ name: 'a', type: 'long' }],
+            location: { file: 'job.yaml', path: 'sink' },
+            queryName: 'q',
+            compile: () => assert.fail(),
+          },
+        ),
       /job\.yaml sink\.create\.duplicateKey: "zz": not a column of the table; its columns are: a\njob\.yaml sink\.create\.distributedBy: "yy": not a column/,
     );
   });
@@ -86,30 +107,70 @@ describe('starrocks sink: bodies', () => {
   ];
 
   it('json: table column names as keys, UTC DATETIME text, exact bigints, nested JSON', () => {
-    const [body] = encodeBodies([{ k: 12345678901234567890n, t: new Date('2026-01-02T03:04:05.006Z'), n: 'a"b\\c\n', m: { x: [1, null] } }, { k: 1, t: null, n: null, m: null }], columns, 'json', 1 << 20);
-    assert.equal(body.toString(), '[{"id":12345678901234567890,"ts":"2026-01-02 03:04:05.006","name":"a\\"b\\\\c\\n","meta":{"x":[1,null]}},{"id":1,"ts":null,"name":null,"meta":null}]');
+    const [body] = encodeBodies(
+      [
+        { k: 12345678901234567890n, t: new Date('2026-01-02T03:04:05.006Z'), n: 'a"b\\c\n', m: { x: [1, null] } },
+        { k: 1, t: null, n: null, m: null },
+      ],
+      columns,
+      'json',
+      1 << 20,
+    );
+    assert.equal(
+      body.toString(),
+      '[{"id":12345678901234567890,"ts":"2026-01-02 03:04:05.006","name":"a\\"b\\\\c\\n","meta":{"x":[1,null]}},{"id":1,"ts":null,"name":null,"meta":null}]',
+    );
   });
 
   it('csv: tab-separated, \\N for null; a value csv cannot carry is refused with its row and column', () => {
-    const [body] = encodeBodies([{ k: 1, t: new Date(0), n: 'plain', m: { a: 1 } }, { k: 2, t: null, n: null, m: null }], columns, 'csv', 1 << 20);
+    const [body] = encodeBodies(
+      [
+        { k: 1, t: new Date(0), n: 'plain', m: { a: 1 } },
+        { k: 2, t: null, n: null, m: null },
+      ],
+      columns,
+      'csv',
+      1 << 20,
+    );
     assert.equal(body.toString(), '1\t1970-01-01 00:00:00.000\tplain\t{"a":1}\n2\t\\N\t\\N\t\\N\n');
-    assert.throws(() => encodeBodies([{ k: 1, n: 'ok' }, { k: 2, n: 'tab\there' }], columns, 'csv', 1 << 20), /row 1, column name: csv cannot carry tabs, line breaks or the text \\N; use format: json/);
+    assert.throws(
+      () =>
+        encodeBodies(
+          [
+            { k: 1, n: 'ok' },
+            { k: 2, n: 'tab\there' },
+          ],
+          columns,
+          'csv',
+          1 << 20,
+        ),
+      /row 1, column name: csv cannot carry tabs, line breaks or the text \\N; use format: json/,
+    );
     assert.throws(() => encodeBodies([{ k: Number.NaN }], columns, 'json', 1 << 20), /row 0, column id: NaN has no StarRocks value/);
-    assert.throws(() => encodeBodies([{ k: 1, t: new Date(Date.UTC(10000, 0, 1)) }], columns, 'json', 1 << 20), /row 0, column ts: year 10000 is outside DATETIME's range/);
+    assert.throws(
+      () => encodeBodies([{ k: 1, t: new Date(Date.UTC(10000, 0, 1)) }], columns, 'json', 1 << 20),
+      /row 0, column ts: year 10000 is outside DATETIME's range/,
+    );
   });
 
   it('splits at maxBytes (counting UTF-8 bytes), the same way every time', () => {
     const rows = Array.from({ length: 100 }, (_, k) => ({ k, n: 'é'.repeat(20) }));
     const bodies = encodeBodies(rows, columns, 'json', 1000);
     assert.ok(bodies.length > 1 && bodies.every((b) => b.length <= 1000), bodies.map((b) => b.length).join());
-    assert.deepEqual(bodies.flatMap((b) => JSON.parse(b.toString()).map((r: { id: number }) => r.id)), rows.map((r) => r.k));
+    assert.deepEqual(
+      bodies.flatMap((b) => JSON.parse(b.toString()).map((r: { id: number }) => r.id)),
+      rows.map((r) => r.k),
+    );
     assert.deepEqual(encodeBodies(rows, columns, 'json', 1000), bodies);
   });
 });
 
 describe('starrocks sink: what is retried', () => {
   it('statuses: Success and Publish Timeout are loaded, Label Already Exists is settled, the rest failed', () => {
-    assert.deepEqual(['Success', 'Publish Timeout', 'Label Already Exists', 'Fail', 'Anything'].map((Status) => outcomeOf({ Status })), ['loaded', 'loaded', 'label-exists', 'failed', 'failed']);
+    assert.deepEqual(
+      ['Success', 'Publish Timeout', 'Label Already Exists', 'Fail', 'Anything'].map((Status) => outcomeOf({ Status })),
+      ['loaded', 'loaded', 'label-exists', 'failed', 'failed'],
+    );
   });
 
   it('failures that the same request would meet again are not retried; busy servers and unknown messages are', () => {
@@ -131,7 +192,10 @@ describe('starrocks sink: what is retried', () => {
       'some message nobody has seen before',
     ];
     assert.deepEqual(permanent.filter(isRetriableFailure), []);
-    assert.deepEqual(transient.filter((m) => !isRetriableFailure(m)), []);
+    assert.deepEqual(
+      transient.filter((m) => !isRetriableFailure(m)),
+      [],
+    );
   });
 });
 
@@ -161,7 +225,13 @@ describe('starrocks sink: the HTTP client', () => {
       const text = await readBody(req); // reads without sending 100 Continue
       res.end(`got ${text}`);
     };
-    const answer = await request(`${base}/x`, { method: 'PUT', headers: {}, body: Buffer.from('payload'), timeoutMs: 5000, expectContinueMs: 50 });
+    const answer = await request(`${base}/x`, {
+      method: 'PUT',
+      headers: {},
+      body: Buffer.from('payload'),
+      timeoutMs: 5000,
+      expectContinueMs: 50,
+    });
     assert.deepEqual([answer.status, answer.body, answer.bodySent], [200, 'got payload', true]);
   });
 
@@ -170,7 +240,10 @@ describe('starrocks sink: the HTTP client', () => {
       res.writeHead(307, { Location: '/again', Connection: 'close' });
       res.end();
     };
-    await assert.rejects(request(`${base}/x`, { method: 'PUT', headers: {}, body: Buffer.from('b'), timeoutMs: 5000 }), (e: Error) => e instanceof HttpTransportError && /more than 3 redirects/.test(e.message));
+    await assert.rejects(
+      request(`${base}/x`, { method: 'PUT', headers: {}, body: Buffer.from('b'), timeoutMs: 5000 }),
+      (e: Error) => e instanceof HttpTransportError && /more than 3 redirects/.test(e.message),
+    );
     handler = (_req, res) => {
       res.writeHead(307, { Connection: 'close' });
       res.end();
@@ -180,6 +253,9 @@ describe('starrocks sink: the HTTP client', () => {
 
   it('no answer within timeoutMs is a transport error (retried by the sink)', async () => {
     handler = () => undefined;
-    await assert.rejects(request(`${base}/slow`, { method: 'GET', headers: {}, timeoutMs: 100 }), (e: Error) => e instanceof HttpTransportError && /no answer within 100 ms/.test(e.message));
+    await assert.rejects(
+      request(`${base}/slow`, { method: 'GET', headers: {}, timeoutMs: 100 }),
+      (e: Error) => e instanceof HttpTransportError && /no answer within 100 ms/.test(e.message),
+    );
   });
 });

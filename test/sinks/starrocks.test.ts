@@ -78,7 +78,10 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
       await setup.query(`CREATE DATABASE IF NOT EXISTS ${DATABASE}`);
       await setup.end();
     } else {
-      const peer = await startStarRocksPeer({ mariadb: { host: mariadb.host, port: mariadb.port }, users: { root: '', loader: 'l0ader-pa55' } });
+      const peer = await startStarRocksPeer({
+        mariadb: { host: mariadb.host, port: mariadb.port },
+        users: { root: '', loader: 'l0ader-pa55' },
+      });
       target = {
         feHost: peer.feHost,
         fePort: peer.fePort,
@@ -109,12 +112,15 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     return (rows as mysql.RowDataPacket[]).map((r) => ({ ...r }));
   };
   const buildSink = (options: Record<string, unknown>, input: Schema, queryName = 'sr-test'): Sink =>
-    starrocksSink.create(starrocksSink.options.parse({ feHost: target.feHost, httpPort: target.fePort, database: DATABASE, maxRetries: 3, ...options }), {
-      input,
-      location: { file: 'test.yaml', path: 'sink' },
-      queryName,
-      compile: () => assert.fail('no expressions'),
-    });
+    starrocksSink.create(
+      starrocksSink.options.parse({ feHost: target.feHost, httpPort: target.fePort, database: DATABASE, maxRetries: 3, ...options }),
+      {
+        input,
+        location: { file: 'test.yaml', path: 'sink' },
+        queryName,
+        compile: () => assert.fail('no expressions'),
+      },
+    );
   const open = async (sink: Sink, logger: Logger = memoryLogger(), queryId = randomUUID(), queryName = 'sr-test') => {
     await sink.open({ queryId, queryName, outputMode: 'append', logger });
     return sink;
@@ -141,14 +147,46 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     { name: 'ok', type: 'BOOLEAN' },
     { name: 'meta', type: 'JSON' },
   ];
-  const sensorMapping = { sensor_id: 'sensor_id', ts: 'timestamp', temperature: 'temperature', humidity: 'humidity', note: 'note', ok: 'ok', meta: 'meta' };
+  const sensorMapping = {
+    sensor_id: 'sensor_id',
+    ts: 'timestamp',
+    temperature: 'temperature',
+    humidity: 'humidity',
+    note: 'note',
+    ok: 'ok',
+    meta: 'meta',
+  };
   const sensorRows: Row[] = [
-    { sensor_id: 1, timestamp: new Date('2026-11-23T09:41:07.123Z'), temperature: 21.5, humidity: 40.25, note: 'plain', ok: true, meta: { unit: 'C' } },
-    { sensor_id: 2, timestamp: new Date('2026-11-23T09:41:08.000Z'), temperature: -3.75e-5, humidity: 99.5, note: "quotes ' \" and \\ and ✓ é", ok: false, meta: { nested: [1, 2] } },
+    {
+      sensor_id: 1,
+      timestamp: new Date('2026-11-23T09:41:07.123Z'),
+      temperature: 21.5,
+      humidity: 40.25,
+      note: 'plain',
+      ok: true,
+      meta: { unit: 'C' },
+    },
+    {
+      sensor_id: 2,
+      timestamp: new Date('2026-11-23T09:41:08.000Z'),
+      temperature: -3.75e-5,
+      humidity: 99.5,
+      note: 'quotes \' " and \\ and ✓ é',
+      ok: false,
+      meta: { nested: [1, 2] },
+    },
     { sensor_id: 3, timestamp: new Date('1999-12-31T23:59:59.999Z'), temperature: null, humidity: null, note: null, ok: null, meta: null },
   ];
   const asStored = (rows: Row[]) =>
-    rows.map((r) => ({ sensor_id: r.sensor_id, ts: r.timestamp, temperature: r.temperature, humidity: r.humidity, note: r.note, ok: r.ok === null ? null : r.ok ? 1 : 0, meta: r.meta }));
+    rows.map((r) => ({
+      sensor_id: r.sensor_id,
+      ts: r.timestamp,
+      temperature: r.temperature,
+      humidity: r.humidity,
+      note: r.note,
+      ok: r.ok === null ? null : r.ok ? 1 : 0,
+      meta: r.meta,
+    }));
   const readSensors = async (table: string) => (await readTable(table, 'sensor_id, ts')).map((r) => ({ ...r, meta: json(r.meta) }));
 
   for (const format of ['json', 'csv'] as const) {
@@ -161,10 +199,19 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     });
   }
 
-  it("follows the FE's 307 to the BE: headers (and Basic auth) to both, the body only to the BE after 100 Continue", { skip: peerOnly() }, async () => {
+  it("follows the FE's 307 to the BE: headers (and Basic auth) to both, the body only to the BE after 100 Continue", {
+    skip: peerOnly(),
+  }, async () => {
     const table = await createTable('redirect', sensorColumns);
     const queryId = randomUUID();
-    const sink = await open(buildSink({ table, user: 'loader', password: 'l0ader-pa55', columns: sensorMapping, properties: { strict_mode: 'true' } }, sensorInput), memoryLogger(), queryId);
+    const sink = await open(
+      buildSink(
+        { table, user: 'loader', password: 'l0ader-pa55', columns: sensorMapping, properties: { strict_mode: 'true' } },
+        sensorInput,
+      ),
+      memoryLogger(),
+      queryId,
+    );
     await sink.foreachBatch(sensorRows, 7);
     await sink.close();
     const [fe, be, ...rest] = loadsOf(table);
@@ -172,23 +219,48 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     const auth = `Basic ${Buffer.from('loader:l0ader-pa55').toString('base64')}`;
     const label = loadLabel('sr-test', queryId, 7, 0);
     assert.deepEqual(
-      { server: fe.server, status: fe.status, expect: fe.headers.expect, auth: fe.headers.authorization, label: fe.headers.label, bodyBytes: fe.bodyBytes, continued: fe.continued },
+      {
+        server: fe.server,
+        status: fe.status,
+        expect: fe.headers.expect,
+        auth: fe.headers.authorization,
+        label: fe.headers.label,
+        bodyBytes: fe.bodyBytes,
+        continued: fe.continued,
+      },
       { server: 'fe', status: 307, expect: '100-continue', auth, label, bodyBytes: 0, continued: false },
     );
     assert.deepEqual(
-      { server: be.server, status: be.status, expect: be.headers.expect, auth: be.headers.authorization, label: be.headers.label, continued: be.continued },
+      {
+        server: be.server,
+        status: be.status,
+        expect: be.headers.expect,
+        auth: be.headers.authorization,
+        label: be.headers.label,
+        continued: be.continued,
+      },
       { server: 'be', status: 200, expect: '100-continue', auth, label, continued: true },
     );
     assert.equal(be.bodyBytes, Number(be.headers['content-length']));
     assert.deepEqual(
-      [be.headers.format, be.headers.strip_outer_array, be.headers.columns, be.headers.max_filter_ratio, be.headers.timeout, be.headers.strict_mode],
+      [
+        be.headers.format,
+        be.headers.strip_outer_array,
+        be.headers.columns,
+        be.headers.max_filter_ratio,
+        be.headers.timeout,
+        be.headers.strict_mode,
+      ],
       ['json', 'true', 'sensor_id,ts,temperature,humidity,note,ok,meta', '0', '600', 'true'],
     );
     assert.deepEqual(await readSensors(table), asStored(sensorRows));
   });
 
   it('exactly once across a crash between the load and commits/N: the replay meets "Label Already Exists", get_load_state says VISIBLE', async () => {
-    const table = await createTable('crash', [{ name: 'value', type: 'BIGINT', notNull: true }, { name: 'ts', type: 'DATETIME', notNull: true }]);
+    const table = await createTable('crash', [
+      { name: 'value', type: 'BIGINT', notNull: true },
+      { name: 'ts', type: 'DATETIME', notNull: true },
+    ]);
     const dir = await mkdtemp(join(tmpdir(), 'streamlab-starrocks-'));
     try {
       const source = () => new RateMicroBatchSource(5, 1_700_000_000_000, 1000);
@@ -214,14 +286,26 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
 
       const expected = Array.from({ length: 30 }, (_, v) => ({ value: v, ts: new Date(1_700_000_000_000 + Math.floor(v / 5) * 1000) }));
       assert.deepEqual(await readTable(table, 'value'), expected, 'values 0..29, each once');
-      assert.equal(logger.lines.filter((l) => /was already loaded by an earlier attempt \(FINISHED\)/.test(l)).length, 1, logger.lines.join('\n'));
+      assert.equal(
+        logger.lines.filter((l) => /was already loaded by an earlier attempt \(FINISHED\)/.test(l)).length,
+        1,
+        logger.lines.join('\n'),
+      );
       if (target.peer) {
         const { id } = JSON.parse(await readFile(join(dir, 'checkpoint', 'metadata'), 'utf8')) as { id: string };
         const labels = [0, 1, 2, 3, 4, 5].map((b) => loadLabel('starrocks-crash', id, b, 0));
         const states = (await target.peer.txns(DATABASE)).filter((t) => labels.includes(t.label));
-        assert.deepEqual(states.map((t) => [t.label, t.state]), labels.map((l) => [l, 'VISIBLE']), 'one transaction per batch, none for the replay');
+        assert.deepEqual(
+          states.map((t) => [t.label, t.state]),
+          labels.map((l) => [l, 'VISIBLE']),
+          'one transaction per batch, none for the replay',
+        );
         const asked = target.peer.requests.filter((r) => r.url.includes('get_load_state?label=')).map((r) => r.url.split('=')[1]);
-        assert.deepEqual(asked.filter((l) => labels.includes(l)), [labels[3]], 'only the replayed batch was settled');
+        assert.deepEqual(
+          asked.filter((l) => labels.includes(l)),
+          [labels[3]],
+          'only the replayed batch was settled',
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -236,11 +320,19 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     await sink.foreachBatch([{ k: 1 }, { k: 2 }], 0);
     await sink.close();
     assert.deepEqual(await readTable(table, 'k'), [{ k: 1 }, { k: 2 }]);
-    assert.ok(logger.lines.some((l) => /warn: .*batch 0 .*(socket hang up|ECONNRESET).*retry 1\/3/.test(l)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /already loaded by an earlier attempt/.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /warn: .*batch 0 .*(socket hang up|ECONNRESET).*retry 1\/3/.test(l)),
+      logger.lines.join('\n'),
+    );
+    assert.ok(
+      logger.lines.some((l) => /already loaded by an earlier attempt/.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 
-  it('a label still RUNNING is waited for: VISIBLE then means done (nothing loaded again), ABORTED means load again under the same label', { skip: peerOnly() }, async () => {
+  it('a label still RUNNING is waited for: VISIBLE then means done (nothing loaded again), ABORTED means load again under the same label', {
+    skip: peerOnly(),
+  }, async () => {
     const peer = target.peer!;
     const table = await createTable('running', [{ name: 'k', type: 'BIGINT', notNull: true }]);
     const queryId = randomUUID();
@@ -258,8 +350,14 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     await sink.foreachBatch([{ k: 2 }], 1);
     await sink.close();
     assert.deepEqual(await readTable(table, 'k'), [{ k: 2 }]);
-    assert.deepEqual((await peer.txns(DATABASE)).filter((t) => t.label === label1).map((t) => t.state), ['ABORTED', 'VISIBLE']);
-    assert.ok(logger.lines.some((l) => /label .*-1-0 was aborted \(cancelled by the test\); loading again/.test(l)), logger.lines.join('\n'));
+    assert.deepEqual(
+      (await peer.txns(DATABASE)).filter((t) => t.label === label1).map((t) => t.state),
+      ['ABORTED', 'VISIBLE'],
+    );
+    assert.ok(
+      logger.lines.some((l) => /label .*-1-0 was aborted \(cancelled by the test\); loading again/.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('wrong password: the FE answers 401 and the sink stops at start, with a clear error without the password, not retried', async () => {
@@ -269,18 +367,28 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     const seen = target.peer ? target.peer.requests.length : 0;
     await assert.rejects(open(buildSink({ table, user: 'loader', password }, [{ name: 'k', type: 'long' }]), logger), (error: Error) => {
       assert.ok(error instanceof RuntimeError);
-      assert.match(error.message, /starrocks sink: cannot load into streamlab\.sr_auth_\d+_\d+ through FE http:\/\/[\d.:]+: HTTP 401 from .*Access denied for loader@.*Check user and password/);
+      assert.match(
+        error.message,
+        /starrocks sink: cannot load into streamlab\.sr_auth_\d+_\d+ through FE http:\/\/[\d.:]+: HTTP 401 from .*Access denied for loader@.*Check user and password/,
+      );
       assert.ok(!error.message.includes(password));
       assert.ok(!error.message.includes(Buffer.from(`loader:${password}`).toString('base64')), 'nor the Authorization header');
       return true;
     });
     assert.deepEqual(logger.lines, [], 'not retried');
-    if (target.peer) assert.deepEqual(target.peer.requests.slice(seen).map((r) => [r.server, r.method, r.status]), [['fe', 'GET', 401]]);
+    if (target.peer)
+      assert.deepEqual(
+        target.peer.requests.slice(seen).map((r) => [r.server, r.method, r.status]),
+        [['fe', 'GET', 401]],
+      );
     assert.deepEqual(await readTable(table, 'k'), []);
   });
 
   it('an unknown database, an FE that is not there: named at start', async () => {
-    await assert.rejects(open(buildSink({ database: 'no_such_db_here', table: 't' }, [{ name: 'k', type: 'long' }])), /cannot load into no_such_db_here\.t through FE .*unknown database.*CREATE DATABASE `no_such_db_here`/);
+    await assert.rejects(
+      open(buildSink({ database: 'no_such_db_here', table: 't' }, [{ name: 'k', type: 'long' }])),
+      /cannot load into no_such_db_here\.t through FE .*unknown database.*CREATE DATABASE `no_such_db_here`/,
+    );
     const logger = memoryLogger();
     await assert.rejects(
       open(buildSink({ feHost: '127.0.0.1', httpPort: 1, table: 't', maxRetries: 1 }, [{ name: 'k', type: 'long' }]), logger),
@@ -290,15 +398,29 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
   });
 
   it('too many filtered rows: not retried, the ErrorURL is shown and lists the rejected rows; within maxFilterRatio the good rows load', async () => {
-    const table = await createTable('filtered', [{ name: 'k', type: 'BIGINT', notNull: true }, { name: 'code', type: 'VARCHAR(3)' }]);
-    const input: Schema = [{ name: 'k', type: 'long' }, { name: 'code', type: 'string' }];
-    const rows = [{ k: 1, code: 'abc' }, { k: 2, code: 'too long' }, { k: 3, code: 'xyz' }, { k: 4, code: 'ok' }];
+    const table = await createTable('filtered', [
+      { name: 'k', type: 'BIGINT', notNull: true },
+      { name: 'code', type: 'VARCHAR(3)' },
+    ]);
+    const input: Schema = [
+      { name: 'k', type: 'long' },
+      { name: 'code', type: 'string' },
+    ];
+    const rows = [
+      { k: 1, code: 'abc' },
+      { k: 2, code: 'too long' },
+      { k: 3, code: 'xyz' },
+      { k: 4, code: 'ok' },
+    ];
     const logger = memoryLogger();
     const strict = buildSink({ table }, input);
     await open(strict, logger);
     let errorUrl = '';
     await assert.rejects(strict.foreachBatch(rows, 0), (error: Error) => {
-      assert.match(error.message, /refused the load: too many filtered rows \(1 of 4 rows unfit, maxFilterRatio 0\)\. The rejected rows and why: http:\/\/\S+\/api\/_load_error_log\?file=\S+ \. Not retried/);
+      assert.match(
+        error.message,
+        /refused the load: too many filtered rows \(1 of 4 rows unfit, maxFilterRatio 0\)\. The rejected rows and why: http:\/\/\S+\/api\/_load_error_log\?file=\S+ \. Not retried/,
+      );
       errorUrl = /(http:\/\/\S+_load_error_log\S+)/.exec(error.message)![1];
       return true;
     });
@@ -314,8 +436,17 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     const lenient = await open(buildSink({ table, maxFilterRatio: 0.25 }, input), lenientLogger);
     await lenient.foreachBatch(rows, 1);
     await lenient.close();
-    assert.deepEqual(await readTable(table, 'k'), [{ k: 1, code: 'abc' }, { k: 3, code: 'xyz' }, { k: 4, code: 'ok' }]);
-    assert.ok(lenientLogger.lines.some((l) => /warn: .*1 of 4 rows were filtered out \(within maxFilterRatio 0\.25\); why: http:\/\/\S+_load_error_log/.test(l)), lenientLogger.lines.join('\n'));
+    assert.deepEqual(await readTable(table, 'k'), [
+      { k: 1, code: 'abc' },
+      { k: 3, code: 'xyz' },
+      { k: 4, code: 'ok' },
+    ]);
+    assert.ok(
+      lenientLogger.lines.some((l) =>
+        /warn: .*1 of 4 rows were filtered out \(within maxFilterRatio 0\.25\); why: http:\/\/\S+_load_error_log/.test(l),
+      ),
+      lenientLogger.lines.join('\n'),
+    );
   });
 
   it('a transient failure (a busy BE) is retried with backoff and then loads once', { skip: peerOnly() }, async () => {
@@ -326,14 +457,33 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     await sink.foreachBatch([{ k: 1 }], 0);
     await sink.close();
     assert.deepEqual(await readTable(table, 'k'), [{ k: 1 }]);
-    assert.equal(logger.lines.filter((l) => /warn: .*status Fail: Stream Load exceed http cuncurrent limit.*retry [12]\/3 in \d+ ms/.test(l)).length, 2, logger.lines.join('\n'));
+    assert.equal(
+      logger.lines.filter((l) => /warn: .*status Fail: Stream Load exceed http cuncurrent limit.*retry [12]\/3 in \d+ ms/.test(l)).length,
+      2,
+      logger.lines.join('\n'),
+    );
   });
 
   it('row values cannot inject anything: quotes, backslashes, JSON and SQL fragments are stored verbatim', async () => {
-    const table = await createTable('inject', [{ name: 'id', type: 'BIGINT', notNull: true }, { name: 'text', type: 'VARCHAR(200)' }]);
-    const attacks = ["'); DROP TABLE streamlab.x; --", '"},{"id":999,"text":"smuggled', '\\", "id": 1000, "x": "', "' OR '1'='1", '\u0000\u0001\u001f', '</script>${x}`'];
+    const table = await createTable('inject', [
+      { name: 'id', type: 'BIGINT', notNull: true },
+      { name: 'text', type: 'VARCHAR(200)' },
+    ]);
+    const attacks = [
+      "'); DROP TABLE streamlab.x; --",
+      '"},{"id":999,"text":"smuggled',
+      '\\", "id": 1000, "x": "',
+      "' OR '1'='1",
+      '\u0000\u0001\u001f',
+      '</script>${x}`',
+    ];
     const rows = attacks.map((text, id) => ({ id, text }));
-    const sink = await open(buildSink({ table }, [{ name: 'id', type: 'long' }, { name: 'text', type: 'string' }]));
+    const sink = await open(
+      buildSink({ table }, [
+        { name: 'id', type: 'long' },
+        { name: 'text', type: 'string' },
+      ]),
+    );
     await sink.foreachBatch(rows, 0);
     await sink.close();
     assert.deepEqual(await readTable(table, 'id'), rows);
@@ -353,7 +503,12 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     const sink = await open(buildSink({ table: 'no_such_table_here' }, [{ name: 'k', type: 'long' }]), logger);
     await assert.rejects(sink.foreachBatch([{ k: 1 }], 0), (error: Error) => {
       assert.match(error.message, /streamlab\.no_such_table_here .*failed: Stream Load status Fail: .*unknown table/i);
-      assert.ok(error.message.includes('CREATE TABLE IF NOT EXISTS `streamlab`.`no_such_table_here` (\n  `k` BIGINT\n)\nDUPLICATE KEY(`k`)\nDISTRIBUTED BY HASH(`k`)\nPROPERTIES ("replication_num" = "1");'), error.message);
+      assert.ok(
+        error.message.includes(
+          'CREATE TABLE IF NOT EXISTS `streamlab`.`no_such_table_here` (\n  `k` BIGINT\n)\nDUPLICATE KEY(`k`)\nDISTRIBUTED BY HASH(`k`)\nPROPERTIES ("replication_num" = "1");',
+        ),
+        error.message,
+      );
       return true;
     });
     await sink.close();
@@ -374,8 +529,13 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     assert.ok(parts >= 3, `${parts} parts`);
     assert.equal(logger.lines.filter((l) => /already loaded/.test(l)).length, parts, 'the replay met every part');
     if (target.peer) {
-      const labels = (await target.peer.txns(DATABASE)).filter((t) => t.label.startsWith(`sr-test-${loadLabel('x', queryId, 0, 0).split('-')[1]}-0-`));
-      assert.deepEqual(labels.map((t) => t.label.split('-').at(-1)), Array.from({ length: parts }, (_, i) => String(i)));
+      const labels = (await target.peer.txns(DATABASE)).filter((t) =>
+        t.label.startsWith(`sr-test-${loadLabel('x', queryId, 0, 0).split('-')[1]}-0-`),
+      );
+      assert.deepEqual(
+        labels.map((t) => t.label.split('-').at(-1)),
+        Array.from({ length: parts }, (_, i) => String(i)),
+      );
     }
   });
 });
@@ -395,7 +555,15 @@ describe('starrocks sink, mode insert (MySQL protocol, text only) against MariaD
   });
   const build = (options: Record<string, unknown>, input: Schema) =>
     starrocksSink.create(
-      starrocksSink.options.parse({ mode: 'insert', feHost: mariadb.host, mysqlPort: mariadb.port, httpPort: peer.fePort, database: DATABASE, maxRetries: 2, ...options }),
+      starrocksSink.options.parse({
+        mode: 'insert',
+        feHost: mariadb.host,
+        mysqlPort: mariadb.port,
+        httpPort: peer.fePort,
+        database: DATABASE,
+        maxRetries: 2,
+        ...options,
+      }),
       { input, location: { path: 'sink' }, queryName: 'sr-insert', compile: () => assert.fail() },
     );
   const newTable = async (stem: string) => {
@@ -404,7 +572,12 @@ describe('starrocks sink, mode insert (MySQL protocol, text only) against MariaD
     await admin.query(`CREATE TABLE ${table} (sensor_id BIGINT NOT NULL, ts DATETIME(3) NOT NULL, temperature DOUBLE, note VARCHAR(100))`);
     return table;
   };
-  const input: Schema = [{ name: 'sensor_id', type: 'long' }, { name: 'timestamp', type: 'timestamp' }, { name: 'temperature', type: 'double' }, { name: 'note', type: 'string' }];
+  const input: Schema = [
+    { name: 'sensor_id', type: 'long' },
+    { name: 'timestamp', type: 'timestamp' },
+    { name: 'temperature', type: 'double' },
+    { name: 'note', type: 'string' },
+  ];
   const columns = { sensor_id: 'sensor_id', ts: 'timestamp', temperature: 'temperature', note: 'note' };
   const rows: Row[] = [
     { sensor_id: 1, timestamp: new Date('2026-11-23T09:00:00.001Z'), temperature: 20.5, note: "it's" },
@@ -420,7 +593,10 @@ describe('starrocks sink, mode insert (MySQL protocol, text only) against MariaD
     await sink.foreachBatch(rows, 0);
     await sink.close();
     const [read] = await admin.query(`SELECT * FROM ${table} ORDER BY sensor_id`);
-    assert.deepEqual((read as mysql.RowDataPacket[]).map((r) => ({ ...r })), stored);
+    assert.deepEqual(
+      (read as mysql.RowDataPacket[]).map((r) => ({ ...r })),
+      stored,
+    );
   });
 
   it('with labels: the statement carries WITH LABEL, and "has already been used" is settled through get_load_state', async () => {
@@ -437,16 +613,29 @@ describe('starrocks sink, mode insert (MySQL protocol, text only) against MariaD
     (connection as unknown as { query: (sql: string) => Promise<unknown> }).query = async (sql: string) => {
       seen.push(sql);
       const label = /WITH LABEL `([^`]+)`/.exec(sql)?.[1];
-      if (label === loadLabel('sr-insert', queryId, 0, 0)) throw Object.assign(new Error(`Label [${label}] has already been used.`), { errno: 1064 });
+      if (label === loadLabel('sr-insert', queryId, 0, 0))
+        throw Object.assign(new Error(`Label [${label}] has already been used.`), { errno: 1064 });
       return realQuery(sql.replace(/ WITH LABEL `[^`]+`/, ''));
     };
     await peer.setLabel(DATABASE, loadLabel('sr-insert', queryId, 0, 0), 'VISIBLE');
     await sink.foreachBatch(rows, 0);
     await sink.close();
-    assert.match(seen[0], new RegExp(`^INSERT INTO \`streamlab\`\\.\`${table}\` WITH LABEL \`sr-insert-[0-9a-f]{8}-0-0\` \\(\`sensor_id\`, \`ts\`, \`temperature\`, \`note\`\\) VALUES \\(1, '2026-11-23 09:00:00\\.001', 20\\.5, 'it\\\\'s'\\), \\(2, `));
+    assert.match(
+      seen[0],
+      new RegExp(
+        `^INSERT INTO \`streamlab\`\\.\`${table}\` WITH LABEL \`sr-insert-[0-9a-f]{8}-0-0\` \\(\`sensor_id\`, \`ts\`, \`temperature\`, \`note\`\\) VALUES \\(1, '2026-11-23 09:00:00\\.001', 20\\.5, 'it\\\\'s'\\), \\(2, `,
+      ),
+    );
     assert.match(seen[1], /WITH LABEL `sr-insert-[0-9a-f]{8}-0-1`/);
     const [read] = await admin.query(`SELECT * FROM ${table} ORDER BY sensor_id`);
-    assert.deepEqual((read as mysql.RowDataPacket[]).map((r) => ({ ...r })), stored.slice(2), 'statement 0 was done before: only statement 1 inserted');
-    assert.ok(logger.lines.some((l) => /insert labelled sr-insert-[0-9a-f]{8}-0-0 .*already done by an earlier attempt; skipped/.test(l)), logger.lines.join('\n'));
+    assert.deepEqual(
+      (read as mysql.RowDataPacket[]).map((r) => ({ ...r })),
+      stored.slice(2),
+      'statement 0 was done before: only statement 1 inserted',
+    );
+    assert.ok(
+      logger.lines.some((l) => /insert labelled sr-insert-[0-9a-f]{8}-0-0 .*already done by an earlier attempt; skipped/.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 });

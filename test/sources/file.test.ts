@@ -9,7 +9,10 @@ import { FileSource } from '../../src/sources/file/index.js';
 import { parseCsv } from '../../src/sources/file/csv.js';
 
 const context = { scheduler: asyncScheduler, logger: silentLogger };
-const people = [{ name: 'name', type: 'string' as const }, { name: 'age', type: 'long' as const }];
+const people = [
+  { name: 'name', type: 'string' as const },
+  { name: 'age', type: 'long' as const },
+];
 
 function directory(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-files-'));
@@ -28,7 +31,10 @@ describe('file source', () => {
     const source = new FileSource(dir, 'json', people, false, 1);
     await source.open(context);
     assert.equal(await source.latestOffset(null), 'a.json');
-    assert.deepEqual(await source.getBatch(null, 'a.json'), [{ name: 'Michael', age: null }, { name: 'Justin', age: 19 }]);
+    assert.deepEqual(await source.getBatch(null, 'a.json'), [
+      { name: 'Michael', age: null },
+      { name: 'Justin', age: 19 },
+    ]);
     assert.equal(await source.latestOffset('a.json'), 'b.json');
     assert.deepEqual(await source.getBatch('a.json', 'b.json'), [{ name: 'Andy', age: 30 }]);
     assert.equal(await source.latestOffset('b.json'), 'b.json', 'no new file: the offset does not move');
@@ -40,17 +46,25 @@ describe('file source', () => {
   it('reads CSV with a header by name, without one by position', async () => {
     const withHeader = new FileSource(directory({ 'p.csv': 'age,name\n30,"Andy, Jr."\n,"Say ""hi"""\n' }), 'csv', people, true, undefined);
     await withHeader.open(context);
-    assert.deepEqual(await withHeader.getBatch(null, 'p.csv'), [{ name: 'Andy, Jr.', age: 30 }, { name: 'Say "hi"', age: null }]);
+    assert.deepEqual(await withHeader.getBatch(null, 'p.csv'), [
+      { name: 'Andy, Jr.', age: 30 },
+      { name: 'Say "hi"', age: null },
+    ]);
     const positional = new FileSource(directory({ 'p.csv': 'Andy,30\r\nJustin,19\r\n' }), 'csv', people, false, undefined);
     await positional.open(context);
-    assert.deepEqual(await positional.getBatch(null, 'p.csv'), [{ name: 'Andy', age: 30 }, { name: 'Justin', age: 19 }]);
+    assert.deepEqual(await positional.getBatch(null, 'p.csv'), [
+      { name: 'Andy', age: 30 },
+      { name: 'Justin', age: 19 },
+    ]);
   });
 
   it('a value that does not fit its column names the file, line and column', async () => {
     const dir = directory({ 'x.json': '{"name":"Andy","age":30}\n{"name":"Bob","age":"old"}\n' });
     const source = new FileSource(dir, 'json', people, false, undefined);
     await source.open(context);
-    await assert.rejects(source.getBatch(null, 'x.json'), { message: `${join(dir, 'x.json')}:2: column 'age': expected a whole number (long), found "old"` });
+    await assert.rejects(source.getBatch(null, 'x.json'), {
+      message: `${join(dir, 'x.json')}:2: column 'age': expected a whole number (long), found "old"`,
+    });
   });
 
   it('availableNow fixes the files to those present at the start', async () => {
@@ -64,13 +78,19 @@ describe('file source', () => {
   });
 
   it('a missing path is a clear error', async () => {
-    await assert.rejects(new FileSource('/nonexistent/dir', 'json', people, false, undefined).open(context), /\/nonexistent\/dir does not exist \(source.path\)/);
+    await assert.rejects(
+      new FileSource('/nonexistent/dir', 'json', people, false, undefined).open(context),
+      /\/nonexistent\/dir does not exist \(source.path\)/,
+    );
   });
 });
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, separators and line breaks inside quotes', () => {
     const records = [...parseCsv('a,"b,c","d ""e"""\n"multi\nline",x\n')];
-    assert.deepEqual(records, [{ fields: ['a', 'b,c', 'd "e"'], line: 1 }, { fields: ['multi\nline', 'x'], line: 2 }]);
+    assert.deepEqual(records, [
+      { fields: ['a', 'b,c', 'd "e"'], line: 1 },
+      { fields: ['multi\nline', 'x'], line: 2 },
+    ]);
   });
 });

@@ -21,8 +21,14 @@ function virtualClock() {
 describe('rate source', () => {
   it('valueAtSecond ramps up as in Spark (rampUpTime 4 s, 10 rows/s)', () => {
     // Spark's RateStreamProvider doc table: end values 0 2 6 12 20 30 40 for seconds 0..6
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((s) => valueAtSecond(s, 10, 4)), [0, 2, 6, 12, 20, 30, 40]);
-    assert.deepEqual([0, 1, 2, 3].map((s) => valueAtSecond(s, 7, 0)), [0, 7, 14, 21]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((s) => valueAtSecond(s, 10, 4)),
+      [0, 2, 6, 12, 20, 30, 40],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3].map((s) => valueAtSecond(s, 7, 0)),
+      [0, 7, 14, 21],
+    );
   });
 
   it('offsets are whole seconds of virtual time since the start; rows spread evenly over each second', async () => {
@@ -34,9 +40,19 @@ describe('rate source', () => {
     clock.advance(2500);
     assert.equal(source.latestOffset(), 2);
     const rows = source.getBatch(null, 2);
-    assert.deepEqual(rows.map((r) => r.value), [0, 1, 2, 3, 4, 5, 6, 7]);
-    assert.deepEqual(rows.map((r) => (r.timestamp as Date).getTime() - start), [0, 250, 500, 750, 1000, 1250, 1500, 1750]);
-    assert.deepEqual(source.getBatch(1, 2).map((r) => r.value), [4, 5, 6, 7], 'same offsets, same rows');
+    assert.deepEqual(
+      rows.map((r) => r.value),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
+    assert.deepEqual(
+      rows.map((r) => (r.timestamp as Date).getTime() - start),
+      [0, 250, 500, 750, 1000, 1250, 1500, 1750],
+    );
+    assert.deepEqual(
+      source.getBatch(1, 2).map((r) => r.value),
+      [4, 5, 6, 7],
+      'same offsets, same rows',
+    );
   });
 
   it('keeps its start time across restarts (from the checkpoint metadata)', async () => {
@@ -51,7 +67,10 @@ describe('rate-micro-batch source', () => {
     const source = new RateMicroBatchSource(3, 1000, 500);
     assert.equal(source.latestOffset(null), 3);
     assert.equal(source.latestOffset(3), 6);
-    assert.deepEqual(source.getBatch(3, 6), [3, 4, 5].map((value) => ({ timestamp: new Date(1500), value })));
+    assert.deepEqual(
+      source.getBatch(3, 6),
+      [3, 4, 5].map((value) => ({ timestamp: new Date(1500), value })),
+    );
   });
 });
 
@@ -60,7 +79,10 @@ describe('sine source', () => {
     const source = new SineSource(50, 0.1, 1000);
     await source.open({ scheduler: asyncScheduler, logger: silentLogger, metadata: { startTimeMs: 0 } });
     const rows = source.getBatch(null, 3);
-    assert.deepEqual(rows, [0, 1, 2].map((n) => ({ timestamp: new Date(n * 1000), value: 50 * Math.sin(n * 0.1) })));
+    assert.deepEqual(
+      rows,
+      [0, 1, 2].map((n) => ({ timestamp: new Date(n * 1000), value: 50 * Math.sin(n * 0.1) })),
+    );
   });
 
   it('a row is due at the start, then one per interval, in virtual time', async () => {

@@ -39,11 +39,24 @@ function failingCommitAt(version: number): { operator: HarnessOptions['after']; 
       }
     },
     shouldRunAnotherBatch: () => false,
-    metrics: () => ({ operatorName: 'crashAfterStateCommit', numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, numRowsDroppedByWatermark: 0, memoryUsedBytes: 0 }),
+    metrics: () => ({
+      operatorName: 'crashAfterStateCommit',
+      numRowsTotal: 0,
+      numRowsUpdated: 0,
+      numRowsRemoved: 0,
+      numRowsDroppedByWatermark: 0,
+      memoryUsedBytes: 0,
+    }),
     stateRows: () => ({ schema: [], rows: [] }),
     close: async () => {},
   };
-  return { operator: withHooks(map((b) => b), { stateful: hook }), failed: () => failed };
+  return {
+    operator: withHooks(
+      map((b) => b),
+      { stateful: hook },
+    ),
+    failed: () => failed,
+  };
 }
 
 async function runAll(t: StreamHarness, onCrash?: (error: unknown) => void): Promise<void> {
@@ -130,8 +143,15 @@ describe('state files in the checkpoint', () => {
       assert.equal(commit4.nextBatchWatermarkMs, Date.parse('2024-05-01T12:11:00Z'));
       assert.equal(offsets5.batchWatermarkMs, Date.parse('2024-05-01T12:11:00Z'));
       // The no-data batch 5 evicted the windows that ended by 12:11: removals in its delta.
-      const removed = readFileSync(join(checkpoint, 'state/0/5.delta'), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
-      assert.deepEqual(removed.map((r) => r.removed), [true, true, true]);
+      const removed = readFileSync(join(checkpoint, 'state/0/5.delta'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(
+        removed.map((r) => r.removed),
+        [true, true, true],
+      );
     } finally {
       await t.close();
     }

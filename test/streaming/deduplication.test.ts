@@ -34,42 +34,92 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
     harness = new StreamHarness({ schema: { value: 'string' }, operators: [{ dropDuplicates: {} }] }).start();
     const t = harness;
     await t.addData('a');
-    assert.deepEqual(t.lastBatch((r) => r.value), ['a']);
+    assert.deepEqual(
+      t.lastBatch((r) => r.value),
+      ['a'],
+    );
     assert.deepEqual(state(t), { total: 1, updated: 1 });
     await t.addData('a');
-    assert.deepEqual(t.lastBatch((r) => r.value), []);
+    assert.deepEqual(
+      t.lastBatch((r) => r.value),
+      [],
+    );
     assert.deepEqual(state(t), { total: 1, updated: 0 });
     await t.addData('b');
-    assert.deepEqual(t.lastBatch((r) => r.value), ['b']);
+    assert.deepEqual(
+      t.lastBatch((r) => r.value),
+      ['b'],
+    );
     assert.deepEqual(state(t), { total: 2, updated: 1 });
   });
 
   it('deduplicate with some columns', async () => {
-    harness = new StreamHarness({ schema: { _1: 'string', _2: 'long' }, toRow: pair, operators: [{ dropDuplicates: { columns: ['_1'] } }] }).start();
+    harness = new StreamHarness({
+      schema: { _1: 'string', _2: 'long' },
+      toRow: pair,
+      operators: [{ dropDuplicates: { columns: ['_1'] } }],
+    }).start();
     const t = harness;
     await t.addData(['a', 1]);
-    assert.deepEqual(t.lastBatch((r) => [r._1, r._2]), [['a', 1]]);
+    assert.deepEqual(
+      t.lastBatch((r) => [r._1, r._2]),
+      [['a', 1]],
+    );
     await t.addData(['a', 2]); // dropped
-    assert.deepEqual(t.lastBatch((r) => r), []);
+    assert.deepEqual(
+      t.lastBatch((r) => r),
+      [],
+    );
     assert.deepEqual(state(t), { total: 1, updated: 1 });
     await t.addData(['b', 1]);
-    assert.deepEqual(t.lastBatch((r) => [r._1, r._2]), [['b', 1]]);
+    assert.deepEqual(
+      t.lastBatch((r) => [r._1, r._2]),
+      [['b', 1]],
+    );
     assert.deepEqual(state(t), { total: 2, updated: 1 });
   });
 
   it('multiple deduplicates', async () => {
-    harness = new StreamHarness({ schema: { _1: 'string', _2: 'long' }, toRow: pair, operators: [{ dropDuplicates: {} }, { dropDuplicates: { columns: ['_1'] } }] }).start();
+    harness = new StreamHarness({
+      schema: { _1: 'string', _2: 'long' },
+      toRow: pair,
+      operators: [{ dropDuplicates: {} }, { dropDuplicates: { columns: ['_1'] } }],
+    }).start();
     const t = harness;
     await t.addData(['a', 1]);
-    assert.deepEqual(t.lastBatch((r) => [r._1, r._2]), [['a', 1]]);
-    assert.deepEqual([state(t, 0), state(t, 1)].map((s) => s.total), [1, 1]);
+    assert.deepEqual(
+      t.lastBatch((r) => [r._1, r._2]),
+      [['a', 1]],
+    );
+    assert.deepEqual(
+      [state(t, 0), state(t, 1)].map((s) => s.total),
+      [1, 1],
+    );
     await t.addData(['a', 2]); // dropped by the second dropDuplicates
-    assert.deepEqual(t.lastBatch((r) => r), []);
+    assert.deepEqual(
+      t.lastBatch((r) => r),
+      [],
+    );
     const p = t.progress.at(-1)!;
-    assert.deepEqual(p.stateOperators.map((s) => [s.numRowsTotal, s.numRowsUpdated]), [[2, 1], [1, 0]]);
+    assert.deepEqual(
+      p.stateOperators.map((s) => [s.numRowsTotal, s.numRowsUpdated]),
+      [
+        [2, 1],
+        [1, 0],
+      ],
+    );
     await t.addData(['b', 1]);
-    assert.deepEqual(t.lastBatch((r) => [r._1, r._2]), [['b', 1]]);
-    assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => [s.numRowsTotal, s.numRowsUpdated]), [[3, 1], [2, 1]]);
+    assert.deepEqual(
+      t.lastBatch((r) => [r._1, r._2]),
+      [['b', 1]],
+    );
+    assert.deepEqual(
+      t.progress.at(-1)!.stateOperators.map((s) => [s.numRowsTotal, s.numRowsUpdated]),
+      [
+        [3, 1],
+        [2, 1],
+      ],
+    );
   });
 
   it('deduplicate with watermark: keys are forgotten once the watermark passes their event time', async () => {
@@ -92,22 +142,42 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
   it('deduplicate with aggregate, append mode', async () => {
     harness = new StreamHarness({
       schema: { value: 'long' },
-      operators: [...eventTimeOf('10 seconds'), { dropDuplicates: {} }, { window: { column: 'eventTime', size: '5 seconds' } }, { groupBy: { keys: ['window'] } }],
+      operators: [
+        ...eventTimeOf('10 seconds'),
+        { dropDuplicates: {} },
+        { window: { column: 'eventTime', size: '5 seconds' } },
+        { groupBy: { keys: ['window'] } },
+      ],
     }).start();
     const t = harness;
     const startCount = (r: Row) => [windowStart(r), r.count];
     await t.addData(...[1, 2, 3, 4, 5].flatMap(() => range(10, 15)));
     assert.deepEqual(t.lastBatch(startCount), []);
-    assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal), [6, 2]); // dedup 10..15; windows [10,15), [15,20)
+    assert.deepEqual(
+      t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal),
+      [6, 2],
+    ); // dedup 10..15; windows [10,15), [15,20)
     await t.addData(25); // advance watermark to 15 seconds
     assert.deepEqual(t.lastBatch(startCount), [[10, 5]]); // 5 items (10 to 14) after deduplicate, emitted by the no-data batch
-    assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal), [1, 2]);
+    assert.deepEqual(
+      t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal),
+      [1, 2],
+    );
     await t.addData(10); // should not emit anything as data less than watermark
     assert.deepEqual(t.lastBatch(startCount), []);
-    assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => s.numRowsDroppedByWatermark), [1, 0]);
+    assert.deepEqual(
+      t.progress.at(-1)!.stateOperators.map((s) => s.numRowsDroppedByWatermark),
+      [1, 0],
+    );
     await t.addData(40); // advance watermark to 30 seconds
-    assert.deepEqual(t.lastBatch(startCount), [[15, 1], [25, 1]]);
-    assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal), [1, 1]);
+    assert.deepEqual(t.lastBatch(startCount), [
+      [15, 1],
+      [25, 1],
+    ]);
+    assert.deepEqual(
+      t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal),
+      [1, 1],
+    );
   });
 
   for (const mode of ['update', 'complete'] as const) {
@@ -115,7 +185,11 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
       harness = new StreamHarness({
         schema: { _1: 'string', _2: 'long' },
         toRow: pair,
-        operators: [{ select: ['_1 as str', '_2 as num'] }, { dropDuplicates: {} }, { groupBy: { keys: ['str'], agg: { sum: 'sum(num)' } } }],
+        operators: [
+          { select: ['_1 as str', '_2 as num'] },
+          { dropDuplicates: {} },
+          { groupBy: { keys: ['str'], agg: { sum: 'sum(num)' } } },
+        ],
         outputMode: mode,
       }).start();
       const t = harness;
@@ -127,8 +201,19 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
       await t.addData(['a', 2]);
       assert.deepEqual(t.lastBatch(rows), [['a', 3]]);
       await t.addData(['b', 1]);
-      assert.deepEqual(t.lastBatch(rows), mode === 'update' ? [['b', 1]] : [['a', 3], ['b', 1]]);
-      assert.deepEqual(t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal), [3, 2]);
+      assert.deepEqual(
+        t.lastBatch(rows),
+        mode === 'update'
+          ? [['b', 1]]
+          : [
+              ['a', 3],
+              ['b', 1],
+            ],
+      );
+      assert.deepEqual(
+        t.progress.at(-1)!.stateOperators.map((s) => s.numRowsTotal),
+        [3, 2],
+      );
     });
   }
 
@@ -144,13 +229,25 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
     }).start();
     const t = harness;
     await t.addData([1, 1], [1, 1], [1, 2]);
-    assert.deepEqual(t.newAnswer((r) => r.id), [1, 2]);
+    assert.deepEqual(
+      t.newAnswer((r) => r.id),
+      [1, 2],
+    );
     await t.addData([1, 1], [2, 3], [2, 4]);
-    assert.deepEqual(t.newAnswer((r) => r.id), [3, 4]);
+    assert.deepEqual(
+      t.newAnswer((r) => r.id),
+      [3, 4],
+    );
     await t.addData([1, 0], [1, 1], [3, 5], [3, 6]); // drop (1 -> 0, 1 -> 1) due to watermark
-    assert.deepEqual(t.newAnswer((r) => r.id), [5, 6]);
+    assert.deepEqual(
+      t.newAnswer((r) => r.id),
+      [5, 6],
+    );
     await t.addData([1, 0], [4, 7]); // drop (1 -> 0) due to watermark
-    assert.deepEqual(t.newAnswer((r) => r.id), [7]);
+    assert.deepEqual(
+      t.newAnswer((r) => r.id),
+      [7],
+    );
   });
 
   it('SPARK-21546: dropDuplicates ignores the watermark when it is not a key', async () => {
@@ -164,7 +261,13 @@ describe("Spark's StreamingDeduplicationSuite, ported", () => {
       ],
     }).start();
     await harness.addData([1, 1], [1, 2], [2, 2]);
-    assert.deepEqual(harness.newAnswer((r) => [r.id, seconds(r.time)]), [[1, 1], [2, 2]]);
+    assert.deepEqual(
+      harness.newAnswer((r) => [r.id, seconds(r.time)]),
+      [
+        [1, 1],
+        [2, 2],
+      ],
+    );
   });
 });
 
@@ -172,18 +275,24 @@ describe("Spark's StreamingDeduplicationWithinWatermarkSuite, ported", () => {
   it('deduplicate without an event time column is refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'streamlab-build-'));
     try {
-      assert.throws(() => buildTestJob(dir, { schema: { value: 'string' }, operators: [{ dropDuplicates: { withinWatermark: true } }] }), (error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /dropDuplicatesWithinWatermark is not supported on streaming DataFrames\/DataSets without watermark/);
-        return true;
-      });
+      assert.throws(
+        () => buildTestJob(dir, { schema: { value: 'string' }, operators: [{ dropDuplicates: { withinWatermark: true } }] }),
+        (error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /dropDuplicatesWithinWatermark is not supported on streaming DataFrames\/DataSets without watermark/);
+          return true;
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('deduplicate with all columns with the event time column', async () => {
-    harness = new StreamHarness({ schema: { value: 'long' }, operators: [...eventTimeOf('10 seconds'), { dropDuplicates: { withinWatermark: true } }] }).start();
+    harness = new StreamHarness({
+      schema: { value: 'long' },
+      operators: [...eventTimeOf('10 seconds'), { dropDuplicates: { withinWatermark: true } }],
+    }).start();
     const t = harness;
     await t.addData(...[1, 2, 3, 4, 5].flatMap(() => range(10, 15))); // advance watermark to 5 secs, no-data-batch does not drop state rows
     assert.deepEqual(t.newAnswer(eventSeconds), range(10, 15));
@@ -220,7 +329,10 @@ describe("Spark's StreamingDeduplicationWithinWatermarkSuite, ported", () => {
     assert.deepEqual(t.newAnswer(rows), []);
     assert.deepEqual(t.stateRows(), { total: 1, updated: 0, dropped: 1 });
     await t.addData(['b', 22], ['c', 21]); // advances watermark to 20; no-data batch drops ("a" -> 19)
-    assert.deepEqual(t.newAnswer(rows), [['b', 22], ['c', 21]]);
+    assert.deepEqual(t.newAnswer(rows), [
+      ['b', 22],
+      ['c', 21],
+    ]);
     assert.deepEqual(state(t), { total: 2, updated: 2 });
     await t.addData(['a', 21]); // "a" is new again: its state row was dropped
     assert.deepEqual(t.newAnswer(rows), [['a', 21]]);

@@ -47,7 +47,10 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     assert.deepEqual(plain.lastBatch(startAndCount), [[15, 1]]);
     assert.equal(plain.eventStats(), undefined);
     await plain.addData(10, 12, 14);
-    assert.deepEqual(plain.lastBatch(startAndCount), [[10, 3], [15, 1]]);
+    assert.deepEqual(plain.lastBatch(startAndCount), [
+      [10, 3],
+      [15, 1],
+    ]);
     assert.equal(plain.eventStats(), undefined);
     await plain.close();
 
@@ -82,7 +85,10 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     harness = new StreamHarness({ schema: { value: 'long' }, operators: windowedCount(), outputMode: 'update' }).start();
     const t = harness;
     await t.addData(10, 11, 12, 13, 14, 15);
-    assert.deepEqual(t.newAnswer(startAndCount), [[10, 5], [15, 1]]);
+    assert.deepEqual(t.newAnswer(startAndCount), [
+      [10, 5],
+      [15, 1],
+    ]);
     await t.addData(25); // advance watermark to 15 seconds
     assert.deepEqual(t.newAnswer(startAndCount), [[25, 1]]);
     assert.deepEqual(numStateRows(t), { total: 2, dropped: 0 });
@@ -100,13 +106,25 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     await t.addData(10, 11, 12);
     assert.deepEqual(t.lastBatch(startAndCount), [[10, 3]]);
     await t.addData(25);
-    assert.deepEqual(t.lastBatch(startAndCount), [[10, 3], [25, 1]]);
+    assert.deepEqual(t.lastBatch(startAndCount), [
+      [10, 3],
+      [25, 1],
+    ]);
     await t.addData(25);
-    assert.deepEqual(t.lastBatch(startAndCount), [[10, 3], [25, 2]]);
+    assert.deepEqual(t.lastBatch(startAndCount), [
+      [10, 3],
+      [25, 2],
+    ]);
     await t.addData(10);
-    assert.deepEqual(t.lastBatch(startAndCount), [[10, 4], [25, 2]]);
+    assert.deepEqual(t.lastBatch(startAndCount), [
+      [10, 4],
+      [25, 2],
+    ]);
     await t.addData(25);
-    assert.deepEqual(t.lastBatch(startAndCount), [[10, 4], [25, 3]]);
+    assert.deepEqual(t.lastBatch(startAndCount), [
+      [10, 4],
+      [25, 3],
+    ]);
   });
 
   it('recovery: after a restart the watermark and the state go on where they were', async () => {
@@ -140,7 +158,10 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     assert.deepEqual(await step(15), []);
     assert.deepEqual(await step(10, 12, 14), []);
     assert.deepEqual(await step(25), [[10, 3]]); // watermark updated to 25 - 10 = 15
-    assert.deepEqual(sorted(await step(50)), [[15, 1], [25, 1]]); // watermark updated to 50 - 10 = 40
+    assert.deepEqual(sorted(await step(50)), [
+      [15, 1],
+      [25, 1],
+    ]); // watermark updated to 50 - 10 = 40
     assert.deepEqual(await step(50), []);
     // Data batches run with 0, 5, 5, 15, 40; each one that moved the watermark is followed by a no-data batch.
     const watermarks = t.progress.map((p) => `${p.numInputRows > 0 ? 'data' : 'no-data'}@${Number(p.eventTime!.watermark.slice(17, 19))}`);
@@ -157,9 +178,15 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
       ],
     }).start();
     await harness.addData(10);
-    assert.deepEqual(harness.newAnswer((r) => r), []);
+    assert.deepEqual(
+      harness.newAnswer((r) => r),
+      [],
+    );
     await harness.addData(25); // advance watermark to 15 seconds
-    assert.deepEqual(harness.newAnswer((r) => [(r.eventTime as Date).getTime() / 1000, r.count]), [[10, 1]]);
+    assert.deepEqual(
+      harness.newAnswer((r) => [(r.eventTime as Date).getTime() / 1000, r.count]),
+      [[10, 1]],
+    );
   });
 
   it('SPARK-27340: a renamed window column keeps its watermark', async () => {
@@ -174,12 +201,21 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     }).start();
     const t = harness;
     await t.addData(10, 11, 12, 13, 14, 15);
-    assert.deepEqual(t.newAnswer((r) => r), []);
+    assert.deepEqual(
+      t.newAnswer((r) => r),
+      [],
+    );
     await t.addData(25);
-    assert.deepEqual(t.newAnswer((r) => [windowStart(r, 'aliasWindow'), r.count]), [[10, 5]]);
+    assert.deepEqual(
+      t.newAnswer((r) => [windowStart(r, 'aliasWindow'), r.count]),
+      [[10, 5]],
+    );
     assert.equal(t.stateRows().total, 2);
     await t.addData(10);
-    assert.deepEqual(t.newAnswer((r) => r), []);
+    assert.deepEqual(
+      t.newAnswer((r) => r),
+      [],
+    );
     assert.equal(t.stateRows().total, 2);
   });
 
@@ -193,16 +229,23 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
       }
     };
     const rejects = (operators: unknown[], pattern: RegExp, outputMode?: 'append' | 'update' | 'complete') =>
-      assert.throws(() => build(operators, outputMode), (error) => {
-        assert.ok(error instanceof ConfigError, String(error));
-        assert.match(error.message, pattern);
-        return true;
-      });
+      assert.throws(
+        () => build(operators, outputMode),
+        (error) => {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.match(error.message, pattern);
+          return true;
+        },
+      );
 
     it('error on bad column', () => rejects([{ withWatermark: { column: 'badColumn', delay: '1 minute' } }], /badColumn/));
-    it('error on wrong type', () => rejects([{ withWatermark: { column: 'value', delay: '1 minute' } }], /'value' is long, not a timestamp/));
+    it('error on wrong type', () =>
+      rejects([{ withWatermark: { column: 'value', delay: '1 minute' } }], /'value' is long, not a timestamp/));
     it('delay threshold should not be negative', () =>
-      rejects([{ withColumn: { name: 't', expr: 'timestamp_millis(value)' } }, { withWatermark: { column: 't', delay: '-10 seconds' } }], /delay.*duration/));
+      rejects(
+        [{ withColumn: { name: 't', expr: 'timestamp_millis(value)' } }, { withWatermark: { column: 't', delay: '-10 seconds' } }],
+        /delay.*duration/,
+      ));
     it('overriding watermark should not be allowed', () =>
       rejects(
         [

@@ -4,10 +4,24 @@ import type { OutputMode } from '../../src/core/sink.js';
 import { StreamHarness, type HarnessOptions } from './harness.js';
 
 export const BATCHES: Array<Array<[string, string]>> = [
-  [['12:07', 'dog'], ['12:08', 'owl']],
-  [['12:14', 'dog'], ['12:09', 'cat']],
-  [['12:15', 'cat'], ['12:08', 'dog'], ['12:13', 'owl'], ['12:21', 'owl']],
-  [['12:04', 'donkey'], ['12:17', 'owl']],
+  [
+    ['12:07', 'dog'],
+    ['12:08', 'owl'],
+  ],
+  [
+    ['12:14', 'dog'],
+    ['12:09', 'cat'],
+  ],
+  [
+    ['12:15', 'cat'],
+    ['12:08', 'dog'],
+    ['12:13', 'owl'],
+    ['12:21', 'owl'],
+  ],
+  [
+    ['12:04', 'donkey'],
+    ['12:17', 'owl'],
+  ],
   [['12:40', 'cat']],
 ];
 
@@ -26,6 +40,11 @@ export const shown = (r: Row) => {
 export const event = ([time, word]: [string, string]) => ({ timestamp: new Date(`2024-05-01T${time}:00Z`), word });
 
 export function wordCount(outputMode: OutputMode, extra: Partial<HarnessOptions> = {}): StreamHarness {
-  return new StreamHarness({ schema: { timestamp: 'timestamp', word: 'string' }, toRow: event, operators: WINDOWED_WORD_COUNT, outputMode, ...extra }).start();
+  return new StreamHarness({
+    schema: { timestamp: 'timestamp', word: 'string' },
+    toRow: event,
+    operators: WINDOWED_WORD_COUNT,
+    outputMode,
+    ...extra,
+  }).start();
 }
-

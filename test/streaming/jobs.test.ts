@@ -26,7 +26,12 @@ function workspace(jobs: string[], data: string[]): string {
 }
 
 function streamlab(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -38,15 +43,31 @@ describe('jobs/late-data.yaml', () => {
     const cwd = workspace(['late-data'], ['late-data']);
     const { code, stdout, stderr } = streamlab(['run', 'late-data'], cwd);
     assert.equal(code, 0, stderr);
-    assert.deepEqual([...stdout.matchAll(/^Batch: (\d+)$/gm)].map((m) => Number(m[1])), [0, 1, 2, 3, 4, 5], 'five files, then a no-data batch for the last watermark');
+    assert.deepEqual(
+      [...stdout.matchAll(/^Batch: (\d+)$/gm)].map((m) => Number(m[1])),
+      [0, 1, 2, 3, 4, 5],
+      'five files, then a no-data batch for the last watermark',
+    );
     const third = batchText(stdout, 2);
-    assert.match(third, /Watermark: this batch used 2024-05-01 12:04:00, the next batch uses 2024-05-01 12:11:00 \(latest timestamp seen 2024-05-01 12:21:00 - 10m\)/);
-    assert.match(third, /\|2024-05-01 12:08:00\|dog \|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|counted\|window end 2024-05-01 12:10:00 > watermark 2024-05-01 12:04:00/);
+    assert.match(
+      third,
+      /Watermark: this batch used 2024-05-01 12:04:00, the next batch uses 2024-05-01 12:11:00 \(latest timestamp seen 2024-05-01 12:21:00 - 10m\)/,
+    );
+    assert.match(
+      third,
+      /\|2024-05-01 12:08:00\|dog \|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|counted\|window end 2024-05-01 12:10:00 > watermark 2024-05-01 12:04:00/,
+    );
     const fourth = batchText(stdout, 3);
-    assert.match(fourth, /\|2024-05-01 12:04:00\|donkey\|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|dropped\|late: window end 2024-05-01 12:10:00 <= watermark 2024-05-01 12:11:00\|/);
+    assert.match(
+      fourth,
+      /\|2024-05-01 12:04:00\|donkey\|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|dropped\|late: window end 2024-05-01 12:10:00 <= watermark 2024-05-01 12:11:00\|/,
+    );
     assert.match(fourth, /State of stateStoreSave \(operator 0\) after this batch: 9 rows, 2 updated, 3 removed, 2 late rows dropped/);
     assert.doesNotMatch(fourth, /donkey \|/, 'donkey never reaches the result or the state');
-    assert.match(stderr, /\[late-data\] batch 3: 2 rows in, 2 out, .*watermark 2024-05-01T12:11:00.000Z, state 9 rows \(2 late rows dropped\)/);
+    assert.match(
+      stderr,
+      /\[late-data\] batch 3: 2 rows in, 2 out, .*watermark 2024-05-01T12:11:00.000Z, state 9 rows \(2 late rows dropped\)/,
+    );
 
     const again = streamlab(['run', 'late-data'], cwd);
     assert.equal(again.code, 0);
@@ -58,9 +79,15 @@ describe('streamlab explain on an event-time job', () => {
   it('shows the watermark, the window, the aggregation with its state, and what the output mode writes', () => {
     const { code, stdout } = streamlab(['explain', 'late-data'], root);
     assert.equal(code, 0);
-    assert.match(stdout, /Step 1: EventTimeWatermark timestamp, delay 10m\n[\s\S]*note: watermark = latest timestamp seen - 10m; computed after each batch, used by the next, never moves back/);
+    assert.match(
+      stdout,
+      /Step 1: EventTimeWatermark timestamp, delay 10m\n[\s\S]*note: watermark = latest timestamp seen - 10m; computed after each batch, used by the next, never moves back/,
+    );
     assert.match(stdout, /Step 2: TimeWindow timestamp, 10m sliding every 5m -> window \{ start, end \}[\s\S]*each row lands in 2 windows/);
-    assert.match(stdout, /Step 3: Aggregate \[window, word\] count\(\) AS count \(state: stateStoreSave\)[\s\S]*note: a row for a final group is late/);
+    assert.match(
+      stdout,
+      /Step 3: Aggregate \[window, word\] count\(\) AS count \(state: stateStoreSave\)[\s\S]*note: a row for a final group is late/,
+    );
     assert.match(stdout, /^Output mode: +update \(the result rows that changed in this batch\)$/m);
     assert.match(stdout, /^Watermark: +latest timestamp seen - 10m; kept in commits\/ and offsets\/, never moves back$/m);
     assert.match(stdout, /^State: +state\/0: stateStoreSave/m);
@@ -72,10 +99,17 @@ describe('jobs/windowed-wordcount.yaml', () => {
     const cwd = workspace(['windowed-wordcount'], ['windowed-wordcount']);
     const { code, stdout, stderr } = streamlab(['run', 'windowed-wordcount', '--max-batches', '5'], cwd);
     assert.equal(code, 0, stderr);
-    const rows = (n: number) => [...batchText(stdout, n).matchAll(/^\|\{2024-05-01 (\d\d:\d\d):00, 2024-05-01 (\d\d:\d\d):00\}\|(\w+)\s*\|(\d+)\s*\|$/gm)].map((m) => `${m[1]}-${m[2]} ${m[3]} ${m[4]}`);
+    const rows = (n: number) =>
+      [...batchText(stdout, n).matchAll(/^\|\{2024-05-01 (\d\d:\d\d):00, 2024-05-01 (\d\d:\d\d):00\}\|(\w+)\s*\|(\d+)\s*\|$/gm)].map(
+        (m) => `${m[1]}-${m[2]} ${m[3]} ${m[4]}`,
+      );
     assert.deepEqual(rows(0), ['11:55-12:05 cat 1', '11:55-12:05 dog 3', '12:00-12:10 cat 1', '12:00-12:10 dog 3']);
     assert.deepEqual(rows(1), ['12:00-12:10 cat 2', '12:00-12:10 owl 1', '12:05-12:15 cat 1', '12:05-12:15 owl 1']);
-    assert.deepEqual(rows(3), ['11:55-12:05 cat 2', '12:00-12:10 cat 3', '12:20-12:30 owl 2', '12:25-12:35 owl 2'], '12:04 is late but ahead of the watermark 12:03: counted');
+    assert.deepEqual(
+      rows(3),
+      ['11:55-12:05 cat 2', '12:00-12:10 cat 3', '12:20-12:30 owl 2', '12:25-12:35 owl 2'],
+      '12:04 is late but ahead of the watermark 12:03: counted',
+    );
     assert.deepEqual(rows(4), [], 'the no-data batch evicts windows up to 12:16 silently (update mode)');
     assert.match(stderr, /batch 4: 0 rows in, 0 out, .*state 4 rows/);
   });
@@ -89,7 +123,10 @@ describe('streamlab validate and run refuse an output mode the query cannot have
     for (const command of ['validate', 'run']) {
       const { code, stdout, stderr } = streamlab([command, 'counts'], cwd);
       assert.equal(code, 2, command);
-      assert.match(stdout + stderr, /jobs\/counts\.yaml:\d+:\d+ outputMode: Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark: .*Valid output modes for this job: update, complete\./);
+      assert.match(
+        stdout + stderr,
+        /jobs\/counts\.yaml:\d+:\d+ outputMode: Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark: .*Valid output modes for this job: update, complete\./,
+      );
     }
   });
 });
@@ -135,10 +172,14 @@ trigger: ${trigger}
     const resumedAt = Number(/batch (\d+)/.exec(finish.stderr)?.[1]);
     assert.ok(resumedAt >= 12, `the restart went on from the checkpoint (first batch ${resumedAt}), state restored from state/0`);
 
-    const files = (d: string) => readdirSync(join(cwd, d)).filter((f) => f.startsWith('part-')).sort();
+    const files = (d: string) =>
+      readdirSync(join(cwd, d))
+        .filter((f) => f.startsWith('part-'))
+        .sort();
     assert.ok(files('out-clean').length > 10, `windows came out: ${files('out-clean').join(' ')}`);
     assert.deepEqual(files('out-killed'), files('out-clean'));
-    for (const f of files('out-clean')) assert.equal(readFileSync(join(cwd, 'out-killed', f), 'utf8'), readFileSync(join(cwd, 'out-clean', f), 'utf8'), f);
+    for (const f of files('out-clean'))
+      assert.equal(readFileSync(join(cwd, 'out-killed', f), 'utf8'), readFileSync(join(cwd, 'out-clean', f), 'utf8'), f);
   });
 });
 

@@ -90,6 +90,9 @@ describe('StateStore', () => {
     await assert.rejects(store.commit(3), /commit of version 3 after version -1/);
     await store.commit(0);
     writeFileSync(join(dir, '1.delta'), 'v1\n{"key": "a", "value": \n');
-    await assert.rejects(new StateStore(dir).load(1), new RegExp(`state file ${join(dir, '1.delta').replace(/[/.]/g, '\\$&')}:2 is damaged`));
+    await assert.rejects(
+      new StateStore(dir).load(1),
+      new RegExp(`state file ${join(dir, '1.delta').replace(/[/.]/g, '\\$&')}:2 is damaged`),
+    );
   });
 });

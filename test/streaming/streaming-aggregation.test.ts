@@ -30,11 +30,18 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
     await t.addData(3);
     assert.deepEqual(t.lastBatch(byValue), [[3, 1]]);
     await t.addData(3, 2);
-    assert.deepEqual(sort(t.lastBatch(byValue)), [[2, 1], [3, 2]]);
+    assert.deepEqual(sort(t.lastBatch(byValue)), [
+      [2, 1],
+      [3, 2],
+    ]);
     await t.stop();
     t.start();
     await t.addData(3, 2, 1);
-    assert.deepEqual(sort(t.lastBatch(byValue)), [[1, 1], [2, 2], [3, 3]]);
+    assert.deepEqual(sort(t.lastBatch(byValue)), [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
     await t.addData(4, 4, 4, 4);
     assert.deepEqual(t.lastBatch(byValue), [[4, 4]]);
   });
@@ -47,7 +54,10 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
       outputMode: 'update',
     }).start();
     await harness.addData([1, [1, 2]]);
-    assert.deepEqual(harness.lastBatch((r) => [r._1, r.distinct]), [[1, 2]]);
+    assert.deepEqual(
+      harness.lastBatch((r) => [r._1, r.distinct]),
+      [[1, 2]],
+    );
   });
 
   it('simple count, complete mode (with a restart)', async () => {
@@ -56,24 +66,42 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
     await t.addData(3);
     assert.deepEqual(t.lastBatch(byValue), [[3, 1]]);
     await t.addData(2);
-    assert.deepEqual(sort(t.lastBatch(byValue)), [[2, 1], [3, 1]]);
+    assert.deepEqual(sort(t.lastBatch(byValue)), [
+      [2, 1],
+      [3, 1],
+    ]);
     await t.stop();
     t.start();
     await t.addData(3, 2, 1);
-    assert.deepEqual(sort(t.lastBatch(byValue)), [[1, 1], [2, 2], [3, 2]]);
+    assert.deepEqual(sort(t.lastBatch(byValue)), [
+      [1, 1],
+      [2, 2],
+      [3, 2],
+    ]);
     await t.addData(4, 4, 4, 4);
-    assert.deepEqual(sort(t.lastBatch(byValue)), [[1, 1], [2, 2], [3, 2], [4, 4]]);
+    assert.deepEqual(sort(t.lastBatch(byValue)), [
+      [1, 1],
+      [2, 2],
+      [3, 2],
+      [4, 4],
+    ]);
   });
 
   it('simple count, append mode: refused before the query runs, naming the valid modes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'streamlab-build-'));
     try {
-      assert.throws(() => buildTestJob(dir, { schema: { value: 'long' }, operators: countByValue, outputMode: 'append' }), (error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /outputMode: Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark/);
-        assert.match(error.message, /Valid output modes for this job: update, complete\./);
-        return true;
-      });
+      assert.throws(
+        () => buildTestJob(dir, { schema: { value: 'long' }, operators: countByValue, outputMode: 'append' }),
+        (error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(
+            error.message,
+            /outputMode: Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark/,
+          );
+          assert.match(error.message, /Valid output modes for this job: update, complete\./);
+          return true;
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -90,14 +118,33 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
       const t = new StreamHarness({ schema: { value: 'long' }, operators: flatMapped, outputMode: mode }).start();
       try {
         await t.addData(1);
-        assert.deepEqual(sort(t.lastBatch(byValue)), [[1, 1], [2, 1]]);
+        assert.deepEqual(sort(t.lastBatch(byValue)), [
+          [1, 1],
+          [2, 1],
+        ]);
         let p = t.progress.at(-1)!;
         assert.deepEqual([p.sink.numOutputRows, p.stateOperators[0].numRowsUpdated, p.stateOperators[0].numRowsTotal], [2, 2, 2], mode);
         await t.addData(2, 3);
-        const expected = mode === 'update' ? [[2, 2], [3, 2], [4, 1]] : [[1, 1], [2, 2], [3, 2], [4, 1]];
+        const expected =
+          mode === 'update'
+            ? [
+                [2, 2],
+                [3, 2],
+                [4, 1],
+              ]
+            : [
+                [1, 1],
+                [2, 2],
+                [3, 2],
+                [4, 1],
+              ];
         assert.deepEqual(sort(t.lastBatch(byValue)), expected);
         p = t.progress.at(-1)!;
-        assert.deepEqual([p.sink.numOutputRows, p.stateOperators[0].numRowsUpdated, p.stateOperators[0].numRowsTotal], [expected.length, 3, 4], mode);
+        assert.deepEqual(
+          [p.sink.numOutputRows, p.stateOperators[0].numRowsUpdated, p.stateOperators[0].numRowsTotal],
+          [expected.length, 3, 4],
+          mode,
+        );
         assert.equal(p.stateOperators[0].operatorName, 'stateStoreSave');
         assert.ok(p.stateOperators[0].memoryUsedBytes > 0);
       } finally {
@@ -113,9 +160,21 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
       outputMode: 'update',
     }).start();
     await harness.addData(1, 2);
-    assert.deepEqual(harness.lastBatch((r) => [r.value, r.next, r.count]), [[1, 2, 1], [2, 3, 1]]);
+    assert.deepEqual(
+      harness.lastBatch((r) => [r.value, r.next, r.count]),
+      [
+        [1, 2, 1],
+        [2, 3, 1],
+      ],
+    );
     await harness.addData(1, 2);
-    assert.deepEqual(harness.lastBatch((r) => [r.value, r.next, r.count]), [[1, 2, 2], [2, 3, 2]]);
+    assert.deepEqual(
+      harness.lastBatch((r) => [r.value, r.next, r.count]),
+      [
+        [1, 2, 2],
+        [2, 3, 2],
+      ],
+    );
   });
 
   it('midbatch failure: the batch is run again after the restart, state counted once', async () => {
@@ -135,7 +194,12 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
     await assert.rejects(harness.addData(1, 2, 3, 4), /injected failure/);
     harness.start();
     await harness.processAllAvailable();
-    assert.deepEqual(harness.lastBatch(byValue), [[1, 1], [2, 1], [3, 1], [4, 1]]);
+    assert.deepEqual(harness.lastBatch(byValue), [
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
   });
 
   it('typed aggregators (sum per key)', async () => {
@@ -146,42 +210,85 @@ describe("Spark's StreamingAggregationSuite, ported", () => {
       outputMode: 'update',
     }).start();
     await harness.addData(['a', 10], ['a', 20], ['b', 1], ['b', 2], ['c', 1]);
-    assert.deepEqual(harness.lastBatch((r) => [r._1, r.sum]), [['a', 30], ['b', 3], ['c', 1]]);
+    assert.deepEqual(
+      harness.lastBatch((r) => [r._1, r.sum]),
+      [
+        ['a', 30],
+        ['b', 3],
+        ['c', 1],
+      ],
+    );
   });
 
   it('SPARK-21977: a global aggregation in complete mode keeps its result through empty batches', async () => {
     harness = new StreamHarness({ schema: { value: 'long' }, operators: [{ groupBy: {} }], outputMode: 'complete' }).start();
     const t = harness;
     await t.addData(1);
-    assert.deepEqual(t.lastBatch((r) => r.count), [1]);
+    assert.deepEqual(
+      t.lastBatch((r) => r.count),
+      [1],
+    );
     await t.addData(); // an empty batch
-    assert.deepEqual(t.lastBatch((r) => r.count), [1]);
+    assert.deepEqual(
+      t.lastBatch((r) => r.count),
+      [1],
+    );
     await t.addData(2, 3);
-    assert.deepEqual(t.lastBatch((r) => r.count), [3]);
+    assert.deepEqual(
+      t.lastBatch((r) => r.count),
+      [3],
+    );
     await t.addData();
-    assert.deepEqual(t.lastBatch((r) => r.count), [3]);
+    assert.deepEqual(
+      t.lastBatch((r) => r.count),
+      [3],
+    );
   });
 
   it('every aggregate, with nulls ignored as in SQL', async () => {
     harness = new StreamHarness({
       schema: { k: 'string', x: 'double', who: 'string' },
       toRow: ([k, x, who]: [string, number | null, string]) => ({ k, x, who }),
-      operators: [{
-        groupBy: {
-          keys: ['k'],
-          agg: { rows: 'count()', xs: 'count(x)', total: 'sum(x)', mean: 'avg(x)', low: 'min(x)', high: 'max(x)', people: 'approxCountDistinct(who)', first: 'min(who)' },
+      operators: [
+        {
+          groupBy: {
+            keys: ['k'],
+            agg: {
+              rows: 'count()',
+              xs: 'count(x)',
+              total: 'sum(x)',
+              mean: 'avg(x)',
+              low: 'min(x)',
+              high: 'max(x)',
+              people: 'approxCountDistinct(who)',
+              first: 'min(who)',
+            },
+          },
         },
-      }],
+      ],
       outputMode: 'complete',
     }).start();
     await harness.addData(['a', 1.5, 'ann'], ['a', null, 'bob'], ['a', 4.5, 'ann'], ['b', null, 'cid']);
-    assert.deepEqual(harness.lastBatch((r) => r), [
-      { k: 'a', rows: 3, xs: 2, total: 6, mean: 3, low: 1.5, high: 4.5, people: 2, first: 'ann' },
-      { k: 'b', rows: 1, xs: 0, total: null, mean: null, low: null, high: null, people: 1, first: 'cid' },
-    ]);
+    assert.deepEqual(
+      harness.lastBatch((r) => r),
+      [
+        { k: 'a', rows: 3, xs: 2, total: 6, mean: 3, low: 1.5, high: 4.5, people: 2, first: 'ann' },
+        { k: 'b', rows: 1, xs: 0, total: null, mean: null, low: null, high: null, people: 1, first: 'cid' },
+      ],
+    );
     await harness.stop();
     harness.start(); // the buffers, sketches included, come back from the state files
     await harness.addData(['a', -1, 'dan']);
-    assert.deepEqual(harness.lastBatch((r) => r)[0], { k: 'a', rows: 4, xs: 3, total: 5, mean: 5 / 3, low: -1, high: 4.5, people: 3, first: 'ann' });
+    assert.deepEqual(harness.lastBatch((r) => r)[0], {
+      k: 'a',
+      rows: 4,
+      xs: 3,
+      total: 5,
+      mean: 5 / 3,
+      low: -1,
+      high: 4.5,
+      people: 3,
+      first: 'ann',
+    });
   });
 });

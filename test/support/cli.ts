@@ -8,7 +8,12 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const cliPath = join(repoRoot, 'dist/src/cli/main.js');
 
 /** Starts the CLI in the background and resolves once its stdout+stderr match `ready`. */
-export function startCli(args: string[], cwd: string, ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: () => string }> {
+export function startCli(
+  args: string[],
+  cwd: string,
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, ...env } });
   let output = '';
   return new Promise((resolvePromise, reject) => {

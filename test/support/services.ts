@@ -81,9 +81,7 @@ export function service(name: ServiceName): Service {
   if (match) {
     return { name, host: match[1], port: Number(match[2]), address: value!, skip: false };
   }
-  const why = value
-    ? `${key}=${value} is not host:port`
-    : `${name} is not running (no ${key} in ${envFilePath()} or the environment)`;
+  const why = value ? `${key}=${value} is not host:port` : `${name} is not running (no ${key} in ${envFilePath()} or the environment)`;
   const message = `${why}: start it with \`npm run services -- up ${name}\``;
   if (!isCI()) return { name, host: '', port: 0, address: '', skip: message };
   const fail = (): never => {

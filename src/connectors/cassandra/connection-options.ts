@@ -18,7 +18,11 @@ const contactPoints = z
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((point) => point.trim()).filter((point) => point.length > 0))
   .pipe(
     z
-      .array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/, { message: 'expected host or host:port, e.g. 127.0.0.1:9042' }))
+      .array(
+        z
+          .string()
+          .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/, { message: 'expected host or host:port, e.g. 127.0.0.1:9042' }),
+      )
       .min(1, { message: 'give at least one contact point, e.g. 127.0.0.1:9042' }),
   );
 
@@ -38,17 +42,14 @@ export const connectionOptions = {
     .default('datacenter1')
     .describe("The data center the driver sends requests to (nodetool status shows it; a single node's is datacenter1)."),
   keyspace: nameOption('Keyspace of the table, exactly as named in Cassandra (case matters: it is quoted in CQL).'),
-  username: z
-    .string()
-    .optional()
-    .describe('User for PasswordAuthenticator; leave unset (or empty) for a cluster without authentication.'),
-  password: secret("Password of `username`. Never printed: errors and logs show ***.").optional(),
+  username: z.string().optional().describe('User for PasswordAuthenticator; leave unset (or empty) for a cluster without authentication.'),
+  password: secret('Password of `username`. Never printed: errors and logs show ***.').optional(),
   consistency: z
     .enum(CONSISTENCIES)
     .default('LOCAL_QUORUM')
     .describe('Consistency level of every request: LOCAL_QUORUM (default) waits for a majority of the replicas in the local data center.'),
   timeout: durationOption(
-    'How long one request may take before the driver gives up on it (and the sink retries it): the driver\'s readTimeout.',
+    "How long one request may take before the driver gives up on it (and the sink retries it): the driver's readTimeout.",
     { default: '12s', positive: true },
   ),
   connectTimeout: durationOption('How long to wait for a connection to a node.', { default: '5s', positive: true }),

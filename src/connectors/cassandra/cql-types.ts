@@ -117,7 +117,14 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const show = (value: Value): string => {
-  const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'an invalid date' : value.toISOString()) : typeof value === 'bigint' ? `${value}` : JSON.stringify(value);
+  const text =
+    value instanceof Date
+      ? Number.isNaN(value.getTime())
+        ? 'an invalid date'
+        : value.toISOString()
+      : typeof value === 'bigint'
+        ? `${value}`
+        : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 const fail = (value: Value, expected: string): never => {
@@ -192,7 +199,10 @@ export function converterFor(type: CqlType): Converter {
     case dataTypes.set: {
       const element = converterFor(type.info as CqlType);
       const name = cqlTypeName(type);
-      return (v) => (Array.isArray(v) ? v.map((item) => (item === null ? fail(item, `an element of ${name} (no nulls)`) : element(item))) : fail(v, `an array (for ${name})`));
+      return (v) =>
+        Array.isArray(v)
+          ? v.map((item) => (item === null ? fail(item, `an element of ${name} (no nulls)`) : element(item)))
+          : fail(v, `an array (for ${name})`);
     }
     case dataTypes.tuple: {
       const elements = (type.info as CqlType[]).map(converterFor);
@@ -210,7 +220,8 @@ export function converterFor(type: CqlType): Converter {
       return (v) => {
         if (!isObject(v)) return fail(v, `an object (for ${name})`);
         const out: Record<string, unknown> = {};
-        for (const [k, item] of Object.entries(v)) out[key(k) as string] = item === null ? fail(item, `a value of ${name} (no nulls)`) : value(item);
+        for (const [k, item] of Object.entries(v))
+          out[key(k) as string] = item === null ? fail(item, `a value of ${name} (no nulls)`) : value(item);
         return out;
       };
     }

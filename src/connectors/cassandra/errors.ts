@@ -21,7 +21,14 @@ const { errors, types } = cassandra;
 const codes = types.responseErrorCodes;
 
 /** Server answers that another attempt may fix: the request did not fail for what it is. */
-const RETRIABLE_CODES = new Set<number>([codes.writeTimeout, codes.readTimeout, codes.unavailableException, codes.overloaded, codes.isBootstrapping, codes.serverError]);
+const RETRIABLE_CODES = new Set<number>([
+  codes.writeTimeout,
+  codes.readTimeout,
+  codes.unavailableException,
+  codes.overloaded,
+  codes.isBootstrapping,
+  codes.serverError,
+]);
 
 export function isAuthenticationFailure(error: unknown): boolean {
   if (error instanceof errors.AuthenticationError) return true;
@@ -44,7 +51,16 @@ export function isRetriable(error: unknown): boolean {
   return typeof code === 'string' && NETWORK_CODES.has(code);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 function innerErrors(error: InstanceType<typeof errors.NoHostAvailableError>): unknown[] {
   return Object.values(error.innerErrors ?? {});
@@ -52,7 +68,9 @@ function innerErrors(error: InstanceType<typeof errors.NoHostAvailableError>): u
 
 /** The first line of an error's text: the driver pastes whole inspected errors (with stacks) into its messages. */
 function firstLine(error: unknown): string {
-  return errorMessage(error).split('\n')[0].replace(/\. See innerErrors\.$/, '');
+  return errorMessage(error)
+    .split('\n')[0]
+    .replace(/\. See innerErrors\.$/, '');
 }
 
 /** A short reason for a log line: per host for NoHostAvailableError, else the first line of the message. */
@@ -106,8 +124,10 @@ function authenticationText(error: unknown): string {
 /** A failed write or read, after retries: what the cluster said and what to do about it. */
 export function describeRequestError(error: unknown, contactPoints: readonly string[], user: string | undefined): string {
   const at = describeCluster(contactPoints);
-  if (isAuthenticationFailure(error) || error instanceof errors.NoHostAvailableError) return describeConnectError(error, contactPoints, user);
-  if (error instanceof errors.OperationTimedOutError) return `${at} did not answer in time (${firstLine(error)}); raise timeout, or lower concurrency`;
+  if (isAuthenticationFailure(error) || error instanceof errors.NoHostAvailableError)
+    return describeConnectError(error, contactPoints, user);
+  if (error instanceof errors.OperationTimedOutError)
+    return `${at} did not answer in time (${firstLine(error)}); raise timeout, or lower concurrency`;
   if (error instanceof errors.ResponseError) {
     const said = firstLine(error);
     switch (error.code) {

@@ -10,7 +10,10 @@ export const NAME_PATTERN = /^[A-Za-z0-9_]{1,48}$/;
 export const NAME_HELP = 'a Cassandra name: letters, digits and _, at most 48 characters';
 
 export function nameOption(description: string) {
-  return z.string().regex(NAME_PATTERN, { message: `expected ${NAME_HELP}` }).describe(description);
+  return z
+    .string()
+    .regex(NAME_PATTERN, { message: `expected ${NAME_HELP}` })
+    .describe(description);
 }
 
 /**

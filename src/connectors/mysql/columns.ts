@@ -26,7 +26,11 @@ export function bindColumns(input: Schema, mapping: Record<string, string> | und
     if (input.length === 0) problem('columns', 'the input has no columns to write');
     for (const column of input) {
       if (isIdentifier(column.name)) bindings.push({ table: column.name, source: column.name, type: column.type });
-      else problem('columns', `the input column "${column.name}" is not ${IDENTIFIER_HELP}; map it to a table column, e.g. columns: { my_name: "${column.name}" }`);
+      else
+        problem(
+          'columns',
+          `the input column "${column.name}" is not ${IDENTIFIER_HELP}; map it to a table column, e.g. columns: { my_name: "${column.name}" }`,
+        );
     }
   } else {
     const entries = Object.entries(mapping);
@@ -34,7 +38,8 @@ export function bindColumns(input: Schema, mapping: Record<string, string> | und
     for (const [table, source] of entries) {
       const column = findColumn(input, source);
       if (!isIdentifier(table)) problem(`columns.${table}`, `the table column name "${table}" is not ${IDENTIFIER_HELP}`);
-      else if (!column) problem(`columns.${table}`, `unknown input column "${source}"; the input has: ${describeSchema(input) || '(no columns)'}`);
+      else if (!column)
+        problem(`columns.${table}`, `unknown input column "${source}"; the input has: ${describeSchema(input) || '(no columns)'}`);
       else bindings.push({ table, source, type: column.type });
     }
   }

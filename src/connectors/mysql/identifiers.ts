@@ -17,7 +17,10 @@ export function isIdentifier(name: string): boolean {
 
 /** A string option that must be a plain identifier; the message says what is allowed. */
 export function identifierOption(description: string) {
-  return z.string().regex(IDENTIFIER_PATTERN, { message: `expected ${IDENTIFIER_HELP}` }).describe(description);
+  return z
+    .string()
+    .regex(IDENTIFIER_PATTERN, { message: `expected ${IDENTIFIER_HELP}` })
+    .describe(description);
 }
 
 /** `name` -> `` `name` ``. Throws on anything that is not a checked identifier: a programming error, not user input. */

@@ -24,7 +24,11 @@ export const MYSQL_SESSION_SETUP =
  * Text protocol only (`query`, never `execute`): StarRocks before 3.2 has no server-side prepared statements, and a
  * multi-row INSERT with thousands of placeholders gains nothing from them.
  */
-export async function openSession(options: ConnectOptions, onError: (error: unknown) => void, setup: string | undefined = MYSQL_SESSION_SETUP): Promise<mysql.Connection> {
+export async function openSession(
+  options: ConnectOptions,
+  onError: (error: unknown) => void,
+  setup: string | undefined = MYSQL_SESSION_SETUP,
+): Promise<mysql.Connection> {
   const connection = await mysql.createConnection({
     host: options.host,
     port: options.port,

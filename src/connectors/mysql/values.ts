@@ -33,7 +33,8 @@ const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3
  */
 export function dateLiteral(date: Date, column: string): string {
   const year = date.getUTCFullYear();
-  if (!(year >= 0 && year <= 9999)) throw new UnfitValueError(column, date, Number.isNaN(year) ? 'an invalid Date' : `year ${year} is outside DATETIME's range`);
+  if (!(year >= 0 && year <= 9999))
+    throw new UnfitValueError(column, date, Number.isNaN(year) ? 'an invalid Date' : `year ${year} is outside DATETIME's range`);
   return `'${year < 1000 ? String(year).padStart(4, '0') : year}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]} ${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}'`;
 }
 
@@ -48,7 +49,8 @@ export function literalFormatter(type: ColumnType, column: string): LiteralForma
   const unfit = (value: unknown, reason: string): never => {
     throw new UnfitValueError(column, value, reason);
   };
-  const number = (value: number): string => (Number.isFinite(value) ? String(value) : unfit(value, `${value} has no SQL value (MySQL stores no NaN or infinity)`));
+  const number = (value: number): string =>
+    Number.isFinite(value) ? String(value) : unfit(value, `${value} has no SQL value (MySQL stores no NaN or infinity)`);
   const generic = (value: Value): string => {
     if (typeof value === 'number') return number(value);
     if (typeof value === 'bigint') return value.toString();
@@ -73,7 +75,8 @@ export function literalFormatter(type: ColumnType, column: string): LiteralForma
     case 'struct':
     case 'any':
       // JSON columns take JSON text; a plain string in an `any` column is stored as the string itself.
-      return (v) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' && !(v instanceof Date) ? escapeValue(jsonText(v)) : generic(v));
+      return (v) =>
+        v === null || v === undefined ? 'NULL' : typeof v === 'object' && !(v instanceof Date) ? escapeValue(jsonText(v)) : generic(v);
     case 'boolean':
       return (v) => (v === null || v === undefined ? 'NULL' : generic(v));
   }

@@ -29,7 +29,10 @@ export class BatchLog {
   /** Batch ids present, ascending. Files that are not plain numbers (temp files) are ignored. */
   async batchIds(): Promise<number[]> {
     const names = await readdir(this.dir);
-    return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+    return names
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   async latest(): Promise<number | undefined> {

@@ -36,7 +36,11 @@ export function compileCall(node: CallNode, args: Compiled[]): Omit<Compiled, 'c
   args.forEach((a, i) => {
     const at = node.args[i];
     if (!accepts(kinds[i], a.type)) {
-      throw new ExpressionError(`${spec.name} expects ${KIND_NAMES[kinds[i]]} as argument ${i + 1}, got ${a.type}`, at.pos, at.end - at.pos);
+      throw new ExpressionError(
+        `${spec.name} expects ${KIND_NAMES[kinds[i]]} as argument ${i + 1}, got ${a.type}`,
+        at.pos,
+        at.end - at.pos,
+      );
     }
     if (spec.constantArgs?.includes(i) && !a.constant) {
       throw new ExpressionError(`${spec.name} needs a constant as argument ${i + 1}`, at.pos, at.end - at.pos);
@@ -56,7 +60,10 @@ export function compileCall(node: CallNode, args: Compiled[]): Omit<Compiled, 'c
 function lookup(node: CallNode): FunctionSpec {
   const spec = FUNCTION_MAP.get(node.name.toLowerCase());
   if (spec) return spec;
-  const near = nearMatches(node.name.toLowerCase(), FUNCTIONS.map((f) => f.name));
+  const near = nearMatches(
+    node.name.toLowerCase(),
+    FUNCTIONS.map((f) => f.name),
+  );
   const hint = near.length ? `did you mean ${near.join(', ')}?` : 'see docs/expressions.md for the functions';
   throw new ExpressionError(`unknown function '${node.name}' (${hint})`, node.pos, node.nameEnd - node.pos);
 }
@@ -64,7 +71,14 @@ function lookup(node: CallNode): FunctionSpec {
 function arityMessage(spec: FunctionSpec, n: number): string {
   const { minArgs: min, maxArgs: max } = spec;
   const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
-  const expected = max === Infinity ? `at least ${plural(min)}` : min === max ? plural(min) : max === min + 1 ? `${min} or ${plural(max)}` : `${min} to ${plural(max)}`;
+  const expected =
+    max === Infinity
+      ? `at least ${plural(min)}`
+      : min === max
+        ? plural(min)
+        : max === min + 1
+          ? `${min} or ${plural(max)}`
+          : `${min} to ${plural(max)}`;
   return `${spec.name} expects ${expected}, got ${n}`;
 }
 
@@ -73,7 +87,10 @@ export function nearMatches(name: string, candidates: string[]): string[] {
   const scored = candidates
     .map((c) => ({ c, d: distance(name, c) }))
     .filter(({ c, d }) => d <= Math.max(1, Math.floor(c.length / 3)) || (name.length >= 3 && (c.includes(name) || name.includes(c))));
-  return scored.sort((a, b) => a.d - b.d).slice(0, 3).map((s) => s.c);
+  return scored
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((s) => s.c);
 }
 
 function distance(a: string, b: string): number {
@@ -124,7 +141,10 @@ function coerce(arg: Compiled, kind: ParamKind): Compiled {
     case 'string':
       if (arg.type === 'string' && arg.exact) return arg;
       convert = (v) => castToString(v, asDouble);
-      ev = (row) => { const v = e(row); return typeof v === 'string' ? v : castToString(v, asDouble); };
+      ev = (row) => {
+        const v = e(row);
+        return typeof v === 'string' ? v : castToString(v, asDouble);
+      };
       break;
     case 'timestamp':
       if (arg.type === 'timestamp' && arg.exact) return arg;
@@ -133,11 +153,17 @@ function coerce(arg: Compiled, kind: ParamKind): Compiled {
       break;
     case 'boolean':
       convert = (v) => (typeof v === 'boolean' ? v : null);
-      ev = (row) => { const v = e(row); return typeof v === 'boolean' ? v : null; };
+      ev = (row) => {
+        const v = e(row);
+        return typeof v === 'boolean' ? v : null;
+      };
       break;
     case 'array':
       convert = (v) => (Array.isArray(v) ? v : null);
-      ev = (row) => { const v = e(row); return Array.isArray(v) ? v : null; };
+      ev = (row) => {
+        const v = e(row);
+        return Array.isArray(v) ? v : null;
+      };
       break;
   }
   if (arg.constant) {
@@ -162,30 +188,53 @@ function fixed(fn: Impl, args: Compiled[], nullable: boolean): Evaluator {
   if (args.some((a) => a.constant && a.value === null)) return () => null;
   const [, k1, k2, k3] = args.map((a) => a.value);
   if (n > 1 && args.slice(1).every((a) => a.constant)) {
-    if (n === 2) return (row) => { const a = e0(row); return a === null ? null : fn(a, k1); };
-    if (n === 3) return (row) => { const a = e0(row); return a === null ? null : fn(a, k1, k2); };
-    return (row) => { const a = e0(row); return a === null ? null : fn(a, k1, k2, k3); };
+    if (n === 2)
+      return (row) => {
+        const a = e0(row);
+        return a === null ? null : fn(a, k1);
+      };
+    if (n === 3)
+      return (row) => {
+        const a = e0(row);
+        return a === null ? null : fn(a, k1, k2);
+      };
+    return (row) => {
+      const a = e0(row);
+      return a === null ? null : fn(a, k1, k2, k3);
+    };
   }
   switch (n) {
     case 1:
-      return (row) => { const a = e0(row); return a === null ? null : fn(a); };
+      return (row) => {
+        const a = e0(row);
+        return a === null ? null : fn(a);
+      };
     case 2:
       return (row) => {
-        const a = e0(row); if (a === null) return null;
-        const b = e1(row); return b === null ? null : fn(a, b);
+        const a = e0(row);
+        if (a === null) return null;
+        const b = e1(row);
+        return b === null ? null : fn(a, b);
       };
     case 3:
       return (row) => {
-        const a = e0(row); if (a === null) return null;
-        const b = e1(row); if (b === null) return null;
-        const c = e2(row); return c === null ? null : fn(a, b, c);
+        const a = e0(row);
+        if (a === null) return null;
+        const b = e1(row);
+        if (b === null) return null;
+        const c = e2(row);
+        return c === null ? null : fn(a, b, c);
       };
     default:
       return (row) => {
-        const a = e0(row); if (a === null) return null;
-        const b = e1(row); if (b === null) return null;
-        const c = e2(row); if (c === null) return null;
-        const d = e3(row); return d === null ? null : fn(a, b, c, d);
+        const a = e0(row);
+        if (a === null) return null;
+        const b = e1(row);
+        if (b === null) return null;
+        const c = e2(row);
+        if (c === null) return null;
+        const d = e3(row);
+        return d === null ? null : fn(a, b, c, d);
       };
   }
 }

@@ -39,13 +39,28 @@ class Compiler {
   node(node: Node): Compiled {
     switch (node.kind) {
       case 'literal':
-        return constant(node.value, node.value === null ? 'null' : typeof node.value === 'number' ? (node.integer ? 'long' : 'double') : typeof node.value === 'string' ? 'string' : 'boolean');
+        return constant(
+          node.value,
+          node.value === null
+            ? 'null'
+            : typeof node.value === 'number'
+              ? node.integer
+                ? 'long'
+                : 'double'
+              : typeof node.value === 'string'
+                ? 'string'
+                : 'boolean',
+        );
       case 'column':
         return this.column(node.name, node.pos, node.end);
       case 'field': {
         const object = this.node(node.object);
         if (!isLoose(object.type) && object.type !== 'struct') {
-          throw new ExpressionError(`cannot read field '${node.name}' of a ${object.type} value (only structs have fields)`, node.namePos - 1, node.end - node.namePos + 1);
+          throw new ExpressionError(
+            `cannot read field '${node.name}' of a ${object.type} value (only structs have fields)`,
+            node.namePos - 1,
+            node.end - node.namePos + 1,
+          );
         }
         const o = object.ev;
         const name = node.name;
@@ -59,7 +74,8 @@ class Compiler {
         const value = this.node(node.value);
         const items = node.items.map((item) => {
           const c = this.node(item);
-          if (!comparable(value.type, c.type, false)) throw new ExpressionError(`cannot compare ${value.type} with ${c.type} in '${node.opText}'`, ...span(item));
+          if (!comparable(value.type, c.type, false))
+            throw new ExpressionError(`cannot compare ${value.type} with ${c.type} in '${node.opText}'`, ...span(item));
           return c;
         });
         return fold(ops.inList(value.ev, items, node.negated), 'boolean', [value, ...items]);
@@ -95,7 +111,8 @@ class Compiler {
       if (t !== 'boolean' && !isLoose(t)) throw new ExpressionError(`'${node.opText}' needs a boolean, got ${t}`, ...span(node.operand));
       return fold(ops.not(operand.ev), 'boolean', [operand]);
     }
-    if (!isNumeric(t) && !isLoose(t)) throw new ExpressionError(`cannot apply unary '${node.op}' to ${t}`, node.opPos, node.opEnd - node.opPos);
+    if (!isNumeric(t) && !isLoose(t))
+      throw new ExpressionError(`cannot apply unary '${node.op}' to ${t}`, node.opPos, node.opEnd - node.opPos);
     const type: Ty = t === 'long' || t === 'null' ? t : 'double';
     return fold(node.op === '-' ? ops.negate(operand.ev) : ops.plus(operand.ev), type, [operand]);
   }
@@ -108,8 +125,12 @@ class Compiler {
     switch (node.op) {
       case 'and':
       case 'or':
-        for (const [side, n] of [[left, node.left], [right, node.right]] as const) {
-          if (side.type !== 'boolean' && !isLoose(side.type)) throw new ExpressionError(`'${node.opText}' needs boolean operands, got ${side.type}`, ...span(n));
+        for (const [side, n] of [
+          [left, node.left],
+          [right, node.right],
+        ] as const) {
+          if (side.type !== 'boolean' && !isLoose(side.type))
+            throw new ExpressionError(`'${node.opText}' needs boolean operands, got ${side.type}`, ...span(n));
         }
         return fold(node.op === 'and' ? ops.and(left.ev, right.ev) : ops.or(left.ev, right.ev), 'boolean', [left, right]);
       case '+':
@@ -120,7 +141,8 @@ class Compiler {
         if ((isNumeric(l) || isLoose(l)) && (isNumeric(r) || isLoose(r))) {
           return fold(ops.arithmetic(node.op, left, right), arithmeticType(node.op, l, r), [left, right]);
         }
-        if (node.op === '+' && (l === 'string' || r === 'string')) throw new ExpressionError(`'+' does not join strings: use concat(a, b)`, ...at);
+        if (node.op === '+' && (l === 'string' || r === 'string'))
+          throw new ExpressionError(`'+' does not join strings: use concat(a, b)`, ...at);
         throw new ExpressionError(`cannot apply '${node.opText}' to ${l} and ${r}`, ...at);
       default: {
         const ordered = node.op !== '==' && node.op !== '!=' && node.op !== '<=>';

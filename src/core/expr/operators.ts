@@ -41,30 +41,65 @@ export function arithmetic(op: ArithmeticOp, left: Operand, right: Operand): Eva
     const c = right.value;
     switch (op) {
       case '+':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a + c : arithmeticSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a + c : arithmeticSlow(op, a, c);
+        };
       case '-':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a - c : arithmeticSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a - c : arithmeticSlow(op, a, c);
+        };
       case '*':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a * c : arithmeticSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a * c : arithmeticSlow(op, a, c);
+        };
       case '/':
         if (c === 0) return () => null;
-        return (row) => { const a = l(row); return typeof a === 'number' ? a / c : arithmeticSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a / c : arithmeticSlow(op, a, c);
+        };
       case '%':
         if (c === 0) return () => null;
-        return (row) => { const a = l(row); return typeof a === 'number' ? a % c : arithmeticSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a % c : arithmeticSlow(op, a, c);
+        };
     }
   }
   switch (op) {
     case '+':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a + b : arithmeticSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a + b : arithmeticSlow(op, a, b);
+      };
     case '-':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a - b : arithmeticSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a - b : arithmeticSlow(op, a, b);
+      };
     case '*':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a * b : arithmeticSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a * b : arithmeticSlow(op, a, b);
+      };
     case '/':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a / b : arithmeticSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a / b : arithmeticSlow(op, a, b);
+      };
     case '%':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a % b : arithmeticSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a % b : arithmeticSlow(op, a, b);
+      };
   }
 }
 
@@ -78,7 +113,10 @@ export function negate(operand: Evaluator): Evaluator {
 }
 
 export function plus(operand: Evaluator): Evaluator {
-  return (row) => { const a = operand(row); return typeof a === 'number' ? a : toNumber(a); };
+  return (row) => {
+    const a = operand(row);
+    return typeof a === 'number' ? a : toNumber(a);
+  };
 }
 
 function comparisonSlow(op: ComparisonOp, a: Value, b: Value): boolean | null {
@@ -102,36 +140,82 @@ export function comparison(op: ComparisonOp, left: Operand, right: Operand): Eva
     const c = right.value;
     switch (op) {
       case '==':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a === c : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a === c : comparisonSlow(op, a, c);
+        };
       case '!=':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a !== c : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a !== c : comparisonSlow(op, a, c);
+        };
       case '<':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a < c : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a < c : comparisonSlow(op, a, c);
+        };
       case '<=':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a <= c : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a <= c : comparisonSlow(op, a, c);
+        };
       case '>':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a > c || a !== a : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a > c || a !== a : comparisonSlow(op, a, c);
+        };
       case '>=':
-        return (row) => { const a = l(row); return typeof a === 'number' ? a >= c || a !== a : comparisonSlow(op, a, c); };
+        return (row) => {
+          const a = l(row);
+          return typeof a === 'number' ? a >= c || a !== a : comparisonSlow(op, a, c);
+        };
       case '<=>':
         break;
     }
   }
   switch (op) {
     case '==':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a === b || (a !== a && b !== b) : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a === b || (a !== a && b !== b) : comparisonSlow(op, a, b);
+      };
     case '!=':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a !== b && (a === a || b === b) : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a !== b && (a === a || b === b) : comparisonSlow(op, a, b);
+      };
     case '<':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a < b || (b !== b && a === a) : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a < b || (b !== b && a === a) : comparisonSlow(op, a, b);
+      };
     case '<=':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a <= b || b !== b : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a <= b || b !== b : comparisonSlow(op, a, b);
+      };
     case '>':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a > b || (a !== a && b === b) : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a > b || (a !== a && b === b) : comparisonSlow(op, a, b);
+      };
     case '>=':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a >= b || a !== a : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a >= b || a !== a : comparisonSlow(op, a, b);
+      };
     case '<=>':
-      return (row) => { const a = l(row), b = r(row); return typeof a === 'number' && typeof b === 'number' ? a === b || (a !== a && b !== b) : comparisonSlow(op, a, b); };
+      return (row) => {
+        const a = l(row),
+          b = r(row);
+        return typeof a === 'number' && typeof b === 'number' ? a === b || (a !== a && b !== b) : comparisonSlow(op, a, b);
+      };
   }
 }
 
@@ -158,7 +242,10 @@ export function or(left: Evaluator, right: Evaluator): Evaluator {
 }
 
 export function not(operand: Evaluator): Evaluator {
-  return (row) => { const a = operand(row); return a === true ? false : a === false ? true : null; };
+  return (row) => {
+    const a = operand(row);
+    return a === true ? false : a === false ? true : null;
+  };
 }
 
 /**

@@ -132,7 +132,17 @@ class Parser {
       items.push(this.expression(0));
     }
     const close = this.expect(')');
-    return { kind: 'in', value, items, negated, pos: value.pos, end: close.end, opText: negated ? 'not in' : 'in', opPos: first.pos, opEnd: last.end };
+    return {
+      kind: 'in',
+      value,
+      items,
+      negated,
+      pos: value.pos,
+      end: close.end,
+      opText: negated ? 'not in' : 'in',
+      opPos: first.pos,
+      opEnd: last.end,
+    };
   }
 
   private isNull(value: Node): Node {
@@ -141,7 +151,16 @@ class Parser {
     if (negated) this.next();
     const t = this.next();
     if (!this.isKeyword(t, 'null')) throw new ExpressionError(`expected 'null' after 'is' but found ${describe(t)}`, t.pos, t.end - t.pos);
-    return { kind: 'isnull', value, negated, pos: value.pos, end: t.end, opText: negated ? 'is not null' : 'is null', opPos: is.pos, opEnd: t.end };
+    return {
+      kind: 'isnull',
+      value,
+      negated,
+      pos: value.pos,
+      end: t.end,
+      opText: negated ? 'is not null' : 'is null',
+      opPos: is.pos,
+      opEnd: t.end,
+    };
   }
 
   private prefix(): Node {
@@ -193,7 +212,8 @@ class Parser {
     while (this.isOp(this.peek(), '.')) {
       this.next();
       const t = this.next();
-      if (t.kind !== 'ident' && t.kind !== 'quoted') throw new ExpressionError(`expected a field name after '.' but found ${describe(t)}`, t.pos, t.end - t.pos);
+      if (t.kind !== 'ident' && t.kind !== 'quoted')
+        throw new ExpressionError(`expected a field name after '.' but found ${describe(t)}`, t.pos, t.end - t.pos);
       node = { kind: 'field', object: node, name: t.value as string, namePos: t.pos, pos: node.pos, end: t.end };
     }
     return node;

@@ -136,5 +136,7 @@ export function castToString(v: Value, asDouble = false): string | null {
   if (v === null) return null;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : formatTimestamp(v);
   if (Array.isArray(v)) return `[${v.map((x) => castToString(x) ?? 'null').join(', ')}]`;
-  return `{${Object.keys(v).map((k) => castToString(v[k]) ?? 'null').join(', ')}}`;
+  return `{${Object.keys(v)
+    .map((k) => castToString(v[k]) ?? 'null')
+    .join(', ')}}`;
 }

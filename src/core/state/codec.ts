@@ -40,7 +40,8 @@ export function stringifyState(value: StateValue): string {
         const t = value.getTime();
         return `{"$d":${Number.isNaN(t) ? 'null' : t}}`;
       }
-      if (value instanceof Uint8Array) return `{"$u8":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
+      if (value instanceof Uint8Array)
+        return `{"$u8":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stringifyState(value[i]);
@@ -62,10 +63,14 @@ export function decodeState(json: unknown): StateValue {
   const keys = Object.keys(record);
   if (keys.length === 1) {
     switch (keys[0]) {
-      case '$d': return new Date(record.$d === null ? NaN : (record.$d as number));
-      case '$u8': return new Uint8Array(Buffer.from(record.$u8 as string, 'base64'));
-      case '$b': return BigInt(record.$b as string);
-      case '$o': return decodeObject(record.$o as Record<string, unknown>);
+      case '$d':
+        return new Date(record.$d === null ? NaN : (record.$d as number));
+      case '$u8':
+        return new Uint8Array(Buffer.from(record.$u8 as string, 'base64'));
+      case '$b':
+        return BigInt(record.$b as string);
+      case '$o':
+        return decodeObject(record.$o as Record<string, unknown>);
     }
   }
   return decodeObject(record);
@@ -87,9 +92,13 @@ function decodeObject(record: Record<string, unknown>): StateValue {
 export function estimateBytes(value: StateValue): number {
   if (value === null || value === undefined) return 8;
   switch (typeof value) {
-    case 'string': return 16 + value.length * 2;
-    case 'number': case 'boolean': return 8;
-    case 'bigint': return 16;
+    case 'string':
+      return 16 + value.length * 2;
+    case 'number':
+    case 'boolean':
+      return 8;
+    case 'bigint':
+      return 16;
     case 'object': {
       if (value instanceof Date) return 32;
       if (value instanceof Uint8Array) return 64 + value.byteLength;
@@ -98,6 +107,7 @@ export function estimateBytes(value: StateValue): number {
       for (const [k, v] of Object.entries(value)) sum += 8 + k.length * 2 + estimateBytes(v);
       return sum;
     }
-    default: return 8;
+    default:
+      return 8;
   }
 }

@@ -34,7 +34,8 @@ function structuralProblems(plan: PlanOperator[]): OutputModeProblem[] {
   if (watermarks.length > 1) {
     problems.push({
       path: watermarks[1].path,
-      message: 'Redefining watermark is disallowed: one withWatermark per job. Several event-time columns would each hold the watermark back (Spark refuses this by default too).',
+      message:
+        'Redefining watermark is disallowed: one withWatermark per job. Several event-time columns would each hold the watermark back (Spark refuses this by default too).',
     });
   }
   const aggregations = plan.filter((o) => o.facts?.kind === 'aggregation');
@@ -49,7 +50,8 @@ function structuralProblems(plan: PlanOperator[]): OutputModeProblem[] {
   if (laterDedup) {
     problems.push({
       path: laterDedup.path,
-      message: 'dropDuplicates after groupBy is not supported: groupBy emits rows that change in later batches, which a later stateful operator cannot take back. Put dropDuplicates before groupBy.',
+      message:
+        'dropDuplicates after groupBy is not supported: groupBy emits rows that change in later batches, which a later stateful operator cannot take back. Put dropDuplicates before groupBy.',
     });
   }
   return problems;
@@ -60,7 +62,9 @@ function modeProblems(plan: PlanOperator[], mode: OutputMode): string[] {
   const aggregation = plan.find((o) => o.facts?.kind === 'aggregation')?.facts;
   if (!aggregation || aggregation.kind !== 'aggregation') {
     return mode === 'complete'
-      ? ['Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets: complete rewrites the whole result table each batch, and without a groupBy the result is the unbounded stream itself.']
+      ? [
+          'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets: complete rewrites the whole result table each batch, and without a groupBy the result is the unbounded stream itself.',
+        ]
       : [];
   }
   if (mode === 'append' && !aggregation.watermarkedKey) {

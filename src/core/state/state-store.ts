@@ -119,7 +119,10 @@ export class StateStore<V extends StateValue = StateValue> {
     this.loadedVersion = -1;
     if (version < 0) return;
     const { snapshots, deltas } = await this.listFiles();
-    const base = [...snapshots].filter((s) => s <= version).sort((a, b) => b - a).find((s) => range(s + 1, version).every((d) => deltas.has(d)));
+    const base = [...snapshots]
+      .filter((s) => s <= version)
+      .sort((a, b) => b - a)
+      .find((s) => range(s + 1, version).every((d) => deltas.has(d)));
     let from = 0;
     if (base !== undefined) {
       this.applyFile(await this.readFile(base, 'snapshot'), `${base}.snapshot`);
@@ -128,7 +131,10 @@ export class StateStore<V extends StateValue = StateValue> {
       const missing = range(0, version).filter((d) => !deltas.has(d));
       if (missing.length > 0) {
         throw new RuntimeError(
-          `state of ${this.dir} cannot be restored to batch ${version}: ${missing.slice(0, 5).map((m) => `${m}.delta`).join(', ')}` +
+          `state of ${this.dir} cannot be restored to batch ${version}: ${missing
+            .slice(0, 5)
+            .map((m) => `${m}.delta`)
+            .join(', ')}` +
             `${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} missing and no snapshot covers them. The checkpoint was ` +
             'written by a job without this stateful operator, or state files were deleted: give the job a new checkpointLocation.',
         );
@@ -141,7 +147,9 @@ export class StateStore<V extends StateValue = StateValue> {
   /** Writes the changes since the previous version as version `version` (the batch id), atomically. */
   async commit(version: number): Promise<void> {
     if (version !== this.loadedVersion + 1) {
-      throw new RuntimeError(`state store ${this.dir}: commit of version ${version} after version ${this.loadedVersion}; versions must follow each other`);
+      throw new RuntimeError(
+        `state store ${this.dir}: commit of version ${version} after version ${this.loadedVersion}; versions must follow each other`,
+      );
     }
     const lines = [FORMAT];
     for (const key of this.dirty) lines.push(`{"key":${JSON.stringify(key)},"value":${stringifyState(this.write(this.map.get(key)!))}}`);
@@ -191,7 +199,8 @@ export class StateStore<V extends StateValue = StateValue> {
 
   private applyFile(text: string, name: string): void {
     const lines = text.split('\n');
-    if (lines[0] !== FORMAT) throw new RuntimeError(`state file ${join(this.dir, name)} has format '${lines[0]}', this streamlab reads '${FORMAT}'`);
+    if (lines[0] !== FORMAT)
+      throw new RuntimeError(`state file ${join(this.dir, name)} has format '${lines[0]}', this streamlab reads '${FORMAT}'`);
     for (let i = 1; i < lines.length; i++) {
       if (lines[i] === '') continue;
       let entry: { key: string; value?: unknown; removed?: boolean };

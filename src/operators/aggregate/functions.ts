@@ -33,8 +33,14 @@ export interface AggregateFunction {
 
 export const AGGREGATE_NAMES = ['count', 'sum', 'avg', 'min', 'max', 'approxCountDistinct'] as const;
 const ALIASES: Record<string, (typeof AGGREGATE_NAMES)[number]> = {
-  count: 'count', sum: 'sum', avg: 'avg', mean: 'avg', min: 'min', max: 'max',
-  approxcountdistinct: 'approxCountDistinct', approx_count_distinct: 'approxCountDistinct',
+  count: 'count',
+  sum: 'sum',
+  avg: 'avg',
+  mean: 'avg',
+  min: 'min',
+  max: 'max',
+  approxcountdistinct: 'approxCountDistinct',
+  approx_count_distinct: 'approxCountDistinct',
 };
 
 /** Parses `count()`, `sum(value * 2)`, ... into a function writing column `name`. */
@@ -44,7 +50,8 @@ export function parseAggregate(name: string, text: string, context: OperatorCont
     throw ConfigError.single({ file: context.location.file, path: `${context.location.path}.${path}`, message });
   };
   const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(.*?)\s*\)\s*$/s.exec(text);
-  if (!match) fail(`'${text}' is not an aggregate: write one of ${AGGREGATE_NAMES.map((n) => `${n}(...)`).join(', ')}, e.g. count() or sum(value)`);
+  if (!match)
+    fail(`'${text}' is not an aggregate: write one of ${AGGREGATE_NAMES.map((n) => `${n}(...)`).join(', ')}, e.g. count() or sum(value)`);
   const kind = ALIASES[match![1].toLowerCase()];
   if (!kind) fail(`unknown aggregate '${match![1]}' (known: ${AGGREGATE_NAMES.join(', ')})`);
   const argText = match![2];
@@ -67,7 +74,8 @@ export function parseAggregate(name: string, text: string, context: OperatorCont
       return { ...avg(), ...base };
     case 'min':
     case 'max':
-      if (arg.type === 'array' || arg.type === 'struct') fail(`${kind} needs values that have an order (numbers, strings, timestamps), but '${argText}' is ${arg.type}`);
+      if (arg.type === 'array' || arg.type === 'struct')
+        fail(`${kind} needs values that have an order (numbers, strings, timestamps), but '${argText}' is ${arg.type}`);
       return { ...extreme(arg.type, kind === 'min' ? -1 : 1), ...base };
     default:
       return { ...approxCountDistinct(), ...base };
@@ -82,7 +90,8 @@ function countRows(name: string, text: string): AggregateFunction {
 
 function counter(): Behaviour {
   return {
-    type: 'long', width: 1,
+    type: 'long',
+    width: 1,
     init: (b, at) => void (b[at] = 0),
     update: (b, at) => void (b[at] = (b[at] as number) + 1),
     merge: (into, at, from) => void (into[at] = (into[at] as number) + (from[at] as number)),
@@ -101,7 +110,8 @@ function countValues(): Behaviour {
 
 function sum(type: ColumnType): Behaviour {
   return {
-    type, width: 1,
+    type,
+    width: 1,
     init: (b, at) => void (b[at] = null),
     update: (b, at, v) => {
       if (typeof v === 'number') b[at] = b[at] === null ? v : (b[at] as number) + v;
@@ -115,7 +125,8 @@ function sum(type: ColumnType): Behaviour {
 
 function avg(): Behaviour {
   return {
-    type: 'double', width: 2,
+    type: 'double',
+    width: 2,
     init: (b, at) => {
       b[at] = 0;
       b[at + 1] = 0;
@@ -143,7 +154,8 @@ function extreme(type: ColumnType, sign: 1 | -1): Behaviour {
     return c !== null && c * sign > 0;
   };
   return {
-    type, width: 1,
+    type,
+    width: 1,
     init: (b, at) => void (b[at] = null),
     update: (b, at, v) => {
       if (v !== null && v !== undefined && better(v, b[at])) b[at] = v;
@@ -157,7 +169,8 @@ function extreme(type: ColumnType, sign: 1 | -1): Behaviour {
 
 function approxCountDistinct(): Behaviour {
   return {
-    type: 'long', width: 1,
+    type: 'long',
+    width: 1,
     init: (b, at) => void (b[at] = null),
     update: (b, at, v) => {
       if (v === null || v === undefined) return;

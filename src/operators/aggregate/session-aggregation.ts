@@ -58,9 +58,14 @@ export class SessionAggregation implements StatefulOperator {
 
   async open(context: StatefulOperatorContext): Promise<void> {
     this.mode = context.outputMode;
-    if (this.mode === 'update') throw new RuntimeError(`${this.spec.description}: Update output mode not supported for session window on streaming DataFrames/DataSets (use append or complete)`);
+    if (this.mode === 'update')
+      throw new RuntimeError(
+        `${this.spec.description}: Update output mode not supported for session window on streaming DataFrames/DataSets (use append or complete)`,
+      );
     if (this.mode === 'append' && !this.spec.watermarked) {
-      throw new RuntimeError(`${this.spec.description}: append output mode needs a watermark on the session's event-time column (withWatermark before sessionWindow)`);
+      throw new RuntimeError(
+        `${this.spec.description}: append output mode needs a watermark on the session's event-time column (withWatermark before sessionWindow)`,
+      );
     }
     this.store = new StateStore<SessionEntry>(context.stateDir);
   }

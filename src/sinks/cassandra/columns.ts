@@ -52,7 +52,8 @@ export function bindColumns(
   const seen = new Map<string, string>();
   for (const binding of bindings) {
     const first = seen.get(binding.target);
-    if (first !== undefined && binding.type !== 'id') problem('columns', `the table column "${binding.target}" is filled twice (from "${first}" and "${binding.source}")`);
+    if (first !== undefined && binding.type !== 'id')
+      problem('columns', `the table column "${binding.target}" is filled twice (from "${first}" and "${binding.source}")`);
     seen.set(binding.target, binding.source ?? 'id');
   }
   if (bindings.length === 0 && problems.length === 0) problem('columns', `nothing to write: the input has no columns (${has()})`);

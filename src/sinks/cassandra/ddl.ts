@@ -21,12 +21,15 @@ const TYPE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\s*<[A-Za-z0-9_<>,\s]+>)?$/;
 /** The table `create` asks for: every written column with its given or inferred type; checked at build time. */
 export function designTable(bindings: readonly ColumnBinding[], create: CreateOptions, location: ConfigLocation): TableDesign {
   const problems: ConfigProblem[] = [];
-  const problem = (path: string, message: string) => problems.push({ file: location.file, path: `${location.path}.create.${path}`, message });
+  const problem = (path: string, message: string) =>
+    problems.push({ file: location.file, path: `${location.path}.create.${path}`, message });
   const written = new Set(bindings.map((b) => b.target));
 
   for (const [column, type] of Object.entries(create.types)) {
-    if (!written.has(column)) problem(`types.${column}`, `"${column}" is not a column the sink writes (it writes: ${[...written].join(', ')})`);
-    if (!TYPE_PATTERN.test(type.trim())) problem(`types.${column}`, `"${type}" is not a CQL type such as int, text, list<text> or map<text, int>`);
+    if (!written.has(column))
+      problem(`types.${column}`, `"${column}" is not a column the sink writes (it writes: ${[...written].join(', ')})`);
+    if (!TYPE_PATTERN.test(type.trim()))
+      problem(`types.${column}`, `"${type}" is not a CQL type such as int, text, list<text> or map<text, int>`);
   }
   const columns: TableDesign['columns'] = [];
   for (const binding of bindings) {
@@ -43,12 +46,17 @@ export function designTable(bindings: readonly ColumnBinding[], create: CreateOp
   const keyColumns = create.primaryKey.flatMap((item) => (Array.isArray(item) ? item : [item]));
   const keySeen = new Set<string>();
   keyColumns.forEach((column) => {
-    if (!written.has(column)) problem('primaryKey', `"${column}" is not a column the sink writes (it writes: ${[...written].join(', ')}); name table columns, after the columns mapping`);
+    if (!written.has(column))
+      problem(
+        'primaryKey',
+        `"${column}" is not a column the sink writes (it writes: ${[...written].join(', ')}); name table columns, after the columns mapping`,
+      );
     if (keySeen.has(column)) problem('primaryKey', `"${column}" appears twice`);
     keySeen.add(column);
   });
   create.primaryKey.slice(1).forEach((item, i) => {
-    if (Array.isArray(item)) problem(`primaryKey[${i + 1}]`, 'only the first item (the partition key) may be a list; clustering columns are listed one by one');
+    if (Array.isArray(item))
+      problem(`primaryKey[${i + 1}]`, 'only the first item (the partition key) may be a list; clustering columns are listed one by one');
   });
   if (problems.length) throw new ConfigError(problems);
   return { columns, primaryKey: create.primaryKey };

@@ -21,7 +21,8 @@ export { CassandraSink } from './sink.js';
  */
 export const cassandraSink = defineSink({
   type: 'cassandra',
-  summary: 'Cassandra: prepared INSERTs, many in flight, per micro-batch; replays overwrite (INSERT is an upsert); optional replay-safe uuid ids and table creation.',
+  summary:
+    'Cassandra: prepared INSERTs, many in flight, per micro-batch; replays overwrite (INSERT is an upsert); optional replay-safe uuid ids and table creation.',
   options: CassandraSinkOptions,
   examples: [
     { contactPoints: '127.0.0.1:9042', keyspace: 'test', table: 'seq', create: { primaryKey: ['value'] } },
@@ -71,11 +72,19 @@ export function resolveConfig(options: CassandraSinkOptions, context: Pick<SinkB
   if (options.ttl !== undefined) {
     const ttl = ms(options.ttl);
     if (ttl % 1000 !== 0 || ttl < 1000 || ttl > 630_720_000_000) {
-      problems.push({ file: location.file, path: `${location.path}.ttl`, message: `Cassandra keeps TTLs in whole seconds, from 1s to 20 years (7300d); found ${options.ttl}` });
+      problems.push({
+        file: location.file,
+        path: `${location.path}.ttl`,
+        message: `Cassandra keeps TTLs in whole seconds, from 1s to 20 years (7300d); found ${options.ttl}`,
+      });
     } else ttlSeconds = ttl / 1000;
   }
   if (options.password && !options.username) {
-    problems.push({ file: location.file, path: `${location.path}.username`, message: 'a password is set but no username; set both, or neither for a cluster without authentication' });
+    problems.push({
+      file: location.file,
+      path: `${location.path}.username`,
+      message: 'a password is set but no username; set both, or neither for a cluster without authentication',
+    });
   }
   if (problems.length || !bindings) throw new ConfigError(problems);
 

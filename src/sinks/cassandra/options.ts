@@ -14,7 +14,7 @@ const primaryKey = z
   .array(z.union([columnName, z.array(columnName).min(1)]))
   .min(1)
   .describe(
-    'The primary key, as in CQL\'s PRIMARY KEY (...): the first item is the partition key (a column, or a list of columns for a composite partition key), the others are clustering columns. E.g. [value], [word, id], [[sensor, day], ts]. Table column names (after `columns`).',
+    "The primary key, as in CQL's PRIMARY KEY (...): the first item is the partition key (a column, or a list of columns for a composite partition key), the others are clustering columns. E.g. [value], [word, id], [[sensor, day], ts]. Table column names (after `columns`).",
   );
 
 const create = z
@@ -30,11 +30,11 @@ const create = z
       .record(z.string().min(1), z.union([z.string(), z.number()]))
       .default({ class: 'SimpleStrategy', replication_factor: 1 })
       .describe(
-        "Replication of the keyspace if it has to be created, as in CQL: { class: SimpleStrategy, replication_factor: 1 } (default, one node) or { class: NetworkTopologyStrategy, datacenter1: 3 }. An existing keyspace is left as it is.",
+        'Replication of the keyspace if it has to be created, as in CQL: { class: SimpleStrategy, replication_factor: 1 } (default, one node) or { class: NetworkTopologyStrategy, datacenter1: 3 }. An existing keyspace is left as it is.',
       ),
   })
   .describe(
-    'Create the keyspace and the table when they do not exist (CREATE ... IF NOT EXISTS), with the columns the sink writes. Without it both must exist. Either way the table\'s columns are checked against the rows at open(), before any write.',
+    "Create the keyspace and the table when they do not exist (CREATE ... IF NOT EXISTS), with the columns the sink writes. Without it both must exist. Either way the table's columns are checked against the rows at open(), before any write.",
   );
 
 export const CassandraSinkOptions = z
@@ -45,7 +45,7 @@ export const CassandraSinkOptions = z
       .record(columnName, columnName)
       .optional()
       .describe(
-        'Input column -> table column, e.g. { timestamp: ts, value: reading }: only the columns listed are written, under the table\'s names. Default: every input column, under its own name.',
+        "Input column -> table column, e.g. { timestamp: ts, value: reading }: only the columns listed are written, under the table's names. Default: every input column, under its own name.",
       ),
     id: z
       .strictObject({
@@ -57,15 +57,19 @@ export const CassandraSinkOptions = z
           ),
       })
       .optional()
-      .describe('Give every row a generated id, for tables keyed by a uuid (the course\'s people and wordcount tables).'),
-    ttl: durationOption('Time to live of the written values (INSERT ... USING TTL), e.g. 7d; at least 1s. Default: no expiry.', { positive: true }).optional(),
+      .describe("Give every row a generated id, for tables keyed by a uuid (the course's people and wordcount tables)."),
+    ttl: durationOption('Time to live of the written values (INSERT ... USING TTL), e.g. 7d; at least 1s. Default: no expiry.', {
+      positive: true,
+    }).optional(),
     concurrency: z
       .number()
       .int()
       .positive()
       .max(4096)
       .default(DEFAULT_CONCURRENCY)
-      .describe('Requests of one micro-batch in flight at once (a prepared INSERT of one row, or an unlogged batch of one partition\'s rows).'),
+      .describe(
+        "Requests of one micro-batch in flight at once (a prepared INSERT of one row, or an unlogged batch of one partition's rows).",
+      ),
     batchRows: z
       .number()
       .int()
@@ -77,7 +81,9 @@ export const CassandraSinkOptions = z
       ),
     create: create.optional(),
   })
-  .describe('Writes each micro-batch with prepared INSERTs (rows of one partition in unlogged batches), many in flight; resolves when every row is acknowledged.');
+  .describe(
+    'Writes each micro-batch with prepared INSERTs (rows of one partition in unlogged batches), many in flight; resolves when every row is acknowledged.',
+  );
 
 export type CassandraSinkOptions = z.output<typeof CassandraSinkOptions>;
 export type CreateOptions = z.output<typeof create>;

@@ -60,7 +60,9 @@ export class CassandraSink implements Sink {
     this.query =
       `INSERT INTO ${qualified(keyspace, table)} (${bindings.map((b) => quote(b.target)).join(', ')}) ` +
       `VALUES (${bindings.map(() => '?').join(', ')})${ttlSeconds ? ` USING TTL ${ttlSeconds}` : ''}`;
-    const columns = bindings.map((b) => (b.source === undefined ? `${b.target}=uuid5` : b.source === b.target ? b.target : `${b.source}->${b.target}`));
+    const columns = bindings.map((b) =>
+      b.source === undefined ? `${b.target}=uuid5` : b.source === b.target ? b.target : `${b.source}->${b.target}`,
+    );
     this.description =
       `CassandraSink[${config.connection.contactPoints.join(',')}, ${this.name}, columns=${columns.join(',')}, ` +
       `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchRows=${config.batchRows}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
@@ -78,7 +80,11 @@ export class CassandraSink implements Sink {
     try {
       this.plan = await this.prepareTable(this.client);
       const targets = this.config.bindings.map((b) => b.target);
-      this.grouping = { partitionKey: this.plan.partitionKey.map((k) => targets.indexOf(k)), maxRows: this.config.batchRows, maxBytes: BATCH_BYTES };
+      this.grouping = {
+        partitionKey: this.plan.partitionKey.map((k) => targets.indexOf(k)),
+        maxRows: this.config.batchRows,
+        maxBytes: BATCH_BYTES,
+      };
     } catch (error) {
       await this.close();
       throw error;
@@ -119,7 +125,10 @@ export class CassandraSink implements Sink {
       );
     } catch (error) {
       const cause = error instanceof PartialFailure ? error.cause : error;
-      const unwritten = error instanceof PartialFailure ? ` (${rowsIn(units, error.pending)} of ${rows.length} rows not acknowledged after ${attempts} attempts)` : '';
+      const unwritten =
+        error instanceof PartialFailure
+          ? ` (${rowsIn(units, error.pending)} of ${rows.length} rows not acknowledged after ${attempts} attempts)`
+          : '';
       throw new RuntimeError(
         `${this.who}: ${describeRequestError(cause, this.config.connection.contactPoints, this.config.connection.username)}, while writing batch ${batchId} to ${this.name}${unwritten}. ` +
           'The batch is not committed: once the cause is fixed, restarting the job writes it again.',
@@ -154,7 +163,10 @@ export class CassandraSink implements Sink {
           const source = sources[c];
           const value = source === undefined ? this.ids!.id(batchId, r) : row[source];
           if (value === null || value === undefined) {
-            if (inKey[c]) throw new ValueError(`null, but "${bindings[c].target}" is part of the primary key of ${this.name}, which cannot hold null; filter such rows out (filter: "${source} IS NOT NULL")`);
+            if (inKey[c])
+              throw new ValueError(
+                `null, but "${bindings[c].target}" is part of the primary key of ${this.name}, which cannot hold null; filter such rows out (filter: "${source} IS NOT NULL")`,
+              );
             values[c] = null;
           } else values[c] = converters[c](value);
         }
@@ -163,8 +175,11 @@ export class CassandraSink implements Sink {
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
       const binding = bindings[c];
-      const column = binding.source === binding.target ? `column "${binding.target}"` : `column "${binding.source}" (table column "${binding.target}")`;
-      throw new RuntimeError(`${this.who}: batch ${batchId}, row ${r + 1}, ${column}: ${error.message}. Nothing of batch ${batchId} was written to ${this.name}.`);
+      const column =
+        binding.source === binding.target ? `column "${binding.target}"` : `column "${binding.source}" (table column "${binding.target}")`;
+      throw new RuntimeError(
+        `${this.who}: batch ${batchId}, row ${r + 1}, ${column}: ${error.message}. Nothing of batch ${batchId} was written to ${this.name}.`,
+      );
     }
     return params;
   }
@@ -174,7 +189,8 @@ export class CassandraSink implements Sink {
     const { keyspace, table, bindings, create } = this.config;
     const where = { keyspace, table, at: `${this.who} (${describeCluster(this.config.connection.contactPoints)})` };
     if (create) {
-      const existed = Boolean(client.metadata.keyspaces[keyspace]) && (await client.metadata.getTable(keyspace, table).catch(() => null)) !== null;
+      const existed =
+        Boolean(client.metadata.keyspaces[keyspace]) && (await client.metadata.getTable(keyspace, table).catch(() => null)) !== null;
       for (const statement of [createKeyspaceCql(keyspace, create.replication), createTableCql(keyspace, table, create.design)]) {
         await this.schemaChange(client, statement, where.at);
       }
@@ -186,7 +202,10 @@ export class CassandraSink implements Sink {
     try {
       metadata = await client.metadata.getTable(keyspace, table);
     } catch (error) {
-      throw new RuntimeError(`${where.at}: cannot read the columns of ${this.name}: ${describeRequestError(error, this.config.connection.contactPoints, this.config.connection.username)}`, { cause: error });
+      throw new RuntimeError(
+        `${where.at}: cannot read the columns of ${this.name}: ${describeRequestError(error, this.config.connection.contactPoints, this.config.connection.username)}`,
+        { cause: error },
+      );
     }
     if (!metadata) {
       if (!client.metadata.keyspaces[keyspace]) throw new RuntimeError(missingTableMessage('keyspace', where, suggestedDesign(bindings)));

@@ -23,7 +23,11 @@ const { dataTypes } = cassandra.types;
  * written column must exist with a type that can hold the values, and every primary key column must be written.
  * All problems at once, each naming the column, before any row is written.
  */
-export function checkTable(bindings: readonly ColumnBinding[], table: TableMetadata, where: { keyspace: string; table: string; at: string }): TablePlan {
+export function checkTable(
+  bindings: readonly ColumnBinding[],
+  table: TableMetadata,
+  where: { keyspace: string; table: string; at: string },
+): TablePlan {
   const name = tableName(where.keyspace, where.table);
   const problems: string[] = [];
   const keyColumns = [...table.partitionKeys, ...table.clusteringKeys].map((c) => c.name);
@@ -81,7 +85,9 @@ export function missingTableMessage(
 ): string {
   const name = tableName(where.keyspace, where.table);
   const statements = [
-    ...(what === 'keyspace' ? [`${createKeyspaceCql(where.keyspace, { class: 'SimpleStrategy', replication_factor: 1 }, readableNames)};`] : []),
+    ...(what === 'keyspace'
+      ? [`${createKeyspaceCql(where.keyspace, { class: 'SimpleStrategy', replication_factor: 1 }, readableNames)};`]
+      : []),
     `${createTableCql(where.keyspace, where.table, design, readableNames)};`,
   ].map((s) => s.replace(' IF NOT EXISTS', ''));
   const missing = what === 'keyspace' ? `the keyspace ${readable(where.keyspace)} does not exist` : `the table ${name} does not exist`;

@@ -44,7 +44,10 @@ export function planUnits(params: readonly unknown[][], grouping: Grouping): Uni
   for (let i = 0; i < params.length; i++) {
     const p = params[i];
     // One key column of a primitive type (the common case) is its own map key; otherwise a joined text form.
-    const key = single >= 0 && (typeof p[single] === 'string' || typeof p[single] === 'number') ? p[single] : partitionKey.map((k) => keyText(p[k])).join('\u0001');
+    const key =
+      single >= 0 && (typeof p[single] === 'string' || typeof p[single] === 'number')
+        ? p[single]
+        : partitionKey.map((k) => keyText(p[k])).join('\u0001');
     const rows = partitions.get(key);
     if (rows) rows.push(i);
     else partitions.set(key, [i]);
@@ -132,7 +135,11 @@ export async function executeRound(
       const unit = units[index];
       try {
         if (typeof unit === 'number') await client.execute(query, params[unit], EXECUTE_OPTIONS);
-        else await client.batch(unit.map((row) => ({ query, params: params[row] })), BATCH_OPTIONS);
+        else
+          await client.batch(
+            unit.map((row) => ({ query, params: params[row] })),
+            BATCH_OPTIONS,
+          );
       } catch (error) {
         stopped = true;
         if (isRetriable(error)) {
@@ -146,6 +153,9 @@ export async function executeRound(
   if (fatal !== undefined) throw fatal;
   if (retriable !== undefined) {
     for (let k = next; k < count; k++) failed.push(indexes ? indexes[k] : k);
-    throw new PartialFailure(failed.sort((a, b) => a - b), retriable);
+    throw new PartialFailure(
+      failed.sort((a, b) => a - b),
+      retriable,
+    );
   }
 }

@@ -7,7 +7,10 @@ export function formatCell(value: Value, type: ColumnType): string {
   if (value instanceof Date) return formatTimestamp(value);
   if (typeof value === 'number') return type === 'double' && Number.isInteger(value) ? value.toFixed(1) : String(value);
   if (Array.isArray(value)) return `[${value.map((v) => formatCell(v, 'any')).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.values(value).map((v) => formatCell(v, 'any')).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.values(value)
+      .map((v) => formatCell(v, 'any'))
+      .join(', ')}}`;
   return String(value);
 }
 

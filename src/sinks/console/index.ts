@@ -9,7 +9,12 @@ import { enableTracing, formatState } from './state.js';
 const options = z.strictObject({
   numRows: z.number().int().positive().default(20).describe('Rows shown per batch (Spark: numRows).'),
   truncate: z.boolean().default(true).describe('Cut cells longer than 20 characters (Spark: truncate).'),
-  showState: z.boolean().default(false).describe('After each batch, also print what the stateful operators (groupBy, dropDuplicates) did with its rows (counted, or dropped as late and why), the watermark, and their state table. For learning; costs memory per row.'),
+  showState: z
+    .boolean()
+    .default(false)
+    .describe(
+      'After each batch, also print what the stateful operators (groupBy, dropDuplicates) did with its rows (counted, or dropped as late and why), the watermark, and their state table. For learning; costs memory per row.',
+    ),
 });
 
 /**
@@ -46,5 +51,12 @@ export const consoleSink = defineSink({
   summary: "Prints every batch as a table on stdout, in Spark's console format.",
   options,
   examples: [{}, { numRows: 5, truncate: false }, { truncate: false, showState: true }],
-  create: (o, context) => new ConsoleSink(context.input, o.numRows, o.truncate, undefined, o.showState ? (context.state ?? { stateful: [], watermarks: [] }) : undefined),
+  create: (o, context) =>
+    new ConsoleSink(
+      context.input,
+      o.numRows,
+      o.truncate,
+      undefined,
+      o.showState ? (context.state ?? { stateful: [], watermarks: [] }) : undefined,
+    ),
 });

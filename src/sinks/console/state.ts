@@ -19,7 +19,8 @@ export function formatState(inspector: StateInspector, numRows: number, truncate
     const name = `${operator.operatorName} (operator ${id})`;
     if (operator.trace?.enabled) {
       const { events, watermarkMs } = operator.trace;
-      if (events.length === 0) out.push(`Rows of this batch in ${name}: none (a batch without new rows still applies the watermark: it may emit or evict)`);
+      if (events.length === 0)
+        out.push(`Rows of this batch in ${name}: none (a batch without new rows still applies the watermark: it may emit or evict)`);
       else {
         out.push(`Rows of this batch in ${name}:`);
         out.push(formatTable(traceRows(events, watermarkMs), traceSchema(events), numRows, truncate));
@@ -53,7 +54,11 @@ function watermarkLine(inspector: StateInspector, batchMs: number | undefined): 
 function traceSchema(events: TraceEvent[]): Schema {
   const names = new Set<string>();
   for (const e of events) for (const k of Object.keys(e.row)) names.add(k);
-  return [...[...names].map((name) => ({ name, type: 'any' as const })), { name: 'outcome', type: 'string' }, { name: 'why', type: 'string' }];
+  return [
+    ...[...names].map((name) => ({ name, type: 'any' as const })),
+    { name: 'outcome', type: 'string' },
+    { name: 'why', type: 'string' },
+  ];
 }
 
 function traceRows(events: TraceEvent[], watermarkMs: number): Row[] {
@@ -63,7 +68,9 @@ function traceRows(events: TraceEvent[], watermarkMs: number): Row[] {
     outcome: e.outcome === 'late' ? 'dropped' : e.outcome,
     why: e.deadline
       ? `${e.outcome === 'late' ? 'late: ' : ''}${e.deadline.what} ${time(e.deadline.atMs)} ${e.outcome === 'late' ? '<=' : '>'} watermark ${time(watermarkMs)}`
-      : e.outcome === 'duplicate' ? 'key seen before' : '',
+      : e.outcome === 'duplicate'
+        ? 'key seen before'
+        : '',
   }));
 }
 

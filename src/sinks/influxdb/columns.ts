@@ -41,7 +41,8 @@ export function planColumns(
   options.tags.forEach((name, i) => {
     const column = findColumn(input, name);
     if (!column) problem(`tags[${i}]`, `unknown column "${name}"; the input has: ${has()}`);
-    else if (!TAG_TYPES.includes(column.type)) problem(`tags[${i}]`, `"${name}" is ${column.type}; a tag holds text, a number or a boolean`);
+    else if (!TAG_TYPES.includes(column.type))
+      problem(`tags[${i}]`, `"${name}" is ${column.type}; a tag holds text, a number or a boolean`);
     else if (name === options.time) problem(`tags[${i}]`, `"${name}" is the time column; it cannot also be a tag`);
     if (seen.has(name)) problem(`tags[${i}]`, `"${name}" is listed twice`);
     seen.add(name);
@@ -72,7 +73,10 @@ export function planColumns(
       }
     }
     if (fields.length === 0) {
-      problem('fields', `no long or double column is left to write as a field (the input has: ${has()}); list the fields, e.g. fields: [value]`);
+      problem(
+        'fields',
+        `no long or double column is left to write as a field (the input has: ${has()}); list the fields, e.g. fields: [value]`,
+      );
     }
   }
 

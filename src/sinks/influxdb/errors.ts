@@ -24,7 +24,16 @@ export interface WriteTarget {
 }
 
 /** Connection failures worth another attempt (a server restarting, a dropped keep-alive socket, a slow network). */
-const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const RETRIABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The text the server gave: `message` (2.x), `error` (1.x), or the body itself. */
@@ -75,9 +84,10 @@ export function describeWriteError(error: unknown, target: WriteTarget): string 
   const { database, retentionPolicy } = splitBucket(target.bucket);
 
   if (error.statusCode === 401 || error.statusCode === 403) {
-    const hint = target.api === 'v1' || /^\d+\.\d/.test(error.headers?.['x-influxdb-version']?.toString() ?? '')
-      ? 'on InfluxDB 1.x the token is username:password of a user with WRITE on the database'
-      : 'use a token with write access to the bucket (influx auth create --write-bucket <bucket id>)';
+    const hint =
+      target.api === 'v1' || /^\d+\.\d/.test(error.headers?.['x-influxdb-version']?.toString() ?? '')
+        ? 'on InfluxDB 1.x the token is username:password of a user with WRITE on the database'
+        : 'use a token with write access to the bucket (influx auth create --write-bucket <bucket id>)';
     return `${at}: the token is invalid or has no write permission on ${noun} "${target.bucket}" (${http}). Check INFLUX_TOKEN / the token option; ${hint}`;
   }
   const bucketMissing = /database not found|bucket "?[^"]*"? not found|bucket not found/i.exec(said);
@@ -144,7 +154,9 @@ export function parseRejection(error: HttpError, lines: readonly string[]): Reje
     if (index >= 0) indexes.add(index);
     reasons.push(match[2]);
   }
-  const conflict = /field type conflict: input field "([^"]+)" on measurement "[^"]*" is type (\w+), already exists as type (\w+)/.exec(said);
+  const conflict = /field type conflict: input field "([^"]+)" on measurement "[^"]*" is type (\w+), already exists as type (\w+)/.exec(
+    said,
+  );
   if (conflict) reasons.push(`field "${conflict[1]}" is written as ${conflict[2]} but the measurement already holds it as ${conflict[3]}`);
   const line = Number((error.json ?? tryJson(error.body))?.line);
   if (Number.isInteger(line) && line >= 1 && line <= lines.length) indexes.add(line - 1);

@@ -18,7 +18,8 @@ export { InfluxDBSink } from './sink.js';
  */
 export const influxdbSink = defineSink({
   type: 'influxdb',
-  summary: 'InfluxDB line protocol over the v2 API (2.x, 3.x, Cloud, 1.8+) or the v1 API (1.x); points timed by a column, so replays overwrite.',
+  summary:
+    'InfluxDB line protocol over the v2 API (2.x, 3.x, Cloud, 1.8+) or the v1 API (1.x); points timed by a column, so replays overwrite.',
   options: InfluxDBSinkOptions,
   examples: [
     {
@@ -59,7 +60,11 @@ export function resolveConfig(options: InfluxDBSinkOptions, context: Pick<SinkBu
         : 'url is required (e.g. http://localhost:8086), or iniFile naming an influxdb.ini with url under [influx2]',
     });
   } else if (!/^https?:\/\/[^/]/.test(url)) {
-    problems.push({ file: location.file, path: `${location.path}.url`, message: `expected an http:// or https:// URL such as http://localhost:8086, found "${url}"` });
+    problems.push({
+      file: location.file,
+      path: `${location.path}.url`,
+      message: `expected an http:// or https:// URL such as http://localhost:8086, found "${url}"`,
+    });
   }
   if (options.api === 'v1' && token && !token.includes(':')) {
     problems.push({

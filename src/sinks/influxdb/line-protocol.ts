@@ -135,7 +135,10 @@ function timeFromMs(ms: number, precision: Precision): string {
 function timeFormatter(plan: LinePlan['time'], precision: Precision): (v: Value) => string {
   const { column } = plan;
   const missing = () =>
-    new LineError(column, `the time column "${column}" is null: a point takes its time from the row (so that replays overwrite it), so rows without a time cannot be written; filter them out first`);
+    new LineError(
+      column,
+      `the time column "${column}" is null: a point takes its time from the row (so that replays overwrite it), so rows without a time cannot be written; filter them out first`,
+    );
   if (plan.kind === 'long') {
     return (v) => {
       if (v === null || v === undefined) throw missing();
@@ -172,7 +175,10 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
       const text = tagText(v, tagNames[i]);
       if (text === '') continue; // an empty tag value is invalid: leave the tag out
       if (text.charCodeAt(text.length - 1) === 92) {
-        throw new LineError(tagNames[i], `the tag value ${describe(text)} ends with a backslash, which line protocol cannot carry in a tag`);
+        throw new LineError(
+          tagNames[i],
+          `the tag value ${describe(text)} ends with a backslash, which line protocol cannot carry in a tag`,
+        );
       }
       line += tagKeys[i] + escapeTagValue(text);
     }

@@ -20,7 +20,7 @@ export const InfluxDBSinkOptions = z
     url: z
       .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://localhost:8086' })
       .optional()
-      .describe('Base URL of the server, e.g. http://localhost:8086 (the workshop\'s INFLUX_URL). Required unless iniFile gives it.'),
+      .describe("Base URL of the server, e.g. http://localhost:8086 (the workshop's INFLUX_URL). Required unless iniFile gives it."),
     org: z
       .string()
       .optional()
@@ -63,7 +63,9 @@ export const InfluxDBSinkOptions = z
     precision: z
       .enum(PRECISIONS)
       .default('ms')
-      .describe('Unit of the timestamps sent. Rows carry millisecond times; `s` truncates them, so rows of one second and one tag set become one point.'),
+      .describe(
+        'Unit of the timestamps sent. Rows carry millisecond times; `s` truncates them, so rows of one second and one tag set become one point.',
+      ),
     batchSize: z
       .number()
       .int()
@@ -86,7 +88,7 @@ export const InfluxDBSinkOptions = z
       .max(100)
       .default(10)
       .describe(
-        'Retries of a request after 429, 5xx, a timeout or a connection failure, with exponential backoff (100 ms doubling to 10 s, or the server\'s Retry-After): 10 retries wait 20 to 45 s in all. Then the job stops without committing the batch; restarted, it writes the batch again.',
+        "Retries of a request after 429, 5xx, a timeout or a connection failure, with exponential backoff (100 ms doubling to 10 s, or the server's Retry-After): 10 retries wait 20 to 45 s in all. Then the job stops without committing the batch; restarted, it writes the batch again.",
       ),
     timeout: durationOption('Time a request may take before it counts as failed (and is retried).', { default: '10s', positive: true }),
   })

@@ -144,7 +144,11 @@ export class InfluxDBSink implements Sink {
     if (!writer) throw new RuntimeError('influxdb sink: foreachBatch before open()');
     let attempts = 1;
     try {
-      await this.withRetries(() => writer.write(body), `batch ${batchId}${request > 0 ? ` (request ${request + 1})` : ''}`, () => attempts++);
+      await this.withRetries(
+        () => writer.write(body),
+        `batch ${batchId}${request > 0 ? ` (request ${request + 1})` : ''}`,
+        () => attempts++,
+      );
     } catch (error) {
       const rowNumber = (k: number) => (rowOf ? rowOf[k] : from + k) + 1;
       if (isRejection(error)) {
@@ -167,7 +171,9 @@ export class InfluxDBSink implements Sink {
       onRetry: (error, attempt, delayMs) => {
         onAttempt?.();
         const reason = error instanceof HttpError ? `HTTP ${error.statusCode}` : errorMessage(error);
-        this.logger.warn(`influxdb: ${what} failed (${reason}) at ${this.config.target.url}; retry ${attempt}/${this.policy.maxRetries} in ${delayMs} ms`);
+        this.logger.warn(
+          `influxdb: ${what} failed (${reason}) at ${this.config.target.url}; retry ${attempt}/${this.policy.maxRetries} in ${delayMs} ms`,
+        );
       },
       ...(this.sleep ? { sleep: this.sleep } : {}),
     });
@@ -175,7 +181,13 @@ export class InfluxDBSink implements Sink {
 
   /** The rows (1-based, in the batch) and lines (in the request) the server refused, and its reasons. */
   private describeRejection(
-    error: HttpError, lines: string[], rowNumber: (line: number) => number, rows: Row[], from: number, to: number, batchId: number,
+    error: HttpError,
+    lines: string[],
+    rowNumber: (line: number) => number,
+    rows: Row[],
+    from: number,
+    to: number,
+    batchId: number,
   ): string | undefined {
     const rejection = parseRejection(error, lines);
     let rowNumbers = rejection.indexes.map(rowNumber);

@@ -72,6 +72,10 @@ export function writePath(config: Pick<WriterConfig, 'api' | 'bucket' | 'org' | 
     return `/api/v2/write?${query}`;
   }
   const { database, retentionPolicy } = splitBucket(config.bucket);
-  const query = new URLSearchParams({ db: database, ...(retentionPolicy ? { rp: retentionPolicy } : {}), precision: V1_PRECISION[config.precision] });
+  const query = new URLSearchParams({
+    db: database,
+    ...(retentionPolicy ? { rp: retentionPolicy } : {}),
+    precision: V1_PRECISION[config.precision],
+  });
   return `/write?${query}`;
 }

@@ -4,7 +4,7 @@ import type { Row } from '../../core/row.js';
 import type { OutputMode, Sink, SinkContext } from '../../core/sink.js';
 
 const options = z.strictObject({
-  queryName: z.string().optional().describe('Name of the in-memory table (default: the job name), as Spark\'s queryName.'),
+  queryName: z.string().optional().describe("Name of the in-memory table (default: the job name), as Spark's queryName."),
 });
 
 /** Batches per table, by batchId, so a replayed batch replaces itself instead of adding rows twice. */

@@ -30,9 +30,16 @@ export function mysqlType(type: ColumnType, inKey: boolean): string {
  * `CREATE TABLE IF NOT EXISTS` for the bound columns. Key columns are NOT NULL (a primary key requires it); the
  * others accept NULL, as streamlab rows may hold nulls. Without a primary key the table still works for `append`.
  */
-export function createTableSql(database: string, table: string, columns: readonly ColumnBinding[], primaryKey: readonly string[] = []): string {
+export function createTableSql(
+  database: string,
+  table: string,
+  columns: readonly ColumnBinding[],
+  primaryKey: readonly string[] = [],
+): string {
   const key = new Set(primaryKey);
-  const lines = columns.map((c) => `  ${quoteIdentifier(c.table)} ${mysqlType(c.type, key.has(c.table))}${key.has(c.table) ? ' NOT NULL' : ''}`);
+  const lines = columns.map(
+    (c) => `  ${quoteIdentifier(c.table)} ${mysqlType(c.type, key.has(c.table))}${key.has(c.table) ? ' NOT NULL' : ''}`,
+  );
   if (primaryKey.length) lines.push(`  PRIMARY KEY (${primaryKey.map(quoteIdentifier).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)} (\n${lines.join(',\n')}\n)`;
 }

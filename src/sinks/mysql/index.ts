@@ -16,7 +16,8 @@ export { MySqlSink, type MySqlSinkConfig } from './sink.js';
  */
 export const mysqlSink = defineSink({
   type: 'mysql',
-  summary: 'MySQL / MariaDB table: one transaction per batch with multi-row INSERTs (append or upsert) and a commit table that makes replays exactly-once.',
+  summary:
+    'MySQL / MariaDB table: one transaction per batch with multi-row INSERTs (append or upsert) and a commit table that makes replays exactly-once.',
   options: MySqlSinkOptions,
   examples: [
     { host: '127.0.0.1', port: 3306, user: 'root', database: 'streamlab', table: 'rate', create: { primaryKey: ['value'] } },

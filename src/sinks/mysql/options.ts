@@ -12,34 +12,44 @@ export const MySqlSinkOptions = z.strictObject({
   columns: z
     .record(z.string(), z.string())
     .optional()
-    .describe('Table column -> input column, in table order, e.g. { ts: timestamp, reading: value }. Default: every input column under its own name.'),
+    .describe(
+      'Table column -> input column, in table order, e.g. { ts: timestamp, reading: value }. Default: every input column under its own name.',
+    ),
   mode: z
     .enum(['append', 'upsert'])
     .default('append')
-    .describe('append: INSERT only (a row whose key exists is an error). upsert: INSERT ... ON DUPLICATE KEY UPDATE, so a row whose primary or unique key exists replaces the stored values.'),
+    .describe(
+      'append: INSERT only (a row whose key exists is an error). upsert: INSERT ... ON DUPLICATE KEY UPDATE, so a row whose primary or unique key exists replaces the stored values.',
+    ),
   batchSize: z
     .number()
     .int()
     .min(1)
     .max(100_000)
     .default(2000)
-    .describe("Rows per INSERT statement. A batch is split into statements of at most this many rows (and at most a quarter of the server's max_allowed_packet), all in one transaction."),
+    .describe(
+      "Rows per INSERT statement. A batch is split into statements of at most this many rows (and at most a quarter of the server's max_allowed_packet), all in one transaction.",
+    ),
   create: z
     .strictObject({
       primaryKey: z.array(z.string().min(1)).min(1).describe('Table columns of the primary key (after the `columns` mapping).'),
     })
     .optional()
-    .describe('Create the table when it does not exist (CREATE TABLE IF NOT EXISTS), with column types derived from the input schema. Without it the table must exist.'),
-  commitTable: identifierOption('Table, in the same database, where the sink records each (query id, batch id) it wrote, in the same transaction as the rows; created if missing.').default(
-    'streamlab_commits',
-  ),
+    .describe(
+      'Create the table when it does not exist (CREATE TABLE IF NOT EXISTS), with column types derived from the input schema. Without it the table must exist.',
+    ),
+  commitTable: identifierOption(
+    'Table, in the same database, where the sink records each (query id, batch id) it wrote, in the same transaction as the rows; created if missing.',
+  ).default('streamlab_commits'),
   connectTimeout: z.number().int().positive().default(10_000).describe('Milliseconds to wait for a connection.'),
   maxRetries: z
     .number()
     .int()
     .min(0)
     .default(10)
-    .describe('Retries, with exponential backoff, after a lost connection, a deadlock or a lock wait timeout; other errors are not retried.'),
+    .describe(
+      'Retries, with exponential backoff, after a lost connection, a deadlock or a lock wait timeout; other errors are not retried.',
+    ),
 });
 
 export type MySqlSinkOptions = z.output<typeof MySqlSinkOptions>;

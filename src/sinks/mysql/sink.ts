@@ -6,7 +6,13 @@ import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
 import { createCommitTableSql, createTableSql } from './ddl.js';
-import { describeMySqlError, isConnectionError, isRetriableMySqlError, unknownTableMessage, type Target } from '../../connectors/mysql/errors.js';
+import {
+  describeMySqlError,
+  isConnectionError,
+  isRetriableMySqlError,
+  unknownTableMessage,
+  type Target,
+} from '../../connectors/mysql/errors.js';
 import { qualifiedName } from '../../connectors/mysql/identifiers.js';
 import { openSession } from '../../connectors/mysql/session.js';
 import { insertShape, insertStatements, UnfitRowError, type InsertShape, type Statement } from '../../connectors/mysql/statements.js';
@@ -104,7 +110,9 @@ export class MySqlSink implements Sink {
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) => {
         if (isConnectionError(error)) this.dropConnection();
-        this.logger.warn(`mysql sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`);
+        this.logger.warn(
+          `mysql sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+        );
       },
     }).catch((error: unknown) => {
       if (isConnectionError(error)) this.dropConnection();
@@ -133,11 +141,16 @@ export class MySqlSink implements Sink {
     const { database, table, commitTable, createPrimaryKey } = this.config;
     const [schemata] = await connection.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]);
     if ((schemata as unknown[]).length === 0) {
-      throw new RuntimeError(`mysql sink: database '${database}' does not exist on ${this.target.server}. Create it first: CREATE DATABASE \`${database}\``);
+      throw new RuntimeError(
+        `mysql sink: database '${database}' does not exist on ${this.target.server}. Create it first: CREATE DATABASE \`${database}\``,
+      );
     }
     if (createPrimaryKey) await connection.query(this.target.createTableSql());
     await connection.query(createCommitTableSql(database, commitTable));
-    const [rows] = await connection.query('SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, table]);
+    const [rows] = await connection.query(
+      'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [database, table],
+    );
     const existing = new Set((rows as Array<{ name: string }>).map((r) => r.name.toLowerCase()));
     if (existing.size === 0) throw new RuntimeError(`mysql sink: ${unknownTableMessage(this.target)}`);
     const missing = this.config.columns.filter((c) => !existing.has(c.table.toLowerCase()));
@@ -157,17 +170,30 @@ export class MySqlSink implements Sink {
     await connection.query('START TRANSACTION');
     let done = false;
     try {
-      const [found] = await connection.query(`SELECT num_rows FROM ${commits} WHERE query_id = ? AND batch_id = ? FOR UPDATE`, [queryId, batchId]);
+      const [found] = await connection.query(`SELECT num_rows FROM ${commits} WHERE query_id = ? AND batch_id = ? FOR UPDATE`, [
+        queryId,
+        batchId,
+      ]);
       const previous = (found as Array<{ num_rows: number | string }>)[0];
       if (previous) {
         const count = Number(previous.num_rows);
-        this.logger.info(`mysql sink: batch ${batchId} was already written to ${database}.${table} (${count} rows, recorded in ${commitTable}); skipped`);
-        if (count !== rows.length) this.logger.warn(`mysql sink: the replayed batch ${batchId} has ${rows.length} rows, the recorded one ${count}: the source did not replay the same rows`);
+        this.logger.info(
+          `mysql sink: batch ${batchId} was already written to ${database}.${table} (${count} rows, recorded in ${commitTable}); skipped`,
+        );
+        if (count !== rows.length)
+          this.logger.warn(
+            `mysql sink: the replayed batch ${batchId} has ${rows.length} rows, the recorded one ${count}: the source did not replay the same rows`,
+          );
         await connection.query('ROLLBACK');
         done = true;
         return;
       }
-      await connection.query(`INSERT INTO ${commits} (query_id, batch_id, table_name, num_rows) VALUES (?, ?, ?, ?)`, [queryId, batchId, table, rows.length]);
+      await connection.query(`INSERT INTO ${commits} (query_id, batch_id, table_name, num_rows) VALUES (?, ?, ?, ?)`, [
+        queryId,
+        batchId,
+        table,
+        rows.length,
+      ]);
       await this.insertRows(connection, rows);
       await connection.query('COMMIT');
       done = true;

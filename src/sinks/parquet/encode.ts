@@ -143,7 +143,8 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
       let i = 0;
       for (; i < rows.length; i++) {
         const v = rows[i][name];
-        if (v instanceof Date && !Number.isNaN(v.getTime())) typed[i] = BigInt(v.getTime()) * 1000n; // exact: ms * 1000 can pass 2^53
+        if (v instanceof Date && !Number.isNaN(v.getTime()))
+          typed[i] = BigInt(v.getTime()) * 1000n; // exact: ms * 1000 can pass 2^53
         else if (v === null || v === undefined) break;
         else fail(i);
       }

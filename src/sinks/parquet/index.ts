@@ -93,7 +93,10 @@ export function checkPartitions(
   const folderColumns = new Set(specs.filter((s) => s.kind === 'column').map((s) => s.column));
   const columns = input.filter((c) => !folderColumns.has(c.name));
   if (columns.length === 0 && input.length > 0) {
-    problem('partitionBy', 'every input column is a partition column, so the files would have no columns; keep at least one column out of partitionBy');
+    problem(
+      'partitionBy',
+      'every input column is a partition column, so the files would have no columns; keep at least one column out of partitionBy',
+    );
   }
   if (input.length === 0) problem('partitionBy', 'the input has no columns to write');
   if (problems.length) throw new ConfigError(problems);

@@ -30,7 +30,7 @@ export const ParquetSinkOptions = z
     compression: z
       .enum(['snappy', 'gzip', 'uncompressed'])
       .default('snappy')
-      .describe('Compression codec of the column chunks; snappy is Spark\'s default, gzip is smaller and slower.'),
+      .describe("Compression codec of the column chunks; snappy is Spark's default, gzip is smaller and slower."),
     rowGroupSize: z
       .number()
       .int()
@@ -43,7 +43,7 @@ export const ParquetSinkOptions = z
       .positive()
       .optional()
       .describe(
-        'Split a partition of one batch into several files of at most this many rows (Spark\'s maxRecordsPerFile); unset: one file per batch and partition.',
+        "Split a partition of one batch into several files of at most this many rows (Spark's maxRecordsPerFile); unset: one file per batch and partition.",
       ),
   })
   .describe('Writes each micro-batch as Parquet files, one per partition, named by batch id.');

@@ -18,9 +18,7 @@ import type { Row, Value } from '../../core/row.js';
 export const TIME_GRANULARITIES = ['year', 'month', 'day', 'hour'] as const;
 export type TimeGranularity = (typeof TIME_GRANULARITIES)[number];
 
-export type PartitionSpec =
-  | { kind: 'column'; column: string }
-  | { kind: 'time'; column: string; granularity: TimeGranularity };
+export type PartitionSpec = { kind: 'column'; column: string } | { kind: 'time'; column: string; granularity: TimeGranularity };
 
 export const DEFAULT_PARTITION_NAME = '__HIVE_DEFAULT_PARTITION__';
 
@@ -58,7 +56,12 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 export function timeSegments(time: Date | null, granularity: TimeGranularity): string[] {
   const names = TIME_GRANULARITIES.slice(0, TIME_GRANULARITIES.indexOf(granularity) + 1);
   if (time === null) return names.map((name) => partitionSegment(name, null));
-  const parts = [String(time.getUTCFullYear()).padStart(4, '0'), pad2(time.getUTCMonth() + 1), pad2(time.getUTCDate()), pad2(time.getUTCHours())];
+  const parts = [
+    String(time.getUTCFullYear()).padStart(4, '0'),
+    pad2(time.getUTCMonth() + 1),
+    pad2(time.getUTCDate()),
+    pad2(time.getUTCHours()),
+  ];
   return names.map((name, i) => partitionSegment(name, parts[i]));
 }
 

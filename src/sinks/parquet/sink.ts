@@ -6,7 +6,15 @@ import type { Row } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import { CODEC_EXTENSION, encodeParquet, type Codec } from './encode.js';
-import { ensureDirectory, readJson, removeEmptyDirectories, removeFile, syncDirectory, tempName, writeFileAtomic } from '../../core/durable-file.js';
+import {
+  ensureDirectory,
+  readJson,
+  removeEmptyDirectories,
+  removeFile,
+  syncDirectory,
+  tempName,
+  writeFileAtomic,
+} from '../../core/durable-file.js';
 import { partitioner, partitionNames, type PartitionSpec } from './partition.js';
 
 export interface ParquetSinkConfig {
@@ -69,9 +77,7 @@ export class ParquetSink implements Sink {
   constructor(private readonly config: ParquetSinkConfig) {
     const parts = config.partitionBy.map((s) => (s.kind === 'time' ? `${partitionNames(s).join('/')}(${s.column})` : s.column));
     this.description =
-      `ParquetSink[path=${config.path}` +
-      (parts.length ? `, partitionBy=${parts.join(', ')}` : '') +
-      `, compression=${config.codec}]`;
+      `ParquetSink[path=${config.path}` + (parts.length ? `, partitionBy=${parts.join(', ')}` : '') + `, compression=${config.codec}]`;
     this.partitionOf = partitioner(config.partitionBy);
   }
 
@@ -173,8 +179,14 @@ export class ParquetSink implements Sink {
     const ours = new RegExp(`^part-\\d+-${this.tag}-c\\d+(\\.[a-z]+)?\\.parquet$`);
     for (const f of m.files) {
       const segments = typeof f === 'string' ? f.split('/') : [];
-      if (!segments.length || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes(sep)) || !ours.test(segments.at(-1)!)) {
-        throw new Error(`${this.manifestPath} lists ${JSON.stringify(f)}, which is not a file of this sink; move the manifest away to start afresh`);
+      if (
+        !segments.length ||
+        segments.some((s) => s === '' || s === '.' || s === '..' || s.includes(sep)) ||
+        !ours.test(segments.at(-1)!)
+      ) {
+        throw new Error(
+          `${this.manifestPath} lists ${JSON.stringify(f)}, which is not a file of this sink; move the manifest away to start afresh`,
+        );
       }
     }
     return { queryId: String(m.queryId ?? ''), batchId: m.batchId, files: m.files as string[] };

@@ -9,7 +9,8 @@ const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
 /** `2026-01-01 00:00:00.050` in UTC: the form StarRocks parses into DATETIME (ISO's `T` and `Z` are not accepted). */
 export function datetimeText(date: Date, column: string): string {
   const year = date.getUTCFullYear();
-  if (!(year >= 0 && year <= 9999)) throw new UnfitValueError(column, date, Number.isNaN(year) ? 'an invalid Date' : `year ${year} is outside DATETIME's range`);
+  if (!(year >= 0 && year <= 9999))
+    throw new UnfitValueError(column, date, Number.isNaN(year) ? 'an invalid Date' : `year ${year} is outside DATETIME's range`);
   return `${String(year).padStart(4, '0')}-${TWO[date.getUTCMonth() + 1]}-${TWO[date.getUTCDate()]} ${TWO[date.getUTCHours()]}:${TWO[date.getUTCMinutes()]}:${TWO[date.getUTCSeconds()]}.${THREE[date.getUTCMilliseconds()]}`;
 }
 
@@ -47,7 +48,8 @@ function csvValue(value: Value | undefined, column: string): string {
       return value ? 'true' : 'false';
     case 'string':
       // StarRocks' default CSV has no quoting: a tab or line break would split the row, and `\N` would read as null.
-      if (/[\t\n\r]/.test(value) || value === '\\N') throw new UnfitValueError(column, value, 'csv cannot carry tabs, line breaks or the text \\N; use format: json');
+      if (/[\t\n\r]/.test(value) || value === '\\N')
+        throw new UnfitValueError(column, value, 'csv cannot carry tabs, line breaks or the text \\N; use format: json');
       return value;
     default:
       return value instanceof Date ? datetimeText(value, column) : jsonText(value);

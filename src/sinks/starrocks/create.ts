@@ -36,7 +36,11 @@ export async function createTableIfAsked(where: Where, create: CreateTable, colu
   };
   let connection;
   try {
-    connection = await openSession({ host: where.feHost, port: where.mysqlPort, user: where.user, password: where.password, connectTimeout: 10_000 }, () => undefined, undefined);
+    connection = await openSession(
+      { host: where.feHost, port: where.mysqlPort, user: where.user, password: where.password, connectTimeout: 10_000 },
+      () => undefined,
+      undefined,
+    );
     await connection.query(sql);
   } catch (error) {
     const described = describeMySqlError(error, target, 'CREATE TABLE');

@@ -48,8 +48,10 @@ export async function request(url: string, options: RequestOptions): Promise<Htt
   for (let hop = 0; ; hop++) {
     const answer = await once(current, options);
     if (!REDIRECTS.has(answer.status)) return answer;
-    if (hop >= MAX_REDIRECTS) throw new HttpTransportError(`more than ${MAX_REDIRECTS} redirects, the last to ${current}`, current, undefined);
-    if (!answer.location) throw new HttpTransportError(`HTTP ${answer.status} from ${current} without a Location header`, current, undefined);
+    if (hop >= MAX_REDIRECTS)
+      throw new HttpTransportError(`more than ${MAX_REDIRECTS} redirects, the last to ${current}`, current, undefined);
+    if (!answer.location)
+      throw new HttpTransportError(`HTTP ${answer.status} from ${current} without a Location header`, current, undefined);
     current = new URL(answer.location, current).toString();
   }
 }
@@ -78,7 +80,9 @@ function once(url: string, options: RequestOptions): Promise<HttpAnswer & { loca
       req.end(body);
     };
     const continueTimer = body ? setTimeout(sendBody, options.expectContinueMs ?? 1000) : undefined;
-    req.setTimeout(options.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.setTimeout(options.timeoutMs, () =>
+      req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     req.on('continue', sendBody);
     req.on('error', fail);
     req.on('response', (res) => {

@@ -23,7 +23,12 @@ export const starrocksSink = defineSink({
   summary: 'StarRocks table via Stream Load (HTTP, labelled per batch so replays are not loaded twice) or INSERT over the MySQL protocol.',
   options: StarRocksSinkOptions,
   examples: [
-    { feHost: '127.0.0.1', database: 'realtime_demo', table: 'sensor_data', columns: { sensor_id: 'sensor_id', ts: 'timestamp', temperature: 'temperature', humidity: 'humidity' } },
+    {
+      feHost: '127.0.0.1',
+      database: 'realtime_demo',
+      table: 'sensor_data',
+      columns: { sensor_id: 'sensor_id', ts: 'timestamp', temperature: 'temperature', humidity: 'humidity' },
+    },
     {
       feHost: 'starrocks-fe.example.com',
       httpPort: 8030,

@@ -77,7 +77,11 @@ export class InsertSink implements Sink {
       database,
       table,
       createTableSql: () =>
-        createTableSqlFor(config, config.create ?? { duplicateKey: [config.columns[0].table], distributedBy: [config.columns[0].table], replicationNum: 1 }, config.columns),
+        createTableSqlFor(
+          config,
+          config.create ?? { duplicateKey: [config.columns[0].table], distributedBy: [config.columns[0].table], replicationNum: 1 },
+          config.columns,
+        ),
     };
     this.states = new StreamLoadClient(config, undefined);
   }
@@ -92,7 +96,9 @@ export class InsertSink implements Sink {
         // let a value end its string literal. Refuse such a server rather than write through it.
         const [mode] = await connection.query('SELECT @@sql_mode AS mode');
         if (/NO_BACKSLASH_ESCAPES/i.test(String((mode as Array<{ mode: unknown }>)[0]?.mode ?? ''))) {
-          throw new RuntimeError(`starrocks sink: ${this.target.server} runs with sql_mode NO_BACKSLASH_ESCAPES, under which the driver's escaping is unsafe; remove that mode for this user.`);
+          throw new RuntimeError(
+            `starrocks sink: ${this.target.server} runs with sql_mode NO_BACKSLASH_ESCAPES, under which the driver's escaping is unsafe; remove that mode for this user.`,
+          );
         }
         if (this.config.create) await connection.query(this.target.createTableSql());
       });
@@ -111,12 +117,16 @@ export class InsertSink implements Sink {
     try {
       for (const statement of insertStatements(rows, plain, batchSize, MAX_STATEMENT_CHARS)) {
         const label = withLabel ? loadLabel(prefix, this.context.queryId, batchId, part) : undefined;
-        const sql = label ? insertShape(database, table, columns, 'append', ` WITH LABEL ${labelIdentifier(label)}`).prefix + statement.sql.slice(plain.prefix.length) : statement.sql;
+        const sql = label
+          ? insertShape(database, table, columns, 'append', ` WITH LABEL ${labelIdentifier(label)}`).prefix +
+            statement.sql.slice(plain.prefix.length)
+          : statement.sql;
         await this.retrying(`batch ${batchId}, statement ${part}`, () => this.insert(sql, label));
         part++;
       }
     } catch (error) {
-      if (error instanceof UnfitRowError) throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Statements before it were inserted.`);
+      if (error instanceof UnfitRowError)
+        throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Statements before it were inserted.`);
       throw error;
     }
   }
@@ -136,10 +146,15 @@ export class InsertSink implements Sink {
       const stored = label;
       const { state, reason } = await this.states.loadState(stored, 30_000);
       if (state === 'VISIBLE' || state === 'COMMITTED') {
-        this.logger.info(`starrocks sink: insert labelled ${stored} into ${this.target.database}.${this.target.table} was already done by an earlier attempt; skipped`);
+        this.logger.info(
+          `starrocks sink: insert labelled ${stored} into ${this.target.database}.${this.target.table} was already done by an earlier attempt; skipped`,
+        );
         return;
       }
-      if (state === 'UNKNOWN') throw new RuntimeError(`starrocks sink: label ${stored} "has already been used" but get_load_state does not know it; stopping rather than risk a duplicate`);
+      if (state === 'UNKNOWN')
+        throw new RuntimeError(
+          `starrocks sink: label ${stored} "has already been used" but get_load_state does not know it; stopping rather than risk a duplicate`,
+        );
       throw new LabelStateError(`the earlier insert labelled ${stored} is ${state}${reason ? ` (${reason})` : ''}; trying again`, true);
     }
   }
@@ -150,7 +165,9 @@ export class InsertSink implements Sink {
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) => {
         if (isConnectionError(error)) this.dropConnection();
-        this.logger.warn(`starrocks sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`);
+        this.logger.warn(
+          `starrocks sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+        );
       },
     }).catch((error: unknown) => {
       if (isConnectionError(error)) this.dropConnection();
@@ -161,9 +178,13 @@ export class InsertSink implements Sink {
   private async connect(): Promise<mysql.Connection> {
     if (this.connection) return this.connection;
     const { feHost, mysqlPort, user, password } = this.config;
-    const connection = await openSession({ host: feHost, port: mysqlPort, user, password, database: this.config.database, connectTimeout: 10_000 }, () => {
-      if (this.connection === connection) this.connection = undefined;
-    }, undefined);
+    const connection = await openSession(
+      { host: feHost, port: mysqlPort, user, password, database: this.config.database, connectTimeout: 10_000 },
+      () => {
+        if (this.connection === connection) this.connection = undefined;
+      },
+      undefined,
+    );
     this.connection = connection;
     return connection;
   }

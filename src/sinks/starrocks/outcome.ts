@@ -34,7 +34,9 @@ const PERMANENT = [
 ];
 
 /** Failures that pass: a busy or restarting server, a timeout, a cancelled transaction. */
-const TRANSIENT = [/try again|retry|timeout|timed out|busy|shutting down|cancelled|not enough|unavailable|too many (tasks|versions|requests)/i];
+const TRANSIENT = [
+  /try again|retry|timeout|timed out|busy|shutting down|cancelled|not enough|unavailable|too many (tasks|versions|requests)/i,
+];
 
 /** A `Fail` answer: retried unless it is known to be permanent. Unknown messages are retried (with backoff, bounded). */
 export function isRetriableFailure(message: string): boolean {

@@ -103,16 +103,24 @@ export class StreamLoadSink implements Sink {
       isRetriable: isRetriableTransport,
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) =>
-        this.logger.warn(`starrocks sink: FE ${this.client.feUrl}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`),
+        this.logger.warn(
+          `starrocks sink: FE ${this.client.feUrl}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+        ),
     }).catch((error: unknown) => {
-      throw new RuntimeError(`starrocks sink: cannot load into ${this.config.database}.${this.config.table} through FE ${this.client.feUrl}: ${errorMessage(error)}.${this.hint(error)}`, { cause: error });
+      throw new RuntimeError(
+        `starrocks sink: cannot load into ${this.config.database}.${this.config.table} through FE ${this.client.feUrl}: ${errorMessage(error)}.${this.hint(error)}`,
+        { cause: error },
+      );
     });
   }
 
   private hint(error: unknown): string {
-    if (error instanceof UnexpectedAnswerError && (error.answer.status === 401 || error.answer.status === 403)) return ' Check user and password in the sink options or its profile.';
-    if (error instanceof HttpTransportError) return ' Is StarRocks running, and are feHost/httpPort those of an FE (and the BE address it redirects to reachable)?';
-    if (/unknown database/i.test(errorMessage(error))) return ` Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}): CREATE DATABASE \`${this.config.database}\``;
+    if (error instanceof UnexpectedAnswerError && (error.answer.status === 401 || error.answer.status === 403))
+      return ' Check user and password in the sink options or its profile.';
+    if (error instanceof HttpTransportError)
+      return ' Is StarRocks running, and are feHost/httpPort those of an FE (and the BE address it redirects to reachable)?';
+    if (/unknown database/i.test(errorMessage(error)))
+      return ` Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}): CREATE DATABASE \`${this.config.database}\``;
     return '';
   }
 
@@ -122,7 +130,8 @@ export class StreamLoadSink implements Sink {
     try {
       bodies = encodeBodies(rows, this.config.columns, this.config.format, this.config.maxBytesPerLoad);
     } catch (error) {
-      if (error instanceof UnfitRowError) throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Nothing of this batch was loaded.`);
+      if (error instanceof UnfitRowError)
+        throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Nothing of this batch was loaded.`);
       throw error;
     }
     const prefix = this.config.labelPrefix ?? labelPrefixOf(this.context.queryName);
@@ -144,10 +153,15 @@ export class StreamLoadSink implements Sink {
       isRetriable,
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) =>
-        this.logger.warn(`starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`),
+        this.logger.warn(
+          `starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+        ),
     }).catch((error: unknown) => {
       if (error instanceof RuntimeError) throw error;
-      throw new RuntimeError(`starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${this.hint(error)}`, { cause: error });
+      throw new RuntimeError(
+        `starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${this.hint(error)}`,
+        { cause: error },
+      );
     });
   }
 
@@ -161,7 +175,9 @@ export class StreamLoadSink implements Sink {
       case 'label-exists': {
         const state = await this.settle(label);
         if (state === 'loaded') {
-          this.logger.info(`starrocks sink: ${this.where(label)} was already loaded by an earlier attempt (${result.ExistingJobStatus ?? 'FINISHED'}); not loaded again`);
+          this.logger.info(
+            `starrocks sink: ${this.where(label)} was already loaded by an earlier attempt (${result.ExistingJobStatus ?? 'FINISHED'}); not loaded again`,
+          );
           return;
         }
         throw new AttemptError(`the earlier load under label ${label} was aborted; loading again under the same label`, true);
@@ -172,7 +188,8 @@ export class StreamLoadSink implements Sink {
   }
 
   private loaded(label: string, result: StreamLoadResult): void {
-    if (result.Status === 'Publish Timeout') this.logger.info(`starrocks sink: ${this.where(label)} committed; visible once published (Publish Timeout)`);
+    if (result.Status === 'Publish Timeout')
+      this.logger.info(`starrocks sink: ${this.where(label)} committed; visible once published (Publish Timeout)`);
     if ((result.NumberFilteredRows ?? 0) > 0) {
       this.logger.warn(
         `starrocks sink: ${this.where(label)}: ${result.NumberFilteredRows} of ${result.NumberTotalRows} rows were filtered out (within maxFilterRatio ${this.config.maxFilterRatio}); why: ${result.ErrorURL ?? '(no ErrorURL)'}`,
@@ -190,14 +207,23 @@ export class StreamLoadSink implements Sink {
     }
     const retriable = isRetriableFailure(message);
     // An unknown table: show the DDL that would create it (over the MySQL port; Stream Load has no DDL).
-    const ddl = /unknown table/i.test(message) ? `. Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}), for example:\n\n${this.createTableSql()};\n` : '';
-    return new AttemptError(`Stream Load status ${result.Status}: ${message}${result.ErrorURL ? ` (details: ${result.ErrorURL})` : ''}${ddl}`, retriable);
+    const ddl = /unknown table/i.test(message)
+      ? `. Create it over the MySQL port (${this.config.feHost}:${this.config.mysqlPort}), for example:\n\n${this.createTableSql()};\n`
+      : '';
+    return new AttemptError(
+      `Stream Load status ${result.Status}: ${message}${result.ErrorURL ? ` (details: ${result.ErrorURL})` : ''}${ddl}`,
+      retriable,
+    );
   }
 
   /** The `create` option's DDL, or a duplicate-key table keyed and distributed on the first column. */
   private createTableSql(): string {
     const first = this.config.columns[0].table;
-    return createTableSqlFor(this.config, this.config.create ?? { duplicateKey: [first], distributedBy: [first], replicationNum: 1 }, this.config.columns);
+    return createTableSqlFor(
+      this.config,
+      this.config.create ?? { duplicateKey: [first], distributedBy: [first], replicationNum: 1 },
+      this.config.columns,
+    );
   }
 
   /**
@@ -214,7 +240,9 @@ export class StreamLoadSink implements Sink {
         case 'COMMITTED':
           return 'loaded';
         case 'ABORTED':
-          this.logger.info(`starrocks sink: the earlier load under label ${label} was aborted${reason ? ` (${reason})` : ''}; loading again`);
+          this.logger.info(
+            `starrocks sink: the earlier load under label ${label} was aborted${reason ? ` (${reason})` : ''}; loading again`,
+          );
           return 'aborted';
         case 'UNKNOWN':
           throw new RuntimeError(
@@ -222,7 +250,8 @@ export class StreamLoadSink implements Sink {
               'Is another database or cluster involved? The sink stops rather than risk loading the rows twice.',
           );
         default:
-          if (Date.now() > deadline) throw new AttemptError(`the earlier load under label ${label} is still ${state} after ${this.config.timeout} s`, true);
+          if (Date.now() > deadline)
+            throw new AttemptError(`the earlier load under label ${label} is still ${state} after ${this.config.timeout} s`, true);
           await sleep(wait);
       }
     }

@@ -76,7 +76,12 @@ export class StreamLoadClient {
   }
 
   /** One load attempt. Resolves with the BE's result; throws HttpTransportError or UnexpectedAnswerError. */
-  async load(label: string, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<{ result: StreamLoadResult; answer: HttpAnswer }> {
+  async load(
+    label: string,
+    body: Buffer,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ result: StreamLoadResult; answer: HttpAnswer }> {
     const answer = await request(this.loadUrl, {
       method: 'PUT',
       headers: { ...headers, label, Authorization: this.auth },
@@ -107,7 +112,10 @@ export class StreamLoadClient {
     try {
       json = JSON.parse(answer.body) as typeof json;
     } catch {
-      throw new UnexpectedAnswerError(`get_load_state at ${answer.url} answered with something that is not JSON: ${answerText(answer)}`, answer);
+      throw new UnexpectedAnswerError(
+        `get_load_state at ${answer.url} answered with something that is not JSON: ${answerText(answer)}`,
+        answer,
+      );
     }
     if (typeof json.state !== 'string') throw new UnexpectedAnswerError(`get_load_state at ${answer.url}: ${answerText(answer)}`, answer);
     return { state: json.state as LoadState, reason: json.reason || undefined };

@@ -34,7 +34,8 @@ export type CassandraSourceOptions = z.output<typeof CassandraSourceOptions>;
  */
 export const cassandraSource = defineSource({
   type: 'cassandra',
-  summary: 'Reads a Cassandra table (optionally WHERE ...) once, as one batch: bounded, for availableNow jobs that read back what a sink wrote.',
+  summary:
+    'Reads a Cassandra table (optionally WHERE ...) once, as one batch: bounded, for availableNow jobs that read back what a sink wrote.',
   options: CassandraSourceOptions,
   examples: [
     { contactPoints: '127.0.0.1:9042', keyspace: 'test', table: 'people', schema: { id: 'string', name: 'string', age: 'long' } },
@@ -44,8 +45,18 @@ export const cassandraSource = defineSource({
     registerSecret(options.password);
     const schema = Object.entries(options.schema).map(([name, type]) => ({ name, type }));
     if (schema.length === 0) {
-      throw ConfigError.single({ file: context.location.file, path: `${context.location.path}.schema`, message: 'name at least one column to read, e.g. { id: string }' });
+      throw ConfigError.single({
+        file: context.location.file,
+        path: `${context.location.path}.schema`,
+        message: 'name at least one column to read, e.g. { id: string }',
+      });
     }
-    return new CassandraSource({ connection: { ...connectionConfig(options), fetchSize: options.fetchSize }, keyspace: options.keyspace, table: options.table, schema, where: options.where });
+    return new CassandraSource({
+      connection: { ...connectionConfig(options), fetchSize: options.fetchSize },
+      keyspace: options.keyspace,
+      table: options.table,
+      schema,
+      where: options.where,
+    });
   },
 });

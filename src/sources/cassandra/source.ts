@@ -78,12 +78,17 @@ export class CassandraSource implements Source {
       return await withRetry(() => this.readAll(client), retryPolicy(this.config.connection), {
         isRetriable,
         onRetry: (error, attempt, delayMs) =>
-          this.logger.warn(`${this.who}: reading ${this.name} failed (${shortReason(error)}); retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`),
+          this.logger.warn(
+            `${this.who}: reading ${this.name} failed (${shortReason(error)}); retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`,
+          ),
         ...(this.config.connection.retry?.sleep ? { sleep: this.config.connection.retry.sleep } : {}),
       });
     } catch (error) {
       const { contactPoints, username } = this.config.connection;
-      throw new RuntimeError(`${this.who}: ${describeRequestError(error, contactPoints, username)}, while reading ${this.name} (${this.query})`, { cause: error });
+      throw new RuntimeError(
+        `${this.who}: ${describeRequestError(error, contactPoints, username)}, while reading ${this.name} (${this.query})`,
+        { cause: error },
+      );
     }
   }
 
@@ -131,7 +136,9 @@ export class CassandraSource implements Source {
       return decoderFor(found.type as CqlType, column.type);
     });
     if (problems.length) {
-      throw new RuntimeError(`${at}: the schema does not fit ${this.name}:${problems.length === 1 ? ` ${problems[0]}` : problems.map((p) => `\n  - ${p}`).join('')}`);
+      throw new RuntimeError(
+        `${at}: the schema does not fit ${this.name}:${problems.length === 1 ? ` ${problems[0]}` : problems.map((p) => `\n  - ${p}`).join('')}`,
+      );
     }
     return decoders;
   }

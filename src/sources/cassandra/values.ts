@@ -8,7 +8,23 @@ const d = dataTypes;
 
 /** Which CQL types a column of each streamlab type can be read from (anything can be read as `any`). */
 const READS: Record<ColumnType, readonly number[]> = {
-  string: [d.text, d.varchar, d.ascii, d.uuid, d.timeuuid, d.inet, d.date, d.time, d.duration, d.varint, d.decimal, d.bigint, d.int, d.smallint, d.tinyint],
+  string: [
+    d.text,
+    d.varchar,
+    d.ascii,
+    d.uuid,
+    d.timeuuid,
+    d.inet,
+    d.date,
+    d.time,
+    d.duration,
+    d.varint,
+    d.decimal,
+    d.bigint,
+    d.int,
+    d.smallint,
+    d.tinyint,
+  ],
   long: [d.bigint, d.counter, d.int, d.smallint, d.tinyint, d.varint, d.timestamp],
   double: [d.double, d.float, d.decimal, d.bigint, d.counter, d.int, d.smallint, d.tinyint, d.varint],
   boolean: [d.boolean],

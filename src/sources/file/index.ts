@@ -10,9 +10,19 @@ import type { Source, SourceContext } from '../../core/source.js';
 import { parseFile, type FileFormat } from './parse.js';
 
 const options = z.strictObject({
-  path: z.string().min(1).describe('Directory to watch (or a single file). Files are taken in name order; names starting with `.` or `_` are ignored (temp files).'),
-  format: z.enum(['json', 'csv']).default('json').describe('json: JSON Lines, or one JSON array per file when it starts with `[`; csv: RFC 4180.'),
-  schema: schemaOption('Columns and their types, in order, e.g. `{ name: string, age: long }`. Required, as Spark requires a schema for streaming file sources.'),
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      'Directory to watch (or a single file). Files are taken in name order; names starting with `.` or `_` are ignored (temp files).',
+    ),
+  format: z
+    .enum(['json', 'csv'])
+    .default('json')
+    .describe('json: JSON Lines, or one JSON array per file when it starts with `[`; csv: RFC 4180.'),
+  schema: schemaOption(
+    'Columns and their types, in order, e.g. `{ name: string, age: long }`. Required, as Spark requires a schema for streaming file sources.',
+  ),
   header: z.boolean().default(false).describe('csv: the first line names the columns (Spark: header, default false: columns by position).'),
   maxFilesPerBatch: z.number().int().positive().optional().describe('At most this many new files per batch (Spark: maxFilesPerTrigger).'),
 });
@@ -91,7 +101,20 @@ export const fileSource = defineSource({
   options,
   examples: [
     { path: 'data/people.json', schema: { name: 'string', age: 'long' } },
-    { path: 'input/events', format: 'csv', header: true, schema: { time: 'timestamp', device: 'string', reading: 'double' }, maxFilesPerBatch: 10 },
+    {
+      path: 'input/events',
+      format: 'csv',
+      header: true,
+      schema: { time: 'timestamp', device: 'string', reading: 'double' },
+      maxFilesPerBatch: 10,
+    },
   ],
-  create: (o) => new FileSource(o.path, o.format, Object.entries(o.schema).map(([name, type]) => ({ name, type })), o.header, o.maxFilesPerBatch),
+  create: (o) =>
+    new FileSource(
+      o.path,
+      o.format,
+      Object.entries(o.schema).map(([name, type]) => ({ name, type })),
+      o.header,
+      o.maxFilesPerBatch,
+    ),
 });

@@ -75,4 +75,3 @@ function parseCsvRows(text: string, file: string, schema: Schema, header: boolea
   }
   return rows;
 }
-

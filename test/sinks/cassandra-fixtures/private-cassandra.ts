@@ -43,7 +43,12 @@ export class PrivateCassandra {
 
   static async create(options: { auth?: boolean } = {}): Promise<PrivateCassandra> {
     const dir = mkdtempSync(join(tmpdir(), 'streamlab-cassandra-'));
-    const ctx: ServerContext = { name: 'private-cassandra', dir, host: '127.0.0.1', ports: { cql: await freePort(), storage: await freePort() } };
+    const ctx: ServerContext = {
+      name: 'private-cassandra',
+      dir,
+      host: '127.0.0.1',
+      ports: { cql: await freePort(), storage: await freePort() },
+    };
     const server = new PrivateCassandra(ctx, options.auth ?? false);
     await server.start();
     return server;

@@ -27,7 +27,12 @@ export function client(address: string, credentials?: { username: string; passwo
 }
 
 /** Every row of `keyspace.table` (all columns), sorted by `orderBy` (a column, or a function of the row). */
-export async function readTable(c: cassandraDriver.Client, keyspace: string, table: string, orderBy: string | ((row: Plain) => string | number)): Promise<Plain[]> {
+export async function readTable(
+  c: cassandraDriver.Client,
+  keyspace: string,
+  table: string,
+  orderBy: string | ((row: Plain) => string | number),
+): Promise<Plain[]> {
   const rows: Plain[] = [];
   let pageState: string | undefined;
   do {

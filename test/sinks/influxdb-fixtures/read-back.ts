@@ -102,9 +102,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 }
 
 /** The points rows should become, written out independently of the sink's serializer. */
-export function expectedPoints(
-  rows: Row[], measurement: string, tags: string[], fields: string[], time = 'timestamp',
-): Point[] {
+export function expectedPoints(rows: Row[], measurement: string, tags: string[], fields: string[], time = 'timestamp'): Point[] {
   return sortPoints(
     rows.map((row) => ({
       measurement,

@@ -66,7 +66,14 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
   };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
-    const entry: LoggedRequest = { server: 'be', method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, bodyBytes: 0, continued: false };
+    const entry: LoggedRequest = {
+      server: 'be',
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: { ...req.headers },
+      bodyBytes: 0,
+      continued: false,
+    };
     options.log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
     const url = new URL(req.url ?? '/', 'http://be');
@@ -84,7 +91,14 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     }
   };
 
-  async function streamLoad(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean, db: string, table: string, entry: LoggedRequest): Promise<void> {
+  async function streamLoad(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    expectsContinue: boolean,
+    db: string,
+    table: string,
+    entry: LoggedRequest,
+  ): Promise<void> {
     const started = Date.now();
     const header = (name: string) => {
       const value = req.headers[name];
@@ -118,7 +132,8 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     // 1. Headers: auth, database, table, label.
     const credentials = parseBasicAuth(req);
     if (!credentials) return fail('no valid Basic authorization');
-    if (!authenticates(options.users, credentials)) return fail(`Access denied for ${credentials.user}@${req.socket.remoteAddress?.replace(/^::ffff:/, '')}`);
+    if (!authenticates(options.users, credentials))
+      return fail(`Access denied for ${credentials.user}@${req.socket.remoteAddress?.replace(/^::ffff:/, '')}`);
     if (!IDENTIFIER.test(db) || !(await options.store.databaseExists(db))) return fail(`unknown database, database=${db}`);
     const columns = IDENTIFIER.test(table) ? await options.store.columns(db, table) : [];
     if (columns.length === 0) return fail(`unknown table "${db}.${table}"`);
@@ -133,7 +148,14 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     });
     if ('existing' in begun) {
       const finished: TxnState[] = ['COMMITTED', 'VISIBLE'];
-      return reply({ Status: 'Label Already Exists', ExistingJobStatus: finished.includes(begun.existing!) ? 'FINISHED' : 'RUNNING', Message: `Label [${ctx.Label}] has already been used.` }, false);
+      return reply(
+        {
+          Status: 'Label Already Exists',
+          ExistingJobStatus: finished.includes(begun.existing!) ? 'FINISHED' : 'RUNNING',
+          Message: `Label [${ctx.Label}] has already been used.`,
+        },
+        false,
+      );
     }
     ctx.TxnId = begun.txnId!;
     const abort = (reason: string) => options.store.setState(ctx.TxnId, 'ABORTED', reason);

@@ -29,7 +29,10 @@ const text = (raw: unknown): string => (typeof raw === 'object' ? JSON.stringify
 
 /** Converts; `undefined` result value means "absent" (the column's default applies). */
 function convertValue(raw: unknown, column: TableColumn): Conversion {
-  const fail = (what: string): Conversion => ({ ok: false, reason: `${what} for column ${column.name} (${column.columnType}): ${JSON.stringify(raw)}` });
+  const fail = (what: string): Conversion => ({
+    ok: false,
+    reason: `${what} for column ${column.name} (${column.columnType}): ${JSON.stringify(raw)}`,
+  });
   if (column.columnType.startsWith('tinyint(1)')) {
     if (raw === true || raw === 'true' || raw === 1 || raw === '1') return { ok: true, value: 1 };
     if (raw === false || raw === 'false' || raw === 0 || raw === '0') return { ok: true, value: 0 };
@@ -37,12 +40,20 @@ function convertValue(raw: unknown, column: TableColumn): Conversion {
   }
   const range = INTEGER_RANGES[column.dataType];
   if (range) {
-    const digits = typeof raw === 'number' && Number.isInteger(raw) ? String(raw) : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? raw.trim() : undefined;
+    const digits =
+      typeof raw === 'number' && Number.isInteger(raw)
+        ? String(raw)
+        : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+          ? raw.trim()
+          : undefined;
     if (digits === undefined) return fail('not an integer');
     const value = BigInt(digits);
     const [min, max] = column.columnType.includes('unsigned') ? [0n, range[1] * 2n + 1n] : range;
     if (value < min || value > max) return fail('out of range');
-    return { ok: true, value: value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString() };
+    return {
+      ok: true,
+      value: value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString(),
+    };
   }
   switch (column.dataType) {
     case 'double':
@@ -56,7 +67,10 @@ function convertValue(raw: unknown, column: TableColumn): Conversion {
       const value = text(raw);
       if (column.maxLength !== null && Buffer.byteLength(value) > column.maxLength) {
         // Not a conversion error: StarRocks filters such a row even without strict mode.
-        return { ok: false, reason: `the length of input is too long than schema. column_name: ${column.name}; schema length: ${column.maxLength}; actual length: ${Buffer.byteLength(value)}` };
+        return {
+          ok: false,
+          reason: `the length of input is too long than schema. column_name: ${column.name}; schema length: ${column.maxLength}; actual length: ${Buffer.byteLength(value)}`,
+        };
       }
       return { ok: true, value };
     }
@@ -66,7 +80,8 @@ function convertValue(raw: unknown, column: TableColumn): Conversion {
       const value = typeof raw === 'string' ? raw.trim() : '';
       const match = DATETIME.exec(value);
       if (!match || !validDate(Number(match[1]), Number(match[2]), Number(match[3]))) return fail('not a date/datetime');
-      if (match[4] !== undefined && (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59)) return fail('not a time of day');
+      if (match[4] !== undefined && (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59))
+        return fail('not a time of day');
       return { ok: true, value: column.dataType === 'date' ? value.slice(0, 10) : value.replace('T', ' ') };
     }
     default:
@@ -84,7 +99,10 @@ export function convertForColumn(raw: unknown, present: boolean, column: TableCo
     converted = { ok: true, value: null };
   }
   if (converted.value === null && !column.nullable) {
-    return { ok: false, reason: `NULL value in non-nullable column '${column.name}'${raw === null || raw === undefined ? '' : ` (from ${JSON.stringify(raw)}, which is not a ${column.columnType})`}` };
+    return {
+      ok: false,
+      reason: `NULL value in non-nullable column '${column.name}'${raw === null || raw === undefined ? '' : ` (from ${JSON.stringify(raw)}, which is not a ${column.columnType})`}`,
+    };
   }
   return converted;
 }

@@ -26,7 +26,14 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function createFe(options: FeOptions): http.Server {
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const entry: LoggedRequest = { server: 'fe', method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, bodyBytes: 0, continued: false };
+    const entry: LoggedRequest = {
+      server: 'fe',
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: { ...req.headers },
+      bodyBytes: 0,
+      continued: false,
+    };
     options.log.push(entry);
     req.on('data', (chunk: Buffer) => (entry.bodyBytes += chunk.length));
     res.on('finish', () => (entry.status = res.statusCode));
@@ -48,7 +55,9 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, option
   }
   const credentials = parseBasicAuth(req);
   if (!authenticates(options.users, credentials)) {
-    const message = credentials ? `Access denied for ${credentials.user}@${req.socket.remoteAddress?.replace(/^::ffff:/, '')}` : 'Need auth information.';
+    const message = credentials
+      ? `Access denied for ${credentials.user}@${req.socket.remoteAddress?.replace(/^::ffff:/, '')}`
+      : 'Need auth information.';
     sendJson(res, 401, restResult(message), { 'WWW-Authenticate': 'Basic realm=""', Connection: 'close' });
     return;
   }
@@ -58,14 +67,19 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, option
       return;
     }
     // Same path and query on the BE; the client sends the body (and its credentials) there.
-    res.writeHead(307, { Location: `http://${options.beAddress()}${url.pathname}${url.search}`, 'Content-Length': '0', Connection: 'close' });
+    res.writeHead(307, {
+      Location: `http://${options.beAddress()}${url.pathname}${url.search}`,
+      'Content-Length': '0',
+      Connection: 'close',
+    });
     res.end();
     return;
   }
   const db = decodeURIComponent(state![1]);
   const label = url.searchParams.get('label');
   if (!label) return sendJson(res, 200, restResult('No label selected.'));
-  if (!IDENTIFIER.test(db) || !(await options.store.databaseExists(db))) return sendJson(res, 200, restResult(`unknown database, database=${db}`));
+  if (!IDENTIFIER.test(db) || !(await options.store.databaseExists(db)))
+    return sendJson(res, 200, restResult(`unknown database, database=${db}`));
   const txn = await options.store.labelTxn(db, label);
   sendJson(res, 200, restResult(undefined, { state: txn?.state ?? 'UNKNOWN', ...(txn?.reason ? { reason: txn.reason } : {}) }));
 }

@@ -13,14 +13,26 @@ import { service } from '../services.js';
 import { startStarRocksPeer } from './index.js';
 
 if (process.argv.includes('--serve')) {
-  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, 'fe-port': { type: 'string', default: '18030' }, 'be-port': { type: 'string', default: '18040' } } });
+  const { values } = parseArgs({
+    options: {
+      serve: { type: 'boolean' },
+      'fe-port': { type: 'string', default: '18030' },
+      'be-port': { type: 'string', default: '18040' },
+    },
+  });
   const mariadb = service('mariadb');
   if (mariadb.skip) {
     process.stderr.write(`${mariadb.skip}\n`);
     process.exit(2);
   }
-  const peer = await startStarRocksPeer({ mariadb: { host: mariadb.host, port: mariadb.port }, fePort: Number(values['fe-port']), bePort: Number(values['be-port']) });
-  process.stdout.write(`StarRocks Stream Load peer: FE http://${peer.feHost}:${peer.fePort}, BE http://${peer.beAddress}, rows into MariaDB ${mariadb.address} (user root, no password). Ctrl-C stops it.\n`);
+  const peer = await startStarRocksPeer({
+    mariadb: { host: mariadb.host, port: mariadb.port },
+    fePort: Number(values['fe-port']),
+    bePort: Number(values['be-port']),
+  });
+  process.stdout.write(
+    `StarRocks Stream Load peer: FE http://${peer.feHost}:${peer.fePort}, BE http://${peer.beAddress}, rows into MariaDB ${mariadb.address} (user root, no password). Ctrl-C stops it.\n`,
+  );
   const stop = () => void peer.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -21,9 +21,18 @@ export interface ParsedBody {
 
 export class BodyError extends Error {}
 
-const unescapeSeparator = (value: string): string => value.replace(/\\x([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+const unescapeSeparator = (value: string): string =>
+  value
+    .replace(/\\x([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\t/g, '\t')
+    .replace(/\\n/g, '\n');
 
-export function parseBody(body: Buffer, headers: Record<string, string | string[] | undefined>, table: TableColumn[], tableName: string): ParsedBody {
+export function parseBody(
+  body: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  table: TableColumn[],
+  tableName: string,
+): ParsedBody {
   const header = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -32,7 +41,8 @@ export function parseBody(body: Buffer, headers: Record<string, string | string[
   if (format !== 'csv' && format !== 'json') throw new BodyError(`unknown data format, format=${header('format')}`);
   const strict = (header('strict_mode') ?? 'false').toLowerCase() === 'true';
   const requested = header('columns');
-  if (requested && /[=()]/.test(requested)) throw new BodyError('column expressions in the columns header are not implemented by the StarRocks test peer');
+  if (requested && /[=()]/.test(requested))
+    throw new BodyError('column expressions in the columns header are not implemented by the StarRocks test peer');
   const names = requested ? requested.split(',').map((c) => c.trim().replace(/^`|`$/g, '')) : table.map((c) => c.name);
   const byName = new Map(table.map((c) => [c.name.toLowerCase(), c]));
   const loaded = names.map((name) => {
@@ -75,7 +85,10 @@ export function parseBody(body: Buffer, headers: Record<string, string | string[
         continue;
       }
       const lower = new Map(Object.entries(item).map(([k, v]) => [k.toLowerCase(), v]));
-      addRow(loaded.map((c) => ({ raw: lower.get(c.name.toLowerCase()), present: lower.has(c.name.toLowerCase()) })), original);
+      addRow(
+        loaded.map((c) => ({ raw: lower.get(c.name.toLowerCase()), present: lower.has(c.name.toLowerCase()) })),
+        original,
+      );
     }
   } else {
     const separator = unescapeSeparator(header('column_separator') ?? '\t');
@@ -86,10 +99,15 @@ export function parseBody(body: Buffer, headers: Record<string, string | string[
       const fields = line.split(separator);
       if (fields.length !== loaded.length) {
         out.total++;
-        out.filtered.push(`Error: Value count does not match column count. Expect ${loaded.length}, but got ${fields.length}. Row: ${line}`);
+        out.filtered.push(
+          `Error: Value count does not match column count. Expect ${loaded.length}, but got ${fields.length}. Row: ${line}`,
+        );
         continue;
       }
-      addRow(fields.map((f) => ({ raw: f === '\\N' ? null : f, present: true })), line);
+      addRow(
+        fields.map((f) => ({ raw: f === '\\N' ? null : f, present: true })),
+        line,
+      );
     }
   }
   return out;

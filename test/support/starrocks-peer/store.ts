@@ -23,7 +23,14 @@ export class PeerStore {
   private constructor(private readonly pool: mysql.Pool) {}
 
   static async open(mariadb: { host: string; port: number }): Promise<PeerStore> {
-    const pool = mysql.createPool({ host: mariadb.host, port: mariadb.port, user: 'root', connectionLimit: 4, timezone: 'Z', supportBigNumbers: true });
+    const pool = mysql.createPool({
+      host: mariadb.host,
+      port: mariadb.port,
+      user: 'root',
+      connectionLimit: 4,
+      timezone: 'Z',
+      supportBigNumbers: true,
+    });
     await pool.query('CREATE DATABASE IF NOT EXISTS starrocks_peer');
     await pool.query(`CREATE TABLE IF NOT EXISTS starrocks_peer.txns (
       txn_id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -105,7 +112,9 @@ export class PeerStore {
 
   /** Every transaction of a database, oldest first (for tests). */
   async txns(db: string): Promise<Array<{ txnId: number; label: string; state: TxnState }>> {
-    const [rows] = await this.pool.query('SELECT txn_id AS txnId, label, state FROM starrocks_peer.txns WHERE db = ? ORDER BY txn_id', [db]);
+    const [rows] = await this.pool.query('SELECT txn_id AS txnId, label, state FROM starrocks_peer.txns WHERE db = ? ORDER BY txn_id', [
+      db,
+    ]);
     return (rows as Array<{ txnId: number; label: string; state: TxnState }>).map((r) => ({ ...r, txnId: Number(r.txnId) }));
   }
 }
