@@ -1,5 +1,5 @@
 import { hostname, type } from 'node:os';
-import { Subscription, interval } from 'rxjs';
+import { type Subscription, interval } from 'rxjs';
 import si from 'systeminformation';
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';

@@ -99,7 +99,7 @@ describe('streamlab CLI', () => {
     assert.equal(code, 2);
     assert.match(
       stderr,
-      /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: unknown column 'vlaue' .*at position 1\n    vlaue % 2 == 0\n    \^\^\^\^\^\n/m,
+      /^jobs\/expr\.yaml:4:14 operators\[0\]\.filter: unknown column 'vlaue' .*at position 1\n {4}vlaue % 2 == 0\n {4}\^\^\^\^\^\n/m,
     );
   });
 
