@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { asyncScheduler, lastValueFrom, of, Subject, from, type Observable, type SchedulerLike } from 'rxjs';
-import { Checkpoint, type OffsetEntry } from './checkpoint/checkpoint.js';
+import { asyncScheduler, from, lastValueFrom, Subject, type SchedulerLike } from 'rxjs';
+import { Checkpoint } from './checkpoint/checkpoint.js';
+import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
+import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
+import { ProgressReporter } from './execution/progress-reporter.js';
+import { WatermarkTracker } from './execution/watermark-tracker.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { BatchOperator, EventTimeStats, MicroBatch, StatefulOperator, WatermarkOperator } from './operator.js';
-import { perSecond, type EventTimeProgress, type QueryProgress, type StateOperatorProgress } from './progress.js';
-import type { Offset } from './row.js';
+import type { BatchOperator, StatefulOperator } from './operator.js';
+import type { QueryProgress } from './progress.js';
 import type { OutputMode, Sink } from './sink.js';
 import type { Source } from './source.js';
 import { triggerLoop, type Trigger, type TriggerOutcome } from './trigger.js';
@@ -34,11 +37,6 @@ export interface RunOptions {
   pollMs?: number;
 }
 
-interface Recovery {
-  entry: OffsetEntry;
-  start: Offset | null;
-}
-
 /**
  * The micro-batch engine, after Spark's MicroBatchExecution. Per batch N:
  *   1. ask the source for its latest offset (no new data: no batch);
@@ -51,16 +49,18 @@ interface Recovery {
  * offsets, hence the same rows from a replayable source; otherwise the query goes on at the next id.
  * Batches run one at a time: N+1 never starts before commits/N is written.
  *
- * Event time and state (hooks attached to operators, see BatchOperator):
- * - Watermark (Spark's WatermarkTracker): after the operators ran, each withWatermark reports the max event time of
- *   the batch; the next batch's watermark is max(current, min over withWatermark operators of (max seen - delay)).
- *   It is written to commits/N as nextBatchWatermarkMs and to offsets/N+1 as batchWatermarkMs, and read back from
- *   them on restart, so it never moves backwards.
- * - Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
- *   N alongside step 5 (both done before step 6): a crash before commits/N replays batch N from state N-1.
- * - No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs
- *   even without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without
- *   waiting for more input.
+ * This class keeps the lifecycle (open, recover, run the trigger loop, close), recovery and the
+ * processAllAvailable() waiters; each trigger is the work of four pieces under ./execution/, as Spark splits it:
+ * - BatchPlanner (constructNextBatch): steps 1-2 and 6, and where the stream stands (committed offset, next id);
+ * - BatchRunner (runBatch): steps 3-5, with the state commit of stateful operators beside the sink;
+ * - WatermarkTracker: the event-time watermark, moved after each batch and kept in the logs;
+ * - ProgressReporter: times each phase by name (reportTimeTaken) and emits one progress object per batch.
+ *
+ * Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
+ * N alongside step 5 (both done before step 6): a crash before commits/N replays batch N from state N-1.
+ * No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs even
+ * without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without waiting
+ * for more input.
  */
 export class StreamingQuery {
   readonly runId = randomUUID();
@@ -71,21 +71,13 @@ export class StreamingQuery {
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
   private readonly stop$ = new Subject<void>();
-  private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
-  private checkpoint!: Checkpoint;
-  private nextBatchId = 0;
-  private committedOffset: Offset | null = null;
-  private watermarkMs = 0;
-  private recovery: Recovery | undefined;
-  private batchesRun = 0;
-  private lastTriggerStart: number | undefined;
-  private availableNowTarget: Offset | null | undefined;
   private readonly stateful: StatefulOperator[];
-  private readonly watermarks: WatermarkOperator[];
-  /** Per withWatermark operator: the highest (max event time - delay) seen in this run (Spark's operatorToWatermarkMap). */
-  private readonly operatorWatermarks: Array<number | undefined>;
-  /** The watermark the last batch ran with; a newer one (this.watermarkMs) may call for a no-data batch. */
-  private lastBatchWatermarkMs = 0;
+  private readonly watermark: WatermarkTracker;
+  private readonly reporter: ProgressReporter;
+  private readonly runner: BatchRunner;
+  private checkpoint!: Checkpoint;
+  private planner!: BatchPlanner;
+  private batchesRun = 0;
   private triggersStarted = 0;
   private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
 
@@ -95,11 +87,24 @@ export class StreamingQuery {
   ) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.logger = options.logger ?? silentLogger;
-    const operators = definition.operators;
-    this.pipeline = (input) => operators.reduce((stream, operator) => operator(stream), input);
+    const { source, sink, operators, name } = definition;
     this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
-    this.watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
-    this.operatorWatermarks = this.watermarks.map(() => undefined);
+    const watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
+    this.watermark = new WatermarkTracker(watermarks, this.stateful);
+    this.reporter = new ProgressReporter({
+      runId: this.runId,
+      queryId: () => this.id,
+      name,
+      source,
+      sink,
+      stateful: this.stateful,
+      scheduler: this.scheduler,
+      emit: (progress) => {
+        this.lastProgress = progress;
+        this.progress$.next(progress);
+      },
+    });
+    this.runner = new BatchRunner(source, operators, sink, this.stateful, this.watermark, this.reporter);
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -125,13 +130,14 @@ export class StreamingQuery {
   async run(): Promise<void> {
     const { definition: def } = this;
     this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name);
+    this.planner = new BatchPlanner(def.source, this.checkpoint, this.watermark, this.reporter, def.minBatchesToRetain);
     try {
       await this.openSource();
       await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger });
       try {
         await this.recover();
         await this.openStateful();
-        if (def.trigger.kind === 'availableNow') await this.prepareAvailableNow();
+        if (def.trigger.kind === 'availableNow') await this.planner.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
         await lastValueFrom(loop, { defaultValue: undefined });
@@ -155,7 +161,7 @@ export class StreamingQuery {
     const { checkpointLocation, outputMode } = this.definition;
     for (const [operatorId, operator] of this.stateful.entries()) {
       await operator.open({ operatorId, stateDir: join(checkpointLocation, 'state', String(operatorId)), outputMode, logger: this.logger });
-      await operator.restore(this.nextBatchId - 1);
+      await operator.restore(this.planner.nextBatchId - 1);
     }
   }
 
@@ -168,16 +174,6 @@ export class StreamingQuery {
       if (error !== undefined) waiter.reject(error);
       else waiter.resolve();
     }
-  }
-
-  /**
-   * availableNow: the source fixes its target itself when it can (and then still honours maxRowsPerBatch);
-   * otherwise the engine reads the latest offset once and never asks again, as Spark's AvailableNowDataStreamWrapper.
-   */
-  private async prepareAvailableNow(): Promise<void> {
-    const { source } = this.definition;
-    if (source.prepareForTriggerAvailableNow) return source.prepareForTriggerAvailableNow();
-    this.availableNowTarget = await source.latestOffset(this.committedOffset);
   }
 
   private async openSource(): Promise<void> {
@@ -193,27 +189,28 @@ export class StreamingQuery {
     }
   }
 
-  /** Reads the logs and decides where this run starts: Spark's `populateStartOffsets`. */
+  /**
+   * Reads the logs and decides where this run starts: Spark's `populateStartOffsets`. After a committed batch N the
+   * run goes on at N+1 with the watermark commits/N recorded; an uncommitted batch N runs again from the end offset
+   * of N-1 with its logged offsets and watermark, if the source can replay it.
+   */
   private async recover(): Promise<void> {
     const latest = await this.checkpoint.offsets.latest();
     if (latest === undefined) return;
-    const entry = await this.checkpoint.readOffsets(latest);
+    const entry = (await this.checkpoint.readOffsets(latest))!;
     const commit = await this.checkpoint.readCommit(latest);
     const previous = latest > 0 ? await this.checkpoint.readOffsets(latest - 1) : undefined;
     const { source } = this.definition;
     if (commit) {
-      this.nextBatchId = latest + 1;
-      this.committedOffset = source.replayable ? entry!.offsets[0] : null;
-      this.watermarkMs = commit.nextBatchWatermarkMs;
-      this.lastBatchWatermarkMs = entry!.batchWatermarkMs;
+      this.planner.resumeAt(latest + 1, source.replayable ? entry.offsets[0] : null);
+      this.watermark.restore(commit.nextBatchWatermarkMs, entry.batchWatermarkMs);
       return;
     }
-    this.nextBatchId = latest;
-    this.watermarkMs = entry!.batchWatermarkMs;
+    this.watermark.restore(entry.batchWatermarkMs, 0);
     if (source.replayable) {
-      this.committedOffset = previous?.offsets[0] ?? null;
-      this.recovery = { entry: entry!, start: this.committedOffset };
+      this.planner.resumeAt(latest, previous?.offsets[0] ?? null, entry);
     } else {
+      this.planner.resumeAt(latest, null);
       this.logger.warn(
         `batch ${latest} of the previous run never committed, and ${source.description} is not replayable: ` +
           `its rows cannot be read again and are lost. Batch ${latest} is planned anew from this run's data.`,
@@ -221,188 +218,28 @@ export class StreamingQuery {
     }
   }
 
+  /** One trigger: plan, run and commit a batch if there is one, then report its progress. */
   private async runTrigger(): Promise<TriggerOutcome> {
-    const { source, sink, trigger } = this.definition;
-    const now = () => this.scheduler.now();
     const triggerNumber = ++this.triggersStarted;
-    const triggerStart = now();
-    const recovered = this.recovery !== undefined;
-    let entry: OffsetEntry;
-    let latestOffsetMs = 0;
-    let walMs = 0;
-
-    if (this.recovery) {
-      entry = this.recovery.entry;
-      this.recovery = undefined;
-    } else {
-      const latest = this.availableNowTarget !== undefined ? this.availableNowTarget : await source.latestOffset(this.committedOffset);
-      latestOffsetMs = now() - triggerStart;
-      const newData = latest !== null && !sameOffset(latest, this.committedOffset);
-      if (!newData && !this.needsNoDataBatch()) {
-        this.settleIdleWaiters(triggerNumber);
-        return { ranBatch: false, exhausted: true };
-      }
-      const end = newData ? latest : this.committedOffset;
-      entry = { batchId: this.nextBatchId, batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: [end] };
-      const walStart = now();
-      await this.checkpoint.writeOffsets(entry);
-      walMs = now() - walStart;
+    const triggerStartMs = this.reporter.startTrigger();
+    const ran = await this.reporter.reportTimeTaken('triggerExecution', () => this.runNextBatch(triggerStartMs));
+    if (!ran) {
+      this.settleIdleWaiters(triggerNumber);
+      return { ranBatch: false, exhausted: true };
     }
-
-    const start = this.committedOffset;
-    const end = entry.offsets[0];
-    const getBatchStart = now();
-    // A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark.
-    const rows = sameOffset(start, end) ? [] : await source.getBatch(start, end);
-    const getBatchMs = now() - getBatchStart;
-
-    const addBatchStart = now();
-    const batch: MicroBatch = {
-      batchId: entry.batchId,
-      rows,
-      watermarkMs: entry.batchWatermarkMs,
-      batchTimestampMs: entry.batchTimestampMs,
-    };
-    const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
-    const eventTime = this.advanceWatermark(entry.batchWatermarkMs);
-    // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
-    // (each state commit waits on an fsync). Both are awaited before a failure of either is thrown.
-    const stateCommitMs: number[] = [];
-    const commitState = async () => {
-      for (const operator of this.stateful) {
-        const stateStart = now();
-        await operator.commit(entry.batchId);
-        stateCommitMs.push(now() - stateStart);
-      }
-    };
-    const [written, committed] = await Promise.allSettled([sink.foreachBatch(output.rows, entry.batchId), commitState()]);
-    if (written.status === 'rejected') throw written.reason;
-    if (committed.status === 'rejected') throw committed.reason;
-    const addBatchMs = now() - addBatchStart;
-
-    const commitStart = now();
-    await this.checkpoint.writeCommit(entry.batchId, { nextBatchWatermarkMs: eventTime.nextWatermarkMs });
-    source.commit?.(end);
-    await this.checkpoint.purge(entry.batchId, this.definition.minBatchesToRetain ?? 100);
-    const commitMs = now() - commitStart;
-
-    this.committedOffset = end;
-    this.nextBatchId = entry.batchId + 1;
-    this.lastBatchWatermarkMs = entry.batchWatermarkMs;
-    this.watermarkMs = eventTime.nextWatermarkMs;
     this.batchesRun++;
-    const triggerMs = now() - triggerStart;
-    this.report({
-      entry,
-      start,
-      end,
-      recovered,
-      triggerStart,
-      numInputRows: rows.length,
-      numOutputRows: output.rows.length,
-      durations: {
-        latestOffset: latestOffsetMs,
-        getBatch: getBatchMs,
-        addBatch: addBatchMs,
-        walCommit: walMs + commitMs,
-        commitOffsets: commitMs,
-        triggerExecution: triggerMs,
-      },
-      eventTime: eventTime.progress,
-      stateOperators: this.stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: stateCommitMs[i] })),
-    });
+    this.reporter.finishTrigger(ran.batch, ran.result);
     if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop();
-    return { ranBatch: true, exhausted: trigger.kind === 'availableNow' ? false : undefined };
+    return { ranBatch: true, exhausted: this.definition.trigger.kind === 'availableNow' ? false : undefined };
   }
 
-  /** Spark's shouldRunAnotherBatch: the watermark moved since the last batch and some operator can use it. */
-  private needsNoDataBatch(): boolean {
-    return this.watermarkMs > this.lastBatchWatermarkMs && this.stateful.some((o) => o.shouldRunAnotherBatch(this.watermarkMs));
+  /** Spark's constructNextBatch + runBatch + the commit: undefined when there was nothing to run. */
+  private async runNextBatch(batchTimestampMs: number): Promise<{ batch: PlannedBatch; result: BatchResult } | undefined> {
+    const batch = await this.planner.planNextBatch(batchTimestampMs);
+    if (!batch) return undefined;
+    const result = await this.runner.run(batch);
+    await this.planner.commit(batch, result.nextWatermarkMs);
+    this.watermark.batchCommitted(batch.entry.batchWatermarkMs, result.nextWatermarkMs);
+    return { batch, result };
   }
-
-  /**
-   * Spark's WatermarkTracker.updateWatermark, after a batch ran with watermark `current`: each withWatermark proposes
-   * max event time - delay (0 until it has seen a row); the query's watermark becomes the smallest proposal if that
-   * is ahead of `current`. Also gathers the batch's event-time statistics for progress.
-   */
-  private advanceWatermark(current: number): { nextWatermarkMs: number; progress?: EventTimeProgress } {
-    if (this.watermarks.length === 0) return { nextWatermarkMs: current };
-    let merged: EventTimeStats | undefined;
-    this.watermarks.forEach((operator, i) => {
-      const stats = operator.stats();
-      if (stats) {
-        const proposal = stats.max - operator.delayMs;
-        this.operatorWatermarks[i] = Math.max(this.operatorWatermarks[i] ?? -Infinity, proposal);
-        merged = merged
-          ? {
-              min: Math.min(merged.min, stats.min),
-              max: Math.max(merged.max, stats.max),
-              sum: merged.sum + stats.sum,
-              count: merged.count + stats.count,
-            }
-          : stats;
-      } else if (this.operatorWatermarks[i] === undefined) {
-        this.operatorWatermarks[i] = 0;
-      }
-    });
-    const chosen = Math.min(...this.operatorWatermarks.map((w) => w ?? 0));
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const progress: EventTimeProgress = merged
-      ? { min: iso(merged.min), max: iso(merged.max), avg: iso(Math.trunc(merged.sum / merged.count)), watermark: iso(current) }
-      : { watermark: iso(current) };
-    return { nextWatermarkMs: Math.max(current, chosen), progress };
-  }
-
-  private report(b: {
-    entry: OffsetEntry;
-    start: Offset | null;
-    end: Offset;
-    recovered: boolean;
-    triggerStart: number;
-    numInputRows: number;
-    numOutputRows: number;
-    durations: QueryProgress['durationMs'];
-    eventTime?: EventTimeProgress;
-    stateOperators: StateOperatorProgress[];
-  }): void {
-    const { source, sink, name } = this.definition;
-    const sincePrevious = this.lastTriggerStart === undefined ? 0 : b.triggerStart - this.lastTriggerStart;
-    this.lastTriggerStart = b.triggerStart;
-    const inputRowsPerSecond = perSecond(b.numInputRows, sincePrevious);
-    const processedRowsPerSecond = perSecond(b.numInputRows, b.durations.triggerExecution);
-    const progress: QueryProgress = {
-      id: this.id,
-      runId: this.runId,
-      name,
-      timestamp: new Date(b.triggerStart).toISOString(),
-      batchId: b.entry.batchId,
-      batchDuration: b.durations.triggerExecution,
-      numInputRows: b.numInputRows,
-      inputRowsPerSecond,
-      processedRowsPerSecond,
-      durationMs: b.durations,
-      ...(b.eventTime ? { eventTime: b.eventTime } : {}),
-      stateOperators: b.stateOperators,
-      sources: [
-        {
-          description: source.description,
-          startOffset: b.start,
-          endOffset: b.end,
-          latestOffset: b.end,
-          numInputRows: b.numInputRows,
-          inputRowsPerSecond,
-          processedRowsPerSecond,
-          metrics: source.metrics?.() ?? {},
-        },
-      ],
-      sink: { description: sink.description, numOutputRows: b.numOutputRows },
-      ...(b.recovered ? { recovered: true } : {}),
-    };
-    this.lastProgress = progress;
-    this.progress$.next(progress);
-  }
-}
-
-function sameOffset(a: Offset | null, b: Offset | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

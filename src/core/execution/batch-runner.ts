@@ -1,0 +1,71 @@
+import { lastValueFrom, of, type Observable } from 'rxjs';
+import type { OffsetEntry } from '../checkpoint/checkpoint.js';
+import type { BatchOperator, MicroBatch, StatefulOperator } from '../operator.js';
+import type { Row } from '../row.js';
+import type { Sink } from '../sink.js';
+import type { Source } from '../source.js';
+import { sameOffset, type PlannedBatch } from './batch-planner.js';
+import type { BatchOutcome, ProgressReporter } from './progress-reporter.js';
+import type { WatermarkTracker } from './watermark-tracker.js';
+
+/** What running a batch yields: its counts and event times for progress, and the watermark for commits/N. */
+export interface BatchResult extends BatchOutcome {
+  nextWatermarkMs: number;
+}
+
+/**
+ * Runs one planned batch, after Spark's runBatch: gets its rows from the source, runs them through the operators,
+ * moves the watermark, then hands the output to `sink.foreachBatch` while the stateful operators commit state
+ * version N. It writes no log entry: the batch counts as done only once the planner has written commits/N.
+ */
+export class BatchRunner {
+  private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
+
+  constructor(
+    private readonly source: Source,
+    operators: readonly BatchOperator[],
+    private readonly sink: Sink,
+    private readonly stateful: readonly StatefulOperator[],
+    private readonly watermark: WatermarkTracker,
+    private readonly reporter: ProgressReporter,
+  ) {
+    this.pipeline = (input) => operators.reduce((stream, operator) => operator(stream), input);
+  }
+
+  async run(batch: PlannedBatch): Promise<BatchResult> {
+    const rows = await this.reporter.reportTimeTaken('getBatch', () => this.getRows(batch));
+    return this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rows));
+  }
+
+  /** A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark. */
+  private async getRows({ start, end }: PlannedBatch): Promise<Row[]> {
+    return sameOffset(start, end) ? [] : this.source.getBatch(start, end);
+  }
+
+  private async addBatch(entry: OffsetEntry, rows: Row[]): Promise<BatchResult> {
+    const batch: MicroBatch = {
+      batchId: entry.batchId,
+      rows,
+      watermarkMs: entry.batchWatermarkMs,
+      batchTimestampMs: entry.batchTimestampMs,
+    };
+    const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
+    const { nextWatermarkMs, eventTime } = this.watermark.advance(entry.batchWatermarkMs);
+    // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
+    // (each state commit waits on an fsync). Both are awaited before a failure of either is thrown.
+    const [written, committed] = await Promise.allSettled([
+      this.sink.foreachBatch(output.rows, entry.batchId),
+      this.commitState(entry.batchId),
+    ]);
+    if (written.status === 'rejected') throw written.reason;
+    if (committed.status === 'rejected') throw committed.reason;
+    return { numInputRows: rows.length, numOutputRows: output.rows.length, nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };
+  }
+
+  /** State version N of every stateful operator, one after another (operator ids are positions in the query). */
+  private async commitState(batchId: number): Promise<void> {
+    for (const [operatorId, operator] of this.stateful.entries()) {
+      await this.reporter.reportStateCommit(operatorId, () => operator.commit(batchId));
+    }
+  }
+}
