@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { StatefulOperator } from '../operator.js';
-import { perSecond, type EventTimeProgress, type QueryProgress } from '../progress.js';
+import { perSecond, type EventTimeProgress, type QueryProgress, type SourceProgress } from '../progress.js';
 import type { Sink } from '../sink.js';
 import type { Source } from '../source.js';
 import type { PlannedBatch } from './batch-planner.js';
@@ -87,18 +87,7 @@ export class ProgressReporter {
       durationMs,
       ...(outcome.eventTime ? { eventTime: outcome.eventTime } : {}),
       stateOperators: stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: this.stateCommitMs[i] })),
-      sources: [
-        {
-          description: source.description,
-          startOffset: batch.start,
-          endOffset: batch.end,
-          latestOffset: batch.end,
-          numInputRows,
-          inputRowsPerSecond,
-          processedRowsPerSecond,
-          metrics: source.metrics?.() ?? {},
-        },
-      ],
+      sources: [sourceProgress(source, batch, numInputRows, inputRowsPerSecond, processedRowsPerSecond)],
       sink: { description: sink.description, numOutputRows: outcome.numOutputRows },
       ...(batch.recovered ? { recovered: true } : {}),
     });
@@ -112,7 +101,27 @@ export class ProgressReporter {
   }
 }
 
-/** All phases at 0, in the order Spark prints them; a phase that did not run this trigger (e.g. latestOffset on a replay) stays 0. */
+/** The one source's entry of progress `sources`; latestOffset is the end offset the batch planned. */
+function sourceProgress(
+  source: Source,
+  batch: PlannedBatch,
+  numInputRows: number,
+  inputRowsPerSecond: number,
+  processedRowsPerSecond: number,
+): SourceProgress {
+  return {
+    description: source.description,
+    startOffset: batch.start,
+    endOffset: batch.end,
+    latestOffset: batch.end,
+    numInputRows,
+    inputRowsPerSecond,
+    processedRowsPerSecond,
+    metrics: source.metrics?.() ?? {},
+  };
+}
+
+/** All phases at 0, in the order progress has always listed them; a phase that did not run this trigger (e.g. latestOffset on a replay) stays 0. */
 function zeroDurations(): QueryProgress['durationMs'] {
   return { latestOffset: 0, getBatch: 0, addBatch: 0, walCommit: 0, commitOffsets: 0, triggerExecution: 0 };
 }
