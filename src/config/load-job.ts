@@ -222,7 +222,7 @@ function validateOptions<D extends ComponentDefinition>(
   ctx: CheckContext,
   profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
 ): ComponentConfig<D> | undefined {
-  const result = (definition.options as z.ZodType).safeParse(value);
+  const result = (definition.options as z.ZodType).safeParse(secretsAsText(definition, value));
   if (!result.success) {
     for (const issue of result.error.issues) {
       ctx.problems.push(
@@ -241,6 +241,20 @@ function validateOptions<D extends ComponentDefinition>(
   }
   for (const key of secretKeys(definition.options)) registerSecret((result.data as Record<string, unknown>)[key]);
   return { definition, options: result.data, yaml, path };
+}
+
+/**
+ * A secret is text even when written as a number (`password: 12345`, `token: ${TOKEN}` with TOKEN=42): such a value
+ * is taken as the text it was written as, which YAML and `${VAR}` keep exact (a number that would not read back as
+ * the same text, like 0042, stays text).
+ */
+function secretsAsText(definition: ComponentDefinition, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of secretKeys(definition.options)) {
+    if (typeof out[key] === 'number' || typeof out[key] === 'boolean') out[key] = String(out[key]);
+  }
+  return out;
 }
 
 /** One problem per zod issue; an unknown key at the top of a component lists the keys it accepts. */
