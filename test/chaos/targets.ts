@@ -20,6 +20,8 @@ export interface ChaosTarget {
   note?: string;
   /** Rows per second of the rate source (default 500). */
   rowsPerSecond?: number;
+  /** false: not part of the outage scenario (the StarRocks peer is not the server under test). */
+  outage?: boolean;
   /** Creates what the sink writes into; returns the `sink:` object of the job. */
   prepare(id: string, cwd: string): Promise<Record<string, unknown>>;
   /** Every `value` written, in any order, duplicates included. */
@@ -161,6 +163,7 @@ export const TARGETS: ChaosTarget[] = [
     name: 'starrocks',
     needs: 'mariadb',
     note: 'Stream Load peer (test/support/starrocks-peer) over a MariaDB table without a primary key',
+    outage: false,
     async prepare(id) {
       await withMysql((c) => c.query(`CREATE TABLE ${id} (timestamp DATETIME(3) NOT NULL, value BIGINT NOT NULL)`));
       const db = mariadb();
