@@ -1,5 +1,4 @@
 import { defineSink, type SinkBuildContext } from '../../component/definition.js';
-import { ms } from '../../component/options.js';
 import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { planColumns } from './columns.js';
@@ -90,6 +89,7 @@ export function resolveConfig(options: InfluxDBSinkOptions, context: Pick<SinkBu
     concurrency: options.concurrency,
     gzip: options.gzip,
     maxRetries: options.maxRetries,
-    timeoutMs: ms(options.timeout),
+    retry: { initialDelayMs: options.backoff.initial, maxDelayMs: options.backoff.max },
+    timeoutMs: options.timeout,
   };
 }
