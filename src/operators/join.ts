@@ -53,7 +53,9 @@ export const joinOperator = defineOperator({
   ],
   create({ with: reference, on, how, reloadEvery }, context) {
     const source = staticSource(reference, context);
-    on.forEach((c, i) => requireColumn(c, context, `on[${i}]`));
+    on.forEach((c, i) => {
+      requireColumn(c, context, `on[${i}]`);
+    });
     const missing = on.filter((c) => !findColumn(source.schema, c));
     if (missing.length > 0)
       fail(

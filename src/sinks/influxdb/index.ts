@@ -3,6 +3,7 @@ import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { planColumns } from './columns.js';
 import { readIniFile } from './ini-file.js';
+import type { LinePlan } from './line-protocol.js';
 import { InfluxDBSinkOptions } from './options.js';
 import { InfluxDBSink, type InfluxDBSinkConfig } from './sink.js';
 
@@ -72,7 +73,7 @@ export function resolveConfig(options: InfluxDBSinkOptions, context: Pick<SinkBu
       message: 'with api: v1 the token is username:password (InfluxDB 1.x users); API tokens need api: v2',
     });
   }
-  let plan;
+  let plan: LinePlan | undefined;
   try {
     plan = planColumns(options, context);
   } catch (error) {

@@ -80,7 +80,8 @@ export const InfluxDBSinkOptions = z
     gzip: z.boolean().default(false).describe('Compress request bodies (over 1000 bytes) with gzip: less network, more CPU.'),
     ...retryOptions({
       after: "429, 5xx, a timeout or a connection failure (a server's Retry-After wins over the backoff)",
-      giveUp: '10 retries with the default backoff wait 20 to 45 s in all; then the job stops without committing the batch, and restarted, writes the batch again.',
+      giveUp:
+        '10 retries with the default backoff wait 20 to 45 s in all; then the job stops without committing the batch, and restarted, writes the batch again.',
     }),
     timeout: durationOption('Time a request may take before it counts as failed (and is retried).', { default: '10s', positive: true }),
   })
