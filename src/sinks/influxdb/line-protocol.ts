@@ -67,7 +67,10 @@ const formatFloat: Formatter = (v, column) => {
 
 const formatInteger: Formatter = (v, column) => {
   if (typeof v === 'bigint') return `${v}i`;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= -INT64_LIMIT && v < INT64_LIMIT) return `${v}i`;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -INT64_LIMIT && v < INT64_LIMIT) {
+    // Past 2^53 a double prints rounded (2^63 as 9223372036854776000, out of range); BigInt prints its exact value.
+    return Number.isSafeInteger(v) ? `${v}i` : `${BigInt(v)}i`;
+  }
   throw new LineError(column, `expected an integer (64-bit), found ${describe(v)}`);
 };
 
