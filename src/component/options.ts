@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DURATION_HELP, parseDuration } from '../core/duration.js';
-import type { RetryPolicy } from '../core/retry.js';
+import { DURATION_HELP, formatDuration, parseDuration } from '../core/duration.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../core/retry.js';
 
 type DurationSchema = z.ZodPipe<z.ZodString, z.ZodTransform<number, string>>;
 
@@ -30,7 +30,8 @@ export function batchSizeOption(unit: string, limits: { default: number; max: nu
   return z.number().int().min(1).max(limits.max).default(limits.default).describe(unit);
 }
 
-const DEFAULT_BACKOFF = { initial: '100ms', max: '10s' } as const;
+/** core/retry.ts's defaults, written as users write them (100ms, 10s). */
+const DEFAULT_BACKOFF = { initial: formatDuration(DEFAULT_RETRY.initialDelayMs), max: formatDuration(DEFAULT_RETRY.maxDelayMs) };
 
 const backoff = z
   .strictObject({
@@ -58,7 +59,7 @@ export function retryOptions(describe: { after: string; giveUp: string }) {
       .int()
       .min(0)
       .max(100)
-      .default(10)
+      .default(DEFAULT_RETRY.maxRetries)
       .describe(`Retries after ${describe.after}, waiting as \`backoff\` says; 0: none. ${describe.giveUp}`),
     backoff,
   };
