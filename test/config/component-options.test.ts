@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { batchSizeOption, durationOption, retryOptions, retryPolicy } from '../../src/component/options.js';
+import { connectionConfig } from '../../src/connectors/cassandra/connection.js';
+import { CassandraSinkOptions } from '../../src/sinks/cassandra/options.js';
+import { resolveConfig as influxConfig } from '../../src/sinks/influxdb/index.js';
+import { InfluxDBSinkOptions } from '../../src/sinks/influxdb/options.js';
 import { mysqlSink } from '../../src/sinks/mysql/index.js';
 
 const options = z.strictObject({
@@ -58,5 +62,24 @@ describe('shared option pieces', () => {
         ['max', 'string', '10s'],
       ],
     );
+  });
+
+  it("reach the sinks' retries and timeouts in milliseconds", () => {
+    const backoff = { initial: '50ms', max: '2s' };
+    const cassandra = connectionConfig(CassandraSinkOptions.parse({ keyspace: 'k', table: 't', backoff, connectTimeout: '1.5s' }));
+    assert.deepEqual(cassandra.retry, { initialDelayMs: 50, maxDelayMs: 2000 });
+    assert.equal(cassandra.connectTimeoutMs, 1500);
+    const influx = influxConfig(
+      InfluxDBSinkOptions.parse({ url: 'http://127.0.0.1:8086', bucket: 'b', measurement: 'm', backoff, timeout: '3s' }),
+      {
+        input: [
+          { name: 'timestamp', type: 'timestamp' },
+          { name: 'value', type: 'double' },
+        ],
+        location: { path: 'sink' },
+      },
+    );
+    assert.deepEqual(influx.retry, { initialDelayMs: 50, maxDelayMs: 2000 });
+    assert.equal(influx.timeoutMs, 3000);
   });
 });
