@@ -37,9 +37,9 @@ export function formatExplain(built: BuiltJob): string {
     );
   }
   lines.push(`Checkpoint:     ${job.checkpointLocation} (offsets/, commits/, metadata${stateful.length > 0 ? ', state/' : ''})`);
-  stateful.forEach((operator, id) =>
-    lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`),
-  );
+  stateful.forEach((operator, id) => {
+    lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`);
+  });
   lines.push(
     `Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
   );

@@ -53,5 +53,3 @@ export const jobSchema = z.strictObject({
     .optional()
     .describe('Upper bound on rows per batch, for sources that can honour it (Spark: maxOffsetsPerTrigger).'),
 });
-
-export type JobFile = z.output<typeof jobSchema>;

@@ -9,7 +9,6 @@ import { findComponent, operators as operatorList, sinks as sinkList, sources as
 import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from '../component/definition.js';
 import { loadEnv, type Env } from './env.js';
 import { jobSchema } from './job-schema.js';
-import { ms } from '../component/options.js';
 import { registerSecret } from '../core/redact.js';
 import { secretKeys } from '../component/secret.js';
 import { YamlFile, type PathSegment } from './yaml-file.js';
@@ -123,9 +122,9 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
   };
 }
 
-function toTrigger(trigger: { processingTime: string } | { availableNow: true } | undefined): Trigger {
+function toTrigger(trigger: { processingTime: number } | { availableNow: true } | undefined): Trigger {
   if (!trigger) return { kind: 'default' };
-  if ('processingTime' in trigger) return { kind: 'processingTime', intervalMs: ms(trigger.processingTime) };
+  if ('processingTime' in trigger) return { kind: 'processingTime', intervalMs: trigger.processingTime };
   return { kind: 'availableNow' };
 }
 

@@ -32,6 +32,7 @@ export interface Source {
   /** The columns every row has. */
   readonly schema: Schema;
   /** Connect or prepare. May return metadata to keep in the checkpoint for later runs. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: sources without metadata implement `async open(): Promise<void>`, which `undefined` would refuse.
   open(context: SourceContext): Promise<{ metadata?: Offset } | void>;
   /** The newest offset available now, or null when there is no data yet. `start` is the last committed end. */
   latestOffset(start: Offset | null): Promise<Offset | null> | Offset | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
 import { RATE_SCHEMA } from './rate-schema.js';
@@ -80,5 +80,5 @@ export const rateSource = defineSource({
   summary: "Spark's rate source: `value` counts from 0, `timestamp` spreads rowsPerSecond rows over each second. Replayable.",
   options,
   examples: [{ rowsPerSecond: 10 }, { rowsPerSecond: 1000, rampUpTime: '5s' }],
-  create: (o) => new RateSource(o.rowsPerSecond, ms(o.rampUpTime)),
+  create: (o) => new RateSource(o.rowsPerSecond, o.rampUpTime),
 });

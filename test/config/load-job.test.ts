@@ -36,7 +36,7 @@ describe('loadJob', () => {
   it('loads a valid job with defaults and the default checkpoint', () => {
     const job = loadJob('demo', { cwd: workspace({ 'jobs/demo.yaml': valid }), env: {} });
     assert.equal(job.name, 'demo');
-    assert.deepEqual(job.source.options, { rowsPerSecond: 5, rampUpTime: '0s' });
+    assert.deepEqual(job.source.options, { rowsPerSecond: 5, rampUpTime: 0 });
     assert.deepEqual(job.trigger, { kind: 'processingTime', intervalMs: 2000 });
     assert.equal(job.outputMode, 'append');
     assert.equal(job.checkpointLocation, join('.checkpoints', 'demo'));

@@ -438,7 +438,7 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
   });
 
   it('waits as long as Retry-After says on 429 and 503, then goes on', async () => {
-    const s = await start((req, i, res) => {
+    const s = await start((req, _i, res) => {
       if (req.body === '') return answer.noContent(res);
       if (s.writes.length === 1) return answer.json(res, 429, { code: 'too many requests', message: 'slow down' }, { 'retry-after': '2' });
       if (s.writes.length === 2) return answer.json(res, 503, { message: 'unavailable' }, { 'retry-after': '7' });
@@ -520,7 +520,7 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
   });
 
   it('sends the token (v2) or username:password (v1), and never puts it in a message', async () => {
-    const s = await start((req, _i, res) => answer.json(res, 401, { error: 'authorization failed' }));
+    const s = await start((_req, _i, res) => answer.json(res, 401, { error: 'authorization failed' }));
     const v2 = scriptedSink(s.url, { token: 's3cr3t-token-value' });
     await assert.rejects(v2.open(), (error: unknown) => {
       assert.ok(error instanceof RuntimeError);

@@ -84,7 +84,7 @@ describe('sensor source', () => {
   it('its options are checked', () => {
     assert.equal(sensorSource.options.safeParse({ sensors: 0 }).success, false);
     assert.equal(sensorSource.options.safeParse({ interval: '0s' }).success, false);
-    assert.deepEqual(sensorSource.options.parse({}), { sensors: 3, interval: '1s' });
+    assert.deepEqual(sensorSource.options.parse({}), { sensors: 3, interval: 1000 });
   });
 });
 

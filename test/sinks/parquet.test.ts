@@ -188,10 +188,10 @@ function expected(rows: Row[]): Record_[] {
         label: r.label as string | null,
         ok: r.ok as boolean | null,
         payload: r.payload === null ? null : toJson(r.payload),
-        year: t && t.getUTCFullYear(),
-        month: t && t.getUTCMonth() + 1,
-        day: t && t.getUTCDate(),
-        hour: t && t.getUTCHours(),
+        year: t === null ? null : t.getUTCFullYear(),
+        month: t === null ? null : t.getUTCMonth() + 1,
+        day: t === null ? null : t.getUTCDate(),
+        hour: t === null ? null : t.getUTCHours(),
         sensor: sensor === '' ? null : sensor, // Spark and pyarrow read '' and null partitions back as null
       };
     })
@@ -213,7 +213,7 @@ interface Reader {
   read(root: string): Promise<TableRead>;
 }
 
-const PYARROW_SCRIPT = String.raw`
+const PYARROW_SCRIPT = `
 import json, math, os, sys
 import pyarrow as pa, pyarrow.dataset as ds, pyarrow.parquet as pq
 root = sys.argv[1]

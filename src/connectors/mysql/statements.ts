@@ -68,14 +68,14 @@ export function* insertStatements(rows: readonly Row[], shape: InsertShape, maxR
     for (; r < rows.length; r++) {
       const row = rows[r];
       let tuple = formatters[0](row[sources[0]]);
-      for (let c = 1; c < width; c++) tuple += ', ' + formatters[c](row[sources[c]]);
+      for (let c = 1; c < width; c++) tuple += `, ${formatters[c](row[sources[c]])}`;
       if (count > 0 && (count >= maxRows || sql.length + tuple.length + suffix.length + 4 > maxChars)) {
         yield { sql: sql + suffix, firstRow, rowCount: count };
         sql = prefix;
         count = 0;
         firstRow = r;
       }
-      sql += count === 0 ? '(' + tuple + ')' : ', (' + tuple + ')';
+      sql += count === 0 ? `(${tuple})` : `, (${tuple})`;
       count++;
     }
   } catch (error) {

@@ -22,7 +22,7 @@ export interface CassandraSinkConfig {
   ttlSeconds?: number;
   concurrency: number;
   /** Most rows of one partition per unlogged batch; 1: every row alone. */
-  batchRows: number;
+  batchSize: number;
   /** Set: create the keyspace (with this replication) and the table when missing. */
   create?: { design: TableDesign; replication: Record<string, string | number> };
 }
@@ -65,7 +65,7 @@ export class CassandraSink implements Sink {
     );
     this.description =
       `CassandraSink[${config.connection.contactPoints.join(',')}, ${this.name}, columns=${columns.join(',')}, ` +
-      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchRows=${config.batchRows}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
+      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchSize=${config.batchSize}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
   }
 
   /** The INSERT statement every row is written with. */
@@ -82,7 +82,7 @@ export class CassandraSink implements Sink {
       const targets = this.config.bindings.map((b) => b.target);
       this.grouping = {
         partitionKey: this.plan.partitionKey.map((k) => targets.indexOf(k)),
-        maxRows: this.config.batchRows,
+        maxRows: this.config.batchSize,
         maxBytes: BATCH_BYTES,
       };
     } catch (error) {

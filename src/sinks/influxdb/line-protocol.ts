@@ -9,7 +9,7 @@
  * value cannot end with one (InfluxDB 1.6 and 1.8 answer "invalid tag format" however it is escaped): such a value
  * is refused here with its row and column, rather than by the server for the whole request.
  */
-import { escape } from '@influxdata/influxdb-client';
+import { escape as lineEscape } from '@influxdata/influxdb-client';
 import type { Row, Value } from '../../core/row.js';
 import type { Precision } from './options.js';
 
@@ -43,17 +43,18 @@ export type LineSerializer = (row: Row) => string | undefined;
 
 const NEEDS_TAG_ESCAPE = /[,= \n\r\t]/;
 const NEEDS_QUOTE_ESCAPE = /["\\]/;
-const INT64_LIMIT = 9_223_372_036_854_775_807;
+/** 2^63, exact as a double (2^63 - 1 is not: it rounds up to 2^63); longs are -2^63 <= v < 2^63. */
+const INT64_LIMIT = 2 ** 63;
 
 export function escapeTagValue(value: string): string {
-  return NEEDS_TAG_ESCAPE.test(value) ? escape.tag(value) : value;
+  return NEEDS_TAG_ESCAPE.test(value) ? lineEscape.tag(value) : value;
 }
 
-export const escapeMeasurement = (name: string): string => escape.measurement(name);
-export const escapeKey = (name: string): string => escape.tag(name);
+export const escapeMeasurement = (name: string): string => lineEscape.measurement(name);
+export const escapeKey = (name: string): string => lineEscape.tag(name);
 
 function quoted(value: string): string {
-  return NEEDS_QUOTE_ESCAPE.test(value) ? escape.quoted(value) : `"${value}"`;
+  return NEEDS_QUOTE_ESCAPE.test(value) ? lineEscape.quoted(value) : `"${value}"`;
 }
 
 type Formatter = (value: Value, column: string) => string | undefined;
@@ -66,7 +67,10 @@ const formatFloat: Formatter = (v, column) => {
 
 const formatInteger: Formatter = (v, column) => {
   if (typeof v === 'bigint') return `${v}i`;
-  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_LIMIT) return `${v}i`;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -INT64_LIMIT && v < INT64_LIMIT) {
+    // Past 2^53 a double prints rounded (2^63 as 9223372036854776000, out of range); BigInt prints its exact value.
+    return Number.isSafeInteger(v) ? `${v}i` : `${BigInt(v)}i`;
+  }
   throw new LineError(column, `expected an integer (64-bit), found ${describe(v)}`);
 };
 

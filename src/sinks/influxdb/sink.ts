@@ -17,7 +17,7 @@ export interface InfluxDBSinkConfig {
   gzip: boolean;
   maxRetries: number;
   timeoutMs: number;
-  /** Backoff delays and the timer; tests shorten them. Default: the shared 100 ms doubling to 10 s. */
+  /** Backoff delays (from the `backoff` option) and the timer (tests replace it). Default: the shared 100 ms doubling to 10 s. */
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> & { sleep?: (ms: number) => Promise<void> };
 }
 

@@ -30,6 +30,7 @@ export interface MySqlSinkConfig {
   /** Create the table with this primary key when missing; undefined: it must exist. */
   createPrimaryKey?: readonly string[];
   commitTable: string;
+  /** Milliseconds. */
   connectTimeout: number;
   retry: RetryPolicy;
   /** Injected by tests (no real waiting). */

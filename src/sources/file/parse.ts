@@ -70,7 +70,9 @@ function parseCsvRows(text: string, file: string, schema: Schema, header: boolea
       continue;
     }
     const record: Record<string, unknown> = {};
-    names.forEach((name, i) => (record[name] = fields[i]));
+    names.forEach((name, i) => {
+      record[name] = fields[i];
+    });
     rows.push(toRow(record, schema, `${file}:${line}`));
   }
   return rows;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { influxdb1 } from '../../../scripts/services/influxdb1.js';
 import { influxdb18 } from '../../../scripts/services/influxdb18.js';
 import type { ServerContext } from '../../../scripts/services/server.js';
+import type { InfluxQLAnswer } from './read-back.js';
 
 export type Flavor = 'influxdb18' | 'influxdb1';
 
@@ -110,15 +111,15 @@ export class PrivateInfluxd {
   }
 
   /** InfluxQL as `user` (or without credentials), times in epoch ms; reads the whole answer and throws on errors. */
-  async query(q: string, credentials?: { user: string; password: string }): Promise<any> {
+  async query(q: string, credentials?: { user: string; password: string }): Promise<InfluxQLAnswer> {
     // 1.x reads u and p from the query string only, not from a form body.
     const params = new URLSearchParams({ epoch: 'ms', ...(credentials ? { u: credentials.user, p: credentials.password } : {}) });
     const response = await fetch(`${this.url}/query?${params}`, { method: 'POST', body: new URLSearchParams({ q }) });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : {};
-    const error = json.error ?? json.results?.find((r: { error?: string }) => r.error)?.error;
+    const json: Partial<InfluxQLAnswer> = text ? JSON.parse(text) : {};
+    const error = json.error ?? json.results?.find((r) => r.error)?.error;
     if (!response.ok || error) throw new Error(`InfluxQL ${q}: HTTP ${response.status} ${error ?? text}`);
-    return json;
+    return { ...json, results: json.results ?? [] };
   }
 
   private logTail(): string {

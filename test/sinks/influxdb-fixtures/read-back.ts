@@ -16,16 +16,22 @@ export interface Point {
   time: number;
 }
 
+/** An answer of InfluxQL's `/query` (1.x, and 1.8's compatibility API): one result per statement. */
+export interface InfluxQLAnswer {
+  error?: string;
+  results: { error?: string; series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[];
+}
+
 /** Runs InfluxQL and reads the whole answer (1.x sends the status before it runs the statement); throws on errors. */
-export async function influxQL(url: string, q: string, db?: string): Promise<any> {
+export async function influxQL(url: string, q: string, db?: string): Promise<InfluxQLAnswer> {
   const params = new URLSearchParams({ q, epoch: 'ms' });
   if (db) params.set('db', db);
   const response = await fetch(`${url}/query`, { method: 'POST', body: params });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : {};
-  const error = json.error ?? json.results?.find((r: { error?: string }) => r.error)?.error;
+  const json: Partial<InfluxQLAnswer> = text ? JSON.parse(text) : {};
+  const error = json.error ?? json.results?.find((r) => r.error)?.error;
   if (!response.ok || error) throw new Error(`InfluxQL ${q}: HTTP ${response.status} ${error ?? text}`);
-  return json;
+  return { ...json, results: json.results ?? [] };
 }
 
 export async function createDatabase(url: string, name: string): Promise<void> {
@@ -39,14 +45,14 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
 /** Field name -> InfluxQL type (float, integer, string, boolean). */
 export async function fieldTypes(url: string, db: string, measurement: string): Promise<Record<string, string>> {
   const json = await influxQL(url, `SHOW FIELD KEYS FROM "${measurement}"`, db);
-  const values: Array<[string, string]> = json.results[0].series?.[0].values ?? [];
+  const values = (json.results[0].series?.[0].values ?? []) as Array<[string, string]>;
   return Object.fromEntries(values);
 }
 
 /** Every point of a measurement through InfluxQL, sorted by time then tags. */
 export async function readInfluxQL(url: string, db: string, measurement: string): Promise<Point[]> {
   const tagJson = await influxQL(url, `SHOW TAG KEYS FROM "${measurement}"`, db);
-  const tagKeys = new Set<string>((tagJson.results[0].series?.[0].values ?? []).map((v: [string]) => v[0]));
+  const tagKeys = new Set((tagJson.results[0].series?.[0].values ?? []).map((v) => String(v[0])));
   const json = await influxQL(url, `SELECT * FROM "${measurement}"`, db);
   const series = json.results[0].series?.[0];
   if (!series) return [];
