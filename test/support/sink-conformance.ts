@@ -20,9 +20,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Row } from '../../src/core/row.js';
 import type { ColumnType, Schema } from '../../src/core/schema.js';
 import type { Sink } from '../../src/core/sink.js';
+import { RateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 import { crashAfterWriteAndRestart } from './crash-after-write.js';
 import { memoryLogger } from './memory-logger.js';
-import { everyTypeRows, everyTypeSchema, KEYED_SCHEMA, keyedRows, RowsSource } from './conformance/rows.js';
+import { everyTypeRows, everyTypeSchema, KEYED_SCHEMA, keyedRows, keyedRowsOfRate, T0 } from './conformance/rows.js';
 
 /** One target (table, measurement, directory) of one property, empty when the property starts. */
 export interface SinkTarget {
@@ -156,8 +157,8 @@ export const crashAfterWrite = (crashAt: number, batches: number, size: number):
       const { replayed } = await crashAfterWriteAndRestart({
         definition: (sink) => ({
           name: 'conformance-crash',
-          source: new RowsSource(size, batches * size),
-          operators: [],
+          source: new RateMicroBatchSource(size, T0, 1000),
+          operators: [keyedRowsOfRate],
           sink,
           trigger: { kind: 'default' },
           outputMode: 'append',

@@ -2,14 +2,14 @@
  * The file sink (JSON Lines) in the conformance suite: every file of the target directory is read and parsed;
  * timestamps, written as ISO 8601 text, become Dates again by the schema.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Row } from '../../../src/core/row.js';
 import type { Schema } from '../../../src/core/schema.js';
 import { fileSink } from '../../../src/sinks/file/index.js';
 import type { SinkAdapter } from '../sink-conformance.js';
 import { buildContext } from './build-context.js';
+import { directoryAdapter } from './directory.js';
 
 async function readJsonLines(dir: string, schema: Schema): Promise<Row[]> {
   const files = await readdir(dir).catch(() => [] as string[]);
@@ -32,24 +32,10 @@ async function readJsonLines(dir: string, schema: Schema): Promise<Row[]> {
 }
 
 export function fileAdapter(): SinkAdapter {
-  let root: string;
-  let counter = 0;
-  return {
+  return directoryAdapter({
     name: 'file (jsonl)',
-    skip: false,
     columnTypes: ['string', 'long', 'double', 'boolean', 'timestamp', 'array', 'struct'],
-    async setUp() {
-      root = await mkdtemp(join(tmpdir(), 'streamlab-conformance-file-'));
-    },
-    async tearDown() {
-      if (root) await rm(root, { recursive: true, force: true });
-    },
-    async target(label, schema) {
-      const dir = join(root, `${label}-${++counter}`);
-      return {
-        build: () => fileSink.create(fileSink.options.parse({ path: dir }), buildContext(schema)),
-        readAll: () => readJsonLines(dir, schema),
-      };
-    },
-  };
+    build: (dir, schema) => fileSink.create(fileSink.options.parse({ path: dir }), buildContext(schema)),
+    readAll: readJsonLines,
+  });
 }

@@ -3,8 +3,7 @@
  * (files whose name starts with `.` or `_` are not data, as Spark and pyarrow read a table). INT64 comes back as
  * bigint and array/struct columns as JSON text; both turn back into what the rows held.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import type { Row, Value } from '../../../src/core/row.js';
@@ -12,6 +11,7 @@ import type { Schema } from '../../../src/core/schema.js';
 import { parquetSink } from '../../../src/sinks/parquet/index.js';
 import type { SinkAdapter } from '../sink-conformance.js';
 import { buildContext } from './build-context.js';
+import { directoryAdapter } from './directory.js';
 
 function fromParquet(value: unknown, type: Schema[number]['type']): Value {
   if (value === null || value === undefined) return null;
@@ -38,24 +38,10 @@ async function readParquet(dir: string, schema: Schema): Promise<Row[]> {
 }
 
 export function parquetAdapter(): SinkAdapter {
-  let root: string;
-  let counter = 0;
-  return {
+  return directoryAdapter({
     name: 'parquet',
-    skip: false,
     columnTypes: ['string', 'long', 'double', 'boolean', 'timestamp', 'array', 'struct'],
-    async setUp() {
-      root = await mkdtemp(join(tmpdir(), 'streamlab-conformance-parquet-'));
-    },
-    async tearDown() {
-      if (root) await rm(root, { recursive: true, force: true });
-    },
-    async target(label, schema) {
-      const dir = join(root, `${label}-${++counter}`);
-      return {
-        build: () => parquetSink.create(parquetSink.options.parse({ path: dir }), buildContext(schema)),
-        readAll: () => readParquet(dir, schema),
-      };
-    },
-  };
+    build: (dir, schema) => parquetSink.create(parquetSink.options.parse({ path: dir }), buildContext(schema)),
+    readAll: readParquet,
+  });
 }

@@ -5,9 +5,9 @@
  *
  * This file is loaded by node's test runner as a file of its own: it does nothing at import time.
  */
-import type { Offset, Row, Value } from '../../../src/core/row.js';
+import { mapRows } from '../../../src/core/operator.js';
+import type { Row, Value } from '../../../src/core/row.js';
 import type { ColumnType, Schema } from '../../../src/core/schema.js';
-import type { Source } from '../../../src/core/source.js';
 
 export const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 
@@ -26,33 +26,11 @@ export function keyedRow(id: number): Row {
 /** Rows `from` .. `from + count - 1`. */
 export const keyedRows = (from: number, count: number): Row[] => Array.from({ length: count }, (_, i) => keyedRow(from + i));
 
-/** A replayable source of `keyedRow`s: `rowsPerBatch` a batch, `total` in all; the offset is the number of rows. */
-export class RowsSource implements Source {
-  readonly replayable = true;
-  readonly schema = KEYED_SCHEMA;
-  readonly description: string;
-
-  constructor(
-    private readonly rowsPerBatch: number,
-    private readonly total: number,
-  ) {
-    this.description = `RowsSource[rowsPerBatch=${rowsPerBatch}, total=${total}]`;
-  }
-
-  async open() {}
-
-  latestOffset(start: Offset | null): Offset | null {
-    const end = Math.min(((start as number | null) ?? 0) + this.rowsPerBatch, this.total);
-    return end === ((start as number | null) ?? 0) ? start : end;
-  }
-
-  getBatch(start: Offset | null, end: Offset): Row[] {
-    const from = (start as number | null) ?? 0;
-    return keyedRows(from, (end as number) - from);
-  }
-
-  async stop() {}
-}
+/**
+ * The rate-micro-batch source (value = offset, so replayable) with each row turned into `keyedRow(value)`: the
+ * rows a query writes, batch by batch, the same on a replay.
+ */
+export const keyedRowsOfRate = mapRows((rows) => rows.map((row) => keyedRow(row.value as number)));
 
 /**
  * Values per column type for the every-type property: a plain one, edge cases (unicode, quotes, escapes, extremes,
