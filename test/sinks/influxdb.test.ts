@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
 import { redact } from '../../src/core/redact.js';
 import { ConfigError, RuntimeError } from '../../src/core/errors.js';
-import type { Logger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import { planColumns } from '../../src/sinks/influxdb/columns.js';
@@ -22,6 +21,7 @@ import { compileLineProtocol, LineError, type LinePlan } from '../../src/sinks/i
 import { InfluxDBSinkOptions } from '../../src/sinks/influxdb/options.js';
 import { writePath } from '../../src/sinks/influxdb/writer.js';
 import { answer, ScriptedServer } from './influxdb-fixtures/scripted-server.js';
+import { memoryLogger } from '../support/memory-logger.js';
 
 const location = { file: 'jobs/x.yaml', path: 'sink' };
 const T = Date.UTC(2026, 10, 23, 9, 41, 7, 123);
@@ -380,16 +380,16 @@ describe('influxdb sink: errors', () => {
 });
 
 /** A sink with fast, recorded backoff against a scripted server. */
-function scriptedSink(url: string, options: Record<string, unknown> = {}, log: string[] = []) {
+function scriptedSink(url: string, options: Record<string, unknown> = {}) {
   const slept: number[] = [];
   const config = resolveConfig(
     InfluxDBSinkOptions.parse({ url, bucket: 'b', measurement: 'm', tags: ['host'], fields: ['value'], ...options }),
     { input, location },
   );
   const sink = new InfluxDBSink({ ...config, retry: { sleep: async (ms) => void slept.push(ms) } });
-  const logger: Logger = { info: (m) => log.push(m), warn: (m) => log.push(m), error: (m) => log.push(m) };
+  const logger = memoryLogger();
   const open = () => sink.open({ queryId: 'q', queryName: 'q', outputMode: 'append', logger });
-  return { sink, slept, open, log };
+  return { sink, slept, open, logger };
 }
 
 const rows = (n: number, from = 0): Row[] =>
@@ -444,13 +444,13 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
       if (s.writes.length === 2) return answer.json(res, 503, { message: 'unavailable' }, { 'retry-after': '7' });
       answer.noContent(res);
     });
-    const { sink, open, slept, log } = scriptedSink(s.url);
+    const { sink, open, slept, logger } = scriptedSink(s.url);
     await open();
     await sink.foreachBatch(rows(3), 4);
     assert.deepEqual(slept, [2000, 7000]);
     assert.equal(s.writes.length, 3);
     assert.equal(new Set(s.writes.map((w) => w.body)).size, 1, 'the same body each time');
-    assert.match(log[0], /influxdb: batch 4 failed \(HTTP 429\) at http:\/\/127.0.0.1:\d+; retry 1\/10 in 2000 ms/);
+    assert.match(logger.lines[0], /^warn: influxdb: batch 4 failed \(HTTP 429\) at http:\/\/127.0.0.1:\d+; retry 1\/10 in 2000 ms/);
     await sink.close();
   });
 
@@ -549,14 +549,14 @@ describe('influxdb sink: requests, retries and their bounds (scripted HTTP serve
 
   it('warns about rows without any field instead of failing the batch', async () => {
     const s = await start((_req, _i, res) => answer.noContent(res));
-    const { sink, open, log } = scriptedSink(s.url);
+    const { sink, open, logger } = scriptedSink(s.url);
     await open();
     const batch = rows(4);
     batch[1] = { ...batch[1], value: null };
     await sink.foreachBatch(batch, 2);
     assert.equal(s.writes[0].body.split('\n').length, 3);
-    assert.deepEqual(log, [
-      'influxdb: batch 2: 1 row(s) without any non-null field were not written (row 2): a point needs at least one field',
+    assert.deepEqual(logger.lines, [
+      'warn: influxdb: batch 2: 1 row(s) without any non-null field were not written (row 2): a point needs at least one field',
     ]);
     await sink.close();
   });
