@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import type { BadRecordPolicy } from '../core/bad-records.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import type { OutputMode } from '../core/sink.js';
 import type { Trigger } from '../core/trigger.js';
@@ -36,6 +37,8 @@ export interface LoadedJob {
   outputMode: OutputMode;
   checkpointLocation: string;
   maxRowsPerBatch?: number;
+  onBadRecord: BadRecordPolicy;
+  deadLetterPath?: string;
 }
 
 export interface LoadOptions {
@@ -119,6 +122,8 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
     outputMode: job.outputMode,
     checkpointLocation: job.checkpointLocation ?? join('.checkpoints', job.name),
     maxRowsPerBatch: job.maxRowsPerBatch,
+    onBadRecord: job.onBadRecord,
+    deadLetterPath: job.deadLetterPath,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, lastValueFrom, of, Subject, from, type Observable, type SchedulerLike } from 'rxjs';
+import { BadRecords, type BadRecordPolicy } from './bad-records.js';
 import { Checkpoint, type OffsetEntry } from './checkpoint/checkpoint.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { BatchOperator, EventTimeStats, MicroBatch, StatefulOperator, WatermarkOperator } from './operator.js';
@@ -23,6 +24,10 @@ export interface QueryDefinition {
   maxRowsPerBatch?: number;
   /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */
   minBatchesToRetain?: number;
+  /** What sources and sinks do with a record they cannot read or write (default `fail`); see core/bad-records.ts. */
+  onBadRecord?: BadRecordPolicy;
+  /** Directory of the dead letters (`deadLetter` policy); default `<checkpointLocation>/deadLetters`. */
+  deadLetterPath?: string;
 }
 
 export interface RunOptions {
@@ -88,6 +93,7 @@ export class StreamingQuery {
   private lastBatchWatermarkMs = 0;
   private triggersStarted = 0;
   private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private readonly badRecords: BadRecords;
 
   constructor(
     readonly definition: QueryDefinition,
@@ -100,6 +106,8 @@ export class StreamingQuery {
     this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
     this.watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
     this.operatorWatermarks = this.watermarks.map(() => undefined);
+    const deadLetterDir = definition.deadLetterPath ?? join(definition.checkpointLocation, 'deadLetters');
+    this.badRecords = new BadRecords(definition.onBadRecord ?? 'fail', deadLetterDir);
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -127,7 +135,8 @@ export class StreamingQuery {
     this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name);
     try {
       await this.openSource();
-      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger });
+      const badRecords = this.badRecords.handler('sink', def.sink.description);
+      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger, badRecords });
       try {
         await this.recover();
         await this.openStateful();
@@ -187,6 +196,7 @@ export class StreamingQuery {
       logger: this.logger,
       metadata: stored,
       maxRowsPerBatch: this.definition.maxRowsPerBatch,
+      badRecords: this.badRecords.handler('source', this.definition.source.description),
     });
     if (stored === undefined && opened && opened.metadata !== undefined) {
       await this.checkpoint.writeSourceMetadata(0, opened.metadata);
@@ -252,6 +262,7 @@ export class StreamingQuery {
     const start = this.committedOffset;
     const end = entry.offsets[0];
     const getBatchStart = now();
+    this.badRecords.beginBatch(entry.batchId);
     // A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark.
     const rows = sameOffset(start, end) ? [] : await source.getBatch(start, end);
     const getBatchMs = now() - getBatchStart;
@@ -280,6 +291,7 @@ export class StreamingQuery {
     if (committed.status === 'rejected') throw committed.reason;
     const addBatchMs = now() - addBatchStart;
 
+    await this.badRecords.finishBatch(); // before commits/N: a replay rewrites the same dead-letter file
     const commitStart = now();
     await this.checkpoint.writeCommit(entry.batchId, { nextBatchWatermarkMs: eventTime.nextWatermarkMs });
     source.commit?.(end);
@@ -392,10 +404,10 @@ export class StreamingQuery {
           numInputRows: b.numInputRows,
           inputRowsPerSecond,
           processedRowsPerSecond,
-          metrics: source.metrics?.() ?? {},
+          metrics: { ...source.metrics?.(), ...this.badRecords.metrics('source') },
         },
       ],
-      sink: { description: sink.description, numOutputRows: b.numOutputRows },
+      sink: { description: sink.description, numOutputRows: b.numOutputRows, ...this.badRecords.sinkProgress() },
       ...(b.recovered ? { recovered: true } : {}),
     };
     this.lastProgress = progress;

@@ -377,7 +377,7 @@ describe('cassandra sink against Cassandra 5', { skip: cassandra.skip, timeout: 
         assert.ok(error instanceof RuntimeError);
         assert.equal(
           error.message,
-          `cassandra sink: batch 7, row 2, column "age": 2147483648 is not an integer in the range of int (-2147483648..2147483647). Nothing of batch 7 was written to ${keyspace}.narrow.`,
+          `cassandra sink: batch 7, row 2: column "age": 2147483648 is not an integer in the range of int (-2147483648..2147483647)`,
         );
         return true;
       });
@@ -389,7 +389,7 @@ describe('cassandra sink against Cassandra 5', { skip: cassandra.skip, timeout: 
           ],
           8,
         ),
-        /batch 8, row 2, column "id": null, but "id" is part of the primary key of .*narrow, which cannot hold null; filter such rows out \(filter: "id IS NOT NULL"\)\. Nothing of batch 8 was written/,
+        /batch 8, row 2: column "id": null, but "id" is part of the primary key of .*narrow, which cannot hold null; filter such rows out \(filter: "id IS NOT NULL"\)$/,
       );
     });
     assert.deepEqual(await readTable(c, keyspace, 'narrow', 'id'), []);

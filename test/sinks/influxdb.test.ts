@@ -76,14 +76,14 @@ describe('influxdb sink: line protocol', () => {
     );
   });
 
-  it('leaves out null tags, empty tag values, null fields and non-finite doubles', () => {
+  it('leaves out null tags, empty tag values and null fields; keeps empty string fields', () => {
     assert.equal(
-      line({ timestamp: new Date(T), host: null, region: '', value: NaN, count: null, label: null, ok: false }),
+      line({ timestamp: new Date(T), host: null, region: '', value: null, count: null, label: null, ok: false }),
       `m ok=false ${T}`,
     );
     assert.equal(
-      line({ timestamp: new Date(T), host: 'h', region: 'r', value: Infinity, count: 1, label: null, ok: null }),
-      `m,host=h,region=r count=1i ${T}`,
+      line({ timestamp: new Date(T), host: 'h', region: 'r', value: null, count: 1, label: '', ok: null }),
+      `m,host=h,region=r count=1i,label="" ${T}`,
     );
   });
 
@@ -138,6 +138,9 @@ describe('influxdb sink: line protocol', () => {
     fails({ ...base, count: 1.5 }, 'count', /expected an integer \(64-bit\), found number 1.5/);
     fails({ ...base, value: 'x' }, 'value', /expected a number, found string "x"/);
     fails({ ...base, host: 'ends with \\' }, 'host', /ends with a backslash/);
+    // Line protocol has no NaN or infinity: refused (the sink hands the row to onBadRecord), never left out silently.
+    fails({ ...base, value: NaN }, 'value', /NaN has no line-protocol value/);
+    fails({ ...base, value: -Infinity }, 'value', /-Infinity has no line-protocol value/);
   });
 
   it('writes a column of type any by the type of each value', () => {

@@ -122,8 +122,8 @@ const show = (value: Value): string => {
       ? Number.isNaN(value.getTime())
         ? 'an invalid date'
         : value.toISOString()
-      : typeof value === 'bigint'
-        ? `${value}`
+      : typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))
+        ? `${value}` // JSON.stringify would show NaN and the infinities as null
         : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };

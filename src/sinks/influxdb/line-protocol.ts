@@ -61,8 +61,9 @@ type Formatter = (value: Value, column: string) => string | undefined;
 
 const formatFloat: Formatter = (v, column) => {
   if (typeof v !== 'number') throw new LineError(column, `expected a number, found ${describe(v)}`);
-  // NaN and Infinity have no line-protocol form: the field is left out of that point, as a null would be.
-  return Number.isFinite(v) ? String(v) : undefined;
+  // NaN and Infinity have no line-protocol form: refused (the sink applies onBadRecord), never left out silently.
+  if (!Number.isFinite(v)) throw new LineError(column, `${v} has no line-protocol value (InfluxDB stores no NaN or infinity)`);
+  return String(v);
 };
 
 const formatInteger: Formatter = (v, column) => {

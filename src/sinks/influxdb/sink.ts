@@ -1,4 +1,5 @@
 import { HttpError } from '@influxdata/influxdb-client';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';
@@ -41,6 +42,7 @@ export class InfluxDBSink implements Sink {
   private readonly sleep: ((ms: number) => Promise<void>) | undefined;
   private writer: LineProtocolWriter | undefined;
   private logger: Logger = silentLogger;
+  private badRecords: BadRecordHandler = failOnBadRecord;
 
   constructor(private readonly config: InfluxDBSinkConfig) {
     const { target, plan } = config;
@@ -66,6 +68,7 @@ export class InfluxDBSink implements Sink {
    */
   async open(context: SinkContext): Promise<void> {
     this.logger = context.logger;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     const { config } = this;
     const writerConfig: WriterConfig = {
       ...config.target,
@@ -128,7 +131,10 @@ export class InfluxDBSink implements Sink {
         line = this.serialize(rows[r]);
       } catch (error) {
         if (!(error instanceof LineError)) throw error;
-        throw new RuntimeError(`influxdb sink: batch ${batchId}, row ${r + 1}, column "${error.column}": ${error.message}`);
+        const where = `influxdb sink: batch ${batchId}, row ${r + 1}`;
+        this.badRecords.report({ raw: rows[r], reason: `column "${error.column}": ${error.message}`, where, position: { row: r } });
+        rowOf ??= Array.from({ length: lines.length }, (_, k) => from + k);
+        continue;
       }
       if (line === undefined) {
         skipped.push(r + 1);
