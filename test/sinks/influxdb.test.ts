@@ -202,6 +202,17 @@ describe('influxdb sink: rows sharing a series and a time', () => {
     ]);
   });
 
+  it('counts the same with many series at one time (past the short list) and after an out-of-order row', () => {
+    const rows: Row[] = [];
+    for (let round = 0; round < 2; round++) for (let h = 0; h < 40; h++) rows.push({ timestamp: new Date(T), host: `h${h}`, value: round });
+    rows.push({ timestamp: new Date(T + 1), host: 'h0', value: 2 }, { timestamp: new Date(T), host: 'h0', value: 3 });
+    const k = (line: string | undefined) => Number(line!.slice(-6));
+    assert.deepEqual(
+      batch(p, rows).map(k),
+      [...Array(40).fill(0), ...Array(40).fill(1), 0, 2],
+    );
+  });
+
   it('gives the same times again for the same rows (a replayed batch), before 1970 and with precision s too', () => {
     const rows = [-1500, -1500, -1001].map((ms, i) => ({ timestamp: new Date(ms), host: 'h', value: i }));
     const seconds = plan({ tags: ['host'], fields: [{ name: 'value', kind: 'float' }], precision: 's' });

@@ -197,6 +197,8 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
   const timeColumn = plan.time.column;
   const { slot: timeSlot, digits } = timePlan(plan.time, plan.precision);
   const zeros = '0'.repeat(digits);
+  let lastOffset = -1;
+  let offsetText = '';
   const tagCount = tagNames.length;
   const fieldCount = fieldNames.length;
 
@@ -227,7 +229,13 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
     }
     if (separator === ' ') return undefined;
     const slot = timeSlot(row[timeColumn]);
-    return `${line} ${nanosText(slot, collisions.take(series, slot, index), digits, zeros)}`;
+    const offset = collisions.take(series, slot, index);
+    if (slot > 0 && offset > 0) {
+      // Most rows of a batch share one offset (the batch's): pad it once.
+      if (offset !== lastOffset) offsetText = String((lastOffset = offset)).padStart(digits, '0');
+      return `${line} ${slot}${offsetText}`;
+    }
+    return `${line} ${nanosText(slot, offset, digits, zeros)}`;
   };
 }
 
