@@ -64,7 +64,7 @@ export const InfluxDBSinkOptions = z
       .enum(PRECISIONS)
       .default('ms')
       .describe(
-        'Unit of the timestamps sent. Rows carry millisecond times; `s` truncates them, so rows of one second and one tag set become one point.',
+        'Unit of a long time column, and what timestamps are truncated to (`s` drops the milliseconds; ns, us and ms keep them). Points are always sent in nanoseconds: in append mode the digits below the row time carry the batch id and the rank of rows sharing a series and a time, so they are never merged (see docs/influxdb.md).',
       ),
     batchSize: batchSizeOption('Lines (points) per HTTP request; a micro-batch with more rows is sent as several requests.', {
       default: DEFAULT_BATCH_SIZE,
