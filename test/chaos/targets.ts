@@ -2,8 +2,8 @@
  * The sinks the chaos suite drives, each with the job options that point it at a fresh table of its real server and
  * a read-back of every `value` written. Tables have no primary key where the store allows it (MySQL, the StarRocks
  * peer's MariaDB table), so that a row written twice is seen twice; Cassandra keys rows by a replay-safe generated
- * id, so a batch re-run under another batch id would show as a second row; InfluxDB keys points by series and time,
- * so there a duplicate of the same row cannot show (said in the table's note).
+ * id, so a batch re-run under another batch id would show as a second row; InfluxDB places a point by its row's time
+ * and its batch id (docs/influxdb.md), so there too a batch re-run under another id shows twice.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +64,8 @@ async function influxDrop(address: string, measurement: string): Promise<void> {
 const influxTarget = (name: string, server: 'influxdb18' | 'influxdb1', api: 'v2' | 'v1'): ChaosTarget => ({
   name,
   needs: server,
-  note: 'points are keyed by series and time: a row written twice cannot show twice',
+  note: 'at 2,000 rows/s rows share milliseconds (kept apart in ns); a point is placed by its batch id too, so a batch re-run under another id shows twice',
+  rowsPerSecond: 2000,
   async prepare(id) {
     return { type: 'influxdb', api, url: `http://${service(server).address}`, bucket: 'streamlab', measurement: id, fields: ['value'] };
   },
