@@ -85,6 +85,8 @@ export function buildJob(job: LoadedJob): BuiltJob {
       outputMode: job.outputMode,
       checkpointLocation: job.checkpointLocation,
       maxRowsPerBatch: job.maxRowsPerBatch,
+      onBadRecord: job.onBadRecord,
+      deadLetterPath: job.deadLetterPath,
     },
   };
 }

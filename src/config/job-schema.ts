@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationOption } from '../component/options.js';
+import { badRecordPolicies } from '../core/bad-records.js';
 
 /**
  * The top level of a job file. Components (`source`, each operator, `sink`) are checked here only for their shape;
@@ -52,6 +53,19 @@ export const jobSchema = z.strictObject({
     .positive()
     .optional()
     .describe('Upper bound on rows per batch, for sources that can honour it (Spark: maxOffsetsPerTrigger).'),
+  onBadRecord: z
+    .enum(badRecordPolicies)
+    .default('fail')
+    .describe(
+      'A record the source cannot read (malformed line, value not of its column type) or the sink cannot write (NaN into MySQL): ' +
+        'fail stops the batch naming where (Spark: FAILFAST); skip leaves it out and counts it (Spark: DROPMALFORMED); ' +
+        'deadLetter also writes it, with the reason, its position and the batch id, to deadLetterPath (Databricks: badRecordsPath).',
+    ),
+  deadLetterPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory of the dead letters (onBadRecord: deadLetter), one JSON Lines file per batch id; default `<checkpointLocation>/deadLetters`.',
+    ),
 });
-
-export type JobFile = z.output<typeof jobSchema>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, from, lastValueFrom, Subject, type SchedulerLike } from 'rxjs';
+import { BadRecords, type BadRecordPolicy } from './bad-records.js';
 import { Checkpoint } from './checkpoint/checkpoint.js';
 import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
 import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
@@ -26,6 +27,10 @@ export interface QueryDefinition {
   maxRowsPerBatch?: number;
   /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */
   minBatchesToRetain?: number;
+  /** What sources and sinks do with a record they cannot read or write (default `fail`); see core/bad-records.ts. */
+  onBadRecord?: BadRecordPolicy;
+  /** Directory of the dead letters (`deadLetter` policy); default `<checkpointLocation>/deadLetters`. */
+  deadLetterPath?: string;
 }
 
 export interface RunOptions {
@@ -58,9 +63,6 @@ export interface RunOptions {
  *
  * Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
  * N alongside step 5 (both done before step 6): a crash before commits/N replays batch N from state N-1.
- * No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs even
- * without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without waiting
- * for more input.
  */
 export class StreamingQuery {
   readonly runId = randomUUID();
@@ -75,6 +77,7 @@ export class StreamingQuery {
   private readonly watermark: WatermarkTracker;
   private readonly reporter: ProgressReporter;
   private readonly runner: BatchRunner;
+  private readonly badRecords: BadRecords;
   private checkpoint!: Checkpoint;
   private planner!: BatchPlanner;
   private batchesRun = 0;
@@ -87,24 +90,22 @@ export class StreamingQuery {
   ) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.logger = options.logger ?? silentLogger;
-    const { source, sink, operators, name } = definition;
+    const { source, sink, operators } = definition;
     this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
     const watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
     this.watermark = new WatermarkTracker(watermarks, this.stateful);
+    const deadLetters = definition.deadLetterPath ?? join(definition.checkpointLocation, 'deadLetters');
+    this.badRecords = new BadRecords(definition.onBadRecord ?? 'fail', deadLetters);
     this.reporter = new ProgressReporter({
       runId: this.runId,
       queryId: () => this.id,
-      name,
-      source,
-      sink,
+      query: definition,
       stateful: this.stateful,
+      badRecords: this.badRecords,
       scheduler: this.scheduler,
-      emit: (progress) => {
-        this.lastProgress = progress;
-        this.progress$.next(progress);
-      },
+      emit: (progress) => this.progress$.next((this.lastProgress = progress)),
     });
-    this.runner = new BatchRunner(source, operators, sink, this.stateful, this.watermark, this.reporter);
+    this.runner = new BatchRunner(source, operators, sink, this.stateful, this.watermark, this.badRecords, this.reporter);
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -133,7 +134,8 @@ export class StreamingQuery {
     this.planner = new BatchPlanner(def.source, this.checkpoint, this.watermark, this.reporter, def.minBatchesToRetain);
     try {
       await this.openSource();
-      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger });
+      const badRecords = this.badRecords.handler('sink', def.sink.description);
+      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger, badRecords });
       try {
         await this.recover();
         await this.openStateful();
@@ -183,6 +185,7 @@ export class StreamingQuery {
       logger: this.logger,
       metadata: stored,
       maxRowsPerBatch: this.definition.maxRowsPerBatch,
+      badRecords: this.badRecords.handler('source', this.definition.source.description),
     });
     if (stored === undefined && opened && opened.metadata !== undefined) {
       await this.checkpoint.writeSourceMetadata(0, opened.metadata);

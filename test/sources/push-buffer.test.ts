@@ -7,7 +7,7 @@ const row = (n: number) => ({ value: n });
 describe('PushBuffer', () => {
   it('slices (start, end] by sequence number and drops rows once committed', () => {
     const buffer = new PushBuffer(10, 'block');
-    [1, 2, 3, 4].forEach((n) => buffer.push(row(n)));
+    for (const n of [1, 2, 3, 4]) buffer.push(row(n));
     assert.equal(buffer.latest, 4);
     assert.deepEqual(buffer.slice(0, 2), [row(1), row(2)]);
     buffer.commit(2);
@@ -17,14 +17,14 @@ describe('PushBuffer', () => {
 
   it('dropNewest keeps what it has and counts the drops', () => {
     const buffer = new PushBuffer(2, 'dropNewest');
-    [1, 2, 3].forEach((n) => buffer.push(row(n)));
+    for (const n of [1, 2, 3]) buffer.push(row(n));
     assert.deepEqual(buffer.slice(0, buffer.latest), [row(1), row(2)]);
     assert.equal(buffer.droppedRows, 1);
   });
 
   it('dropOldest keeps the newest rows; unread dropped rows are skipped by offsets', () => {
     const buffer = new PushBuffer(2, 'dropOldest');
-    [1, 2, 3].forEach((n) => buffer.push(row(n)));
+    for (const n of [1, 2, 3]) buffer.push(row(n));
     assert.equal(buffer.latest, 3);
     assert.deepEqual(buffer.slice(0, 3), [row(2), row(3)]);
     assert.equal(buffer.droppedRows, 1);

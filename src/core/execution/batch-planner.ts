@@ -22,6 +22,10 @@ const DEFAULT_BATCHES_TO_RETAIN = 100;
  * latest offset, decides whether a batch runs (new data, or a no-data batch the watermark calls for), and writes
  * offsets/N, the write-ahead log, before any row is read. It also writes commits/N once the batch is done, and then
  * moves the stream's position (committed offset, next batch id) forward.
+ *
+ * No-data batches: when the watermark moved and a stateful operator could emit or evict with it, a batch runs even
+ * without new rows (same offsets, new watermark), as Spark does, so append-mode windows come out without waiting
+ * for more input.
  */
 export class BatchPlanner {
   private nextId = 0;

@@ -1,4 +1,5 @@
 import { lastValueFrom, of, type Observable } from 'rxjs';
+import type { BadRecords } from '../bad-records.js';
 import type { OffsetEntry } from '../checkpoint/checkpoint.js';
 import type { BatchOperator, MicroBatch, StatefulOperator } from '../operator.js';
 import type { Row } from '../row.js';
@@ -16,7 +17,7 @@ export interface BatchResult extends BatchOutcome {
 /**
  * Runs one planned batch, after Spark's runBatch: gets its rows from the source, runs them through the operators,
  * moves the watermark, then hands the output to `sink.foreachBatch` while the stateful operators commit state
- * version N. It writes no log entry: the batch counts as done only once the planner has written commits/N.
+ * version N, and writes the batch's dead letters (onBadRecord: deadLetter). It writes no log entry: the batch counts as done only once the planner has written commits/N.
  */
 export class BatchRunner {
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
@@ -27,6 +28,7 @@ export class BatchRunner {
     private readonly sink: Sink,
     private readonly stateful: readonly StatefulOperator[],
     private readonly watermark: WatermarkTracker,
+    private readonly badRecords: BadRecords,
     private readonly reporter: ProgressReporter,
   ) {
     this.pipeline = (input) => operators.reduce((stream, operator) => operator(stream), input);
@@ -34,11 +36,14 @@ export class BatchRunner {
 
   async run(batch: PlannedBatch): Promise<BatchResult> {
     const rows = await this.reporter.reportTimeTaken('getBatch', () => this.getRows(batch));
-    return this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rows));
+    const result = await this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rows));
+    await this.badRecords.finishBatch(); // before commits/N: a replay rewrites the same dead-letter file
+    return result;
   }
 
   /** A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark. */
-  private async getRows({ start, end }: PlannedBatch): Promise<Row[]> {
+  private async getRows({ entry, start, end }: PlannedBatch): Promise<Row[]> {
+    this.badRecords.beginBatch(entry.batchId);
     return sameOffset(start, end) ? [] : this.source.getBatch(start, end);
   }
 

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { BadRecords } from '../bad-records.js';
 import type { StatefulOperator } from '../operator.js';
 import { perSecond, type EventTimeProgress, type QueryProgress, type SourceProgress } from '../progress.js';
 import type { Sink } from '../sink.js';
@@ -19,10 +20,11 @@ export interface ProgressReporterOptions {
   runId: string;
   /** The query id, known once the checkpoint is open. */
   queryId: () => string;
-  name: string;
-  source: Source;
-  sink: Sink;
+  /** What progress names: the query (a QueryDefinition), its source and its sink. */
+  query: { name: string; source: Source; sink: Sink };
   stateful: readonly StatefulOperator[];
+  /** The query's bad-record counters, for `sources[0].metrics` and `sink.metrics` (numBadRecords). */
+  badRecords: BadRecords;
   scheduler: SchedulerLike;
   /** Receives the progress object of every batch. */
   emit: (progress: QueryProgress) => void;
@@ -67,7 +69,8 @@ export class ProgressReporter {
 
   /** The batch planned in this trigger has committed: builds its progress and hands it to `emit`. */
   finishTrigger(batch: PlannedBatch, outcome: BatchOutcome): void {
-    const { name, source, sink, stateful, runId } = this.options;
+    const { query, stateful, runId, badRecords } = this.options;
+    const { name, source, sink } = query;
     const durationMs = this.durations;
     const sincePrevious = this.lastTriggerStartMs === undefined ? 0 : this.triggerStartMs - this.lastTriggerStartMs;
     this.lastTriggerStartMs = this.triggerStartMs;
@@ -87,8 +90,8 @@ export class ProgressReporter {
       durationMs,
       ...(outcome.eventTime ? { eventTime: outcome.eventTime } : {}),
       stateOperators: stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: this.stateCommitMs[i] })),
-      sources: [sourceProgress(source, batch, numInputRows, inputRowsPerSecond, processedRowsPerSecond)],
-      sink: { description: sink.description, numOutputRows: outcome.numOutputRows },
+      sources: [sourceProgress(source, batch, numInputRows, inputRowsPerSecond, processedRowsPerSecond, badRecords)],
+      sink: { description: sink.description, numOutputRows: outcome.numOutputRows, ...badRecords.sinkProgress() },
       ...(batch.recovered ? { recovered: true } : {}),
     });
   }
@@ -108,6 +111,7 @@ function sourceProgress(
   numInputRows: number,
   inputRowsPerSecond: number,
   processedRowsPerSecond: number,
+  badRecords: BadRecords,
 ): SourceProgress {
   return {
     description: source.description,
@@ -117,7 +121,7 @@ function sourceProgress(
     numInputRows,
     inputRowsPerSecond,
     processedRowsPerSecond,
-    metrics: source.metrics?.() ?? {},
+    metrics: { ...source.metrics?.(), ...badRecords.metrics('source') },
   };
 }
 

@@ -13,7 +13,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authenticates, parseBasicAuth, sendJson, type LoggedRequest } from './http-util.js';
-import { BodyError, parseBody } from './parse.js';
+import { BodyError, parseBody, type ParsedBody } from './parse.js';
 import type { PeerStore, TxnState } from './store.js';
 
 export interface Faults {
@@ -186,7 +186,7 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     }
 
     // 4. Parse, filter, apply max_filter_ratio.
-    let parsed;
+    let parsed: ParsedBody;
     try {
       parsed = parseBody(body, req.headers, columns, table);
     } catch (error) {
