@@ -9,6 +9,11 @@ export interface SinkContext {
   queryName: string;
   outputMode: OutputMode;
   logger: Logger;
+  /**
+   * Aborted when the query is asked to stop. A sink that is only waiting may then throw StopRequestedError
+   * (core/stop.ts): the batch stays uncommitted and is re-run on the next start. Absent when nothing can stop it.
+   */
+  stopSignal?: AbortSignal;
 }
 
 /**
