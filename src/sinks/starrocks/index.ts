@@ -80,6 +80,7 @@ export const starrocksSink = defineSink({
       format: options.format,
       maxFilterRatio: options.maxFilterRatio,
       timeout: options.timeout,
+      labelWaitTimeout: options.labelWaitTimeout,
       properties: options.properties,
       maxBytesPerLoad: options.maxBytesPerLoad,
     });

@@ -53,6 +53,14 @@ export const StarRocksSinkOptions = z.strictObject({
     .positive()
     .default(600)
     .describe('stream_load: seconds StarRocks may take for one load (the `timeout` header); the client waits that long plus a minute.'),
+  labelWaitTimeout: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "stream_load: seconds to wait, after a restart, for an earlier load under a batch's label that is still open and that the FE would not cancel; then the job stops with an error naming label, state and FE. Default: timeout + 60.",
+    ),
   properties: z
     .record(z.string(), z.string())
     .default({})
