@@ -95,7 +95,7 @@ function waitExceeded(label: string, state: LoadState, batchId: number, config: 
   const { client } = config;
   return new RuntimeError(
     `starrocks sink: batch ${batchId}: label ${label} is still ${state} at FE ${client.feUrl} after ${config.maxWaitS} s (labelWaitTimeout), and the FE did not cancel it. ` +
-      `StarRocks aborts a PREPARE load once its timeout (${config.loadTimeoutS} s here) has passed; a PREPARED one waits for a commit or rollback. ` +
-      `Look at it with SHOW TRANSACTION or get_load_state, abort it (curl -X POST -u <user> ${client.feUrl}/api/${config.database}/${label}/_cancel), then start the job again. Nothing of batch ${batchId} was committed.`,
+      `${state === 'PREPARED' ? `A PREPARED (two-phase) transaction is ended only by a commit or rollback through /api/transaction/{commit,rollback} with this label` : `StarRocks aborts a PREPARE load once its timeout (${config.loadTimeoutS} s here) has passed; abort it sooner with curl -X POST -u <user> ${client.feUrl}/api/${config.database}/${label}/_cancel`}. ` +
+      `Then start the job again; nothing of batch ${batchId} was committed.`,
   );
 }
