@@ -11,27 +11,34 @@ export class StopRequestedError extends Error {
   }
 }
 
-/** Waits `ms` (with `sleep`, injectable for tests), or rejects with StopRequestedError(`why`) as soon as `signal` aborts. */
+/**
+ * Waits `ms`, or rejects with StopRequestedError(`why`) as soon as `signal` aborts (the timer is then cleared, so it
+ * keeps nothing alive). `sleep` replaces the timer in tests.
+ */
 export function sleepUnlessStopped(
   ms: number,
   signal: AbortSignal | undefined,
   why: () => string,
-  sleep: (ms: number) => Promise<void> = (delay) => new Promise((resolve) => setTimeout(resolve, delay)),
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<void> {
   if (signal?.aborted) return Promise.reject(new StopRequestedError(why()));
-  if (!signal) return sleep(ms);
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(new StopRequestedError(why()));
-    signal.addEventListener('abort', onAbort, { once: true });
-    sleep(ms).then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new StopRequestedError(why()));
+    };
+    const done = (error?: unknown) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (sleep)
+      sleep(ms).then(
+        () => done(),
+        (error: unknown) => done(error ?? new Error('sleep failed')),
+      );
+    else timer = setTimeout(done, ms);
   });
 }
