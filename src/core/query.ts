@@ -9,6 +9,7 @@ import { perSecond, type EventTimeProgress, type QueryProgress, type StateOperat
 import type { Offset } from './row.js';
 import type { OutputMode, Sink } from './sink.js';
 import type { Source } from './source.js';
+import { StopRequestedError } from './stop.js';
 import { triggerLoop, type Trigger, type TriggerOutcome } from './trigger.js';
 
 /** A streaming query: source -> operators -> sink, with a trigger, an output mode and a checkpoint. */
@@ -76,6 +77,8 @@ export class StreamingQuery {
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
   private readonly stop$ = new Subject<void>();
+  /** Lets a sink that is only waiting give up at once when the query is stopped (SinkContext.stopSignal). */
+  private readonly stopController = new AbortController();
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
   private checkpoint!: Checkpoint;
   private nextBatchId = 0;
@@ -118,6 +121,7 @@ export class StreamingQuery {
   /** Finish the batch in flight, commit it, then end `run()`. */
   stop(): void {
     this.stop$.next();
+    this.stopController.abort();
   }
 
   /**
@@ -136,7 +140,14 @@ export class StreamingQuery {
     try {
       await this.openSource();
       const badRecords = this.badRecords.handler('sink', def.sink.description);
-      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger, badRecords });
+      await def.sink.open({
+        queryId: this.id,
+        queryName: def.name,
+        outputMode: def.outputMode,
+        logger: this.logger,
+        badRecords,
+        stopSignal: this.stopController.signal,
+      });
       try {
         await this.recover();
         await this.openStateful();
@@ -287,6 +298,11 @@ export class StreamingQuery {
       }
     };
     const [written, committed] = await Promise.allSettled([sink.foreachBatch(output.rows, entry.batchId), commitState()]);
+    if (written.status === 'rejected' && written.reason instanceof StopRequestedError) {
+      // Stopped while the sink waited: like a crash before commits/N, the batch runs again on the next start.
+      this.logger.warn(`batch ${entry.batchId} not committed (it runs again on the next start): ${written.reason.message}`);
+      return { ranBatch: false, exhausted: true };
+    }
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
     const addBatchMs = now() - addBatchStart;
