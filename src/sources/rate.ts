@@ -86,4 +86,5 @@ export const rateSource = defineSource({
   options,
   examples: [{ rowsPerSecond: 10 }, { rowsPerSecond: 1000, rampUpTime: '5s' }],
   create: (o) => new RateSource(o.rowsPerSecond, ms(o.rampUpTime)),
+  offsetIdentity: (o) => ({ rowsPerSecond: o.rowsPerSecond, rampUpTime: `${Math.floor(ms(o.rampUpTime) / 1000)}s` }),
 });

@@ -98,4 +98,5 @@ export const sensorSource = defineSource({
   options,
   examples: [{}, { sensors: 10, interval: '5s' }],
   create: (o) => new SensorSource(o.sensors, ms(o.interval)),
+  offsetIdentity: (o) => ({ interval: `${ms(o.interval)}ms` }),
 });

@@ -67,4 +67,5 @@ export const sineSource = defineSource({
   options,
   examples: [{}, { amplitude: 10, increment: 0.05, interval: '500ms' }],
   create: (o) => new SineSource(o.amplitude, o.increment, ms(o.interval)),
+  offsetIdentity: (o) => ({ interval: `${ms(o.interval)}ms` }),
 });

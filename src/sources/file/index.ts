@@ -117,4 +117,5 @@ export const fileSource = defineSource({
       o.header,
       o.maxFilesPerBatch,
     ),
+  offsetIdentity: (o) => ({ path: o.path, format: o.format }),
 });
