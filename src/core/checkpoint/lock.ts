@@ -65,10 +65,11 @@ function isOwnerRunning(owner: LockOwner, lockPath: string): boolean {
     const now = startTicksOf(owner.pid);
     return now === undefined || now === owner.startTicks;
   }
-  // No start time recorded: a process that started after the lock was written cannot have written it.
+  // No start time recorded: a process that started after the lock was written cannot have written it. The margin
+  // covers the rounding of the boot time (whole seconds) and of the start ticks; a reused PID comes much later.
   const started = startTimeMsOf(owner.pid);
   const written = modifiedMsOf(lockPath);
-  return started === undefined || written === undefined || started <= written + 1000;
+  return started === undefined || written === undefined || started <= written + 5000;
 }
 
 function isAlive(pid: number): boolean {
