@@ -82,9 +82,9 @@ export class RateSource implements Source {
 
 export const rateSource = defineSource({
   type: 'rate',
+  offsetIdentity: (o) => ({ rowsPerSecond: o.rowsPerSecond, rampUpTime: o.rampUpTime }),
   summary: "Spark's rate source: `value` counts from 0, `timestamp` spreads rowsPerSecond rows over each second. Replayable.",
   options,
   examples: [{ rowsPerSecond: 10 }, { rowsPerSecond: 1000, rampUpTime: '5s' }],
   create: (o) => new RateSource(o.rowsPerSecond, ms(o.rampUpTime)),
-  offsetIdentity: (o) => ({ rowsPerSecond: o.rowsPerSecond, rampUpTime: `${Math.floor(ms(o.rampUpTime) / 1000)}s` }),
 });

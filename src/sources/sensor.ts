@@ -93,10 +93,10 @@ export class SensorSource implements Source {
 
 export const sensorSource = defineSource({
   type: 'sensor',
+  offsetIdentity: (o) => ({ interval: o.interval }),
   summary:
     'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
   options,
   examples: [{}, { sensors: 10, interval: '5s' }],
   create: (o) => new SensorSource(o.sensors, ms(o.interval)),
-  offsetIdentity: (o) => ({ interval: `${ms(o.interval)}ms` }),
 });
