@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, lastValueFrom, of, Subject, from, type Observable, type SchedulerLike } from 'rxjs';
 import { BadRecords, type BadRecordPolicy } from './bad-records.js';
-import { Checkpoint, type OffsetEntry } from './checkpoint/checkpoint.js';
+import { Checkpoint, type OffsetEntry, type SourceIdentity } from './checkpoint/checkpoint.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { BatchOperator, EventTimeStats, MicroBatch, StatefulOperator, WatermarkOperator } from './operator.js';
 import { perSecond, type EventTimeProgress, type QueryProgress, type StateOperatorProgress } from './progress.js';
@@ -21,6 +21,8 @@ export interface QueryDefinition {
   trigger: Trigger;
   outputMode: OutputMode;
   checkpointLocation: string;
+  /** The source type and the options that give its offsets their meaning; a checkpoint of another one is refused. */
+  sourceIdentity?: SourceIdentity;
   /** Upper bound on rows per batch, passed to the source (Spark's maxOffsetsPerTrigger / maxFilesPerTrigger). */
   maxRowsPerBatch?: number;
   /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */
@@ -136,7 +138,7 @@ export class StreamingQuery {
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */
   async run(): Promise<void> {
     const { definition: def } = this;
-    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name);
+    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name, def.sourceIdentity);
     try {
       await this.openSource();
       const badRecords = this.badRecords.handler('sink', def.sink.description);
@@ -150,6 +152,8 @@ export class StreamingQuery {
       });
       try {
         await this.recover();
+        const resumeAt = this.recovery?.entry ?? { batchId: this.nextBatchId - 1, offsets: [this.committedOffset] };
+        await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.offsets[0], this.committedOffset);
         await this.openStateful();
         if (def.trigger.kind === 'availableNow') await this.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
