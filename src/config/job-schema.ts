@@ -46,7 +46,13 @@ export const jobSchema = z.strictObject({
   sink: componentReference.describe('Where each batch is written (foreachBatch).'),
   trigger: triggerSchema.optional(),
   outputMode: z.enum(outputModes).default('append').describe('Which rows of the result each batch writes (Spark: outputMode).'),
-  checkpointLocation: z.string().min(1).optional().describe('Directory of the offsets and commit logs; default `.checkpoints/<name>`.'),
+  checkpointLocation: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Directory of the offsets and commit logs; default `.checkpoints/<name>`. A relative path is relative to the job's project folder (the folder holding its `jobs/` folder), not to the working directory.",
+    ),
   maxRowsPerBatch: z
     .number()
     .int()

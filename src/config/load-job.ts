@@ -13,6 +13,7 @@ import { jobSchema } from './job-schema.js';
 import { registerSecret } from '../core/redact.js';
 import { secretKeys } from '../component/secret.js';
 import { YamlFile, type PathSegment } from './yaml-file.js';
+import { checkpointLocationOf } from './checkpoint-location.js';
 
 /** A component of a job after its options passed its schema. */
 export interface ComponentConfig<D extends ComponentDefinition = ComponentDefinition> {
@@ -35,7 +36,10 @@ export interface LoadedJob {
   sink: ComponentConfig<SinkDefinition>;
   trigger: Trigger;
   outputMode: OutputMode;
+  /** Relative to the working directory when inside it; see checkpointLocationOf for what a relative one is relative to. */
   checkpointLocation: string;
+  /** Where an earlier streamlab, which resolved it against the working directory, left this job's checkpoint. */
+  checkpointMovedFrom?: string;
   maxRowsPerBatch?: number;
   onBadRecord: BadRecordPolicy;
   deadLetterPath?: string;
@@ -110,6 +114,8 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
   const sink = checkComponent(sinkList, 'sink', job.sink, ['sink'], yaml, componentOptions);
   if (problems.length > 0 || !source || !sink || operators.some((o) => !o)) throw new ConfigError(problems);
 
+  const shipped = dirname(file) === join(PACKAGE_ROOT, 'jobs') && configDir('jobs', cwd) !== join(cwd, 'jobs');
+  const checkpoint = checkpointLocationOf(file, job.name, job.checkpointLocation, cwd, shipped);
   return {
     file: display,
     yaml,
@@ -120,7 +126,8 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
     sink,
     trigger: toTrigger(job.trigger),
     outputMode: job.outputMode,
-    checkpointLocation: job.checkpointLocation ?? join('.checkpoints', job.name),
+    checkpointLocation: checkpoint.location,
+    ...(checkpoint.movedFrom ? { checkpointMovedFrom: checkpoint.movedFrom } : {}),
     maxRowsPerBatch: job.maxRowsPerBatch,
     onBadRecord: job.onBadRecord,
     deadLetterPath: job.deadLetterPath,

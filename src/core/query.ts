@@ -1,46 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, from, lastValueFrom, Subject, type SchedulerLike } from 'rxjs';
-import { BadRecords, type BadRecordPolicy } from './bad-records.js';
+import { BadRecords } from './bad-records.js';
 import { Checkpoint } from './checkpoint/checkpoint.js';
 import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
 import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
 import { ProgressReporter } from './execution/progress-reporter.js';
 import { WatermarkTracker } from './execution/watermark-tracker.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { BatchOperator, StatefulOperator } from './operator.js';
+import type { StatefulOperator } from './operator.js';
 import type { QueryProgress } from './progress.js';
-import type { OutputMode, Sink } from './sink.js';
-import type { Source } from './source.js';
-import { triggerLoop, type Trigger, type TriggerOutcome } from './trigger.js';
+import type { QueryDefinition, RunOptions } from './query-definition.js';
+import { StopRequestedError } from './stop.js';
+import { triggerLoop, type TriggerOutcome } from './trigger.js';
 
-/** A streaming query: source -> operators -> sink, with a trigger, an output mode and a checkpoint. */
-export interface QueryDefinition {
-  name: string;
-  source: Source;
-  operators: BatchOperator[];
-  sink: Sink;
-  trigger: Trigger;
-  outputMode: OutputMode;
-  checkpointLocation: string;
-  /** Upper bound on rows per batch, passed to the source (Spark's maxOffsetsPerTrigger / maxFilesPerTrigger). */
-  maxRowsPerBatch?: number;
-  /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */
-  minBatchesToRetain?: number;
-  /** What sources and sinks do with a record they cannot read or write (default `fail`); see core/bad-records.ts. */
-  onBadRecord?: BadRecordPolicy;
-  /** Directory of the dead letters (`deadLetter` policy); default `<checkpointLocation>/deadLetters`. */
-  deadLetterPath?: string;
-}
-
-export interface RunOptions {
-  scheduler?: SchedulerLike;
-  logger?: Logger;
-  /** Stop after this many batches have run in this process (replays included). */
-  maxBatches?: number;
-  /** How long the default trigger waits before asking an idle source again. */
-  pollMs?: number;
-}
+// What a query is made of lives beside it, so this file holds the engine only; importers keep importing it from here.
+export type { QueryDefinition, RunOptions } from './query-definition.js';
 
 /**
  * The micro-batch engine, after Spark's MicroBatchExecution. Per batch N:
@@ -73,6 +48,8 @@ export class StreamingQuery {
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
   private readonly stop$ = new Subject<void>();
+  /** Lets a sink that is only waiting give up at once when the query is stopped (SinkContext.stopSignal). */
+  private readonly stopController = new AbortController();
   private readonly stateful: StatefulOperator[];
   private readonly watermark: WatermarkTracker;
   private readonly reporter: ProgressReporter;
@@ -116,6 +93,7 @@ export class StreamingQuery {
   /** Finish the batch in flight, commit it, then end `run()`. */
   stop(): void {
     this.stop$.next();
+    this.stopController.abort();
   }
 
   /**
@@ -130,14 +108,15 @@ export class StreamingQuery {
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */
   async run(): Promise<void> {
     const { definition: def } = this;
-    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name);
+    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name, def.sourceIdentity);
     this.planner = new BatchPlanner(def.source, this.checkpoint, this.watermark, this.reporter, def.minBatchesToRetain);
     try {
       await this.openSource();
-      const badRecords = this.badRecords.handler('sink', def.sink.description);
-      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger, badRecords });
+      await this.openSink();
       try {
         await this.recover();
+        const resumeAt = this.planner.resumePoint();
+        await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.end, this.planner.lastCommittedOffset);
         await this.openStateful();
         if (def.trigger.kind === 'availableNow') await this.planner.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
@@ -192,6 +171,13 @@ export class StreamingQuery {
     }
   }
 
+  private async openSink(): Promise<void> {
+    const { sink, name, outputMode } = this.definition;
+    const badRecords = this.badRecords.handler('sink', sink.description);
+    const stopSignal = this.stopController.signal;
+    await sink.open({ queryId: this.id, queryName: name, outputMode, logger: this.logger, badRecords, stopSignal });
+  }
+
   /**
    * Reads the logs and decides where this run starts: Spark's `populateStartOffsets`. After a committed batch N the
    * run goes on at N+1 with the watermark commits/N recorded; an uncommitted batch N runs again from the end offset
@@ -226,6 +212,7 @@ export class StreamingQuery {
     const triggerNumber = ++this.triggersStarted;
     const triggerStartMs = this.reporter.startTrigger();
     const ran = await this.reporter.reportTimeTaken('triggerExecution', () => this.runNextBatch(triggerStartMs));
+    if (ran === 'stopped') return { ranBatch: false, exhausted: true };
     if (!ran) {
       this.settleIdleWaiters(triggerNumber);
       return { ranBatch: false, exhausted: true };
@@ -236,13 +223,20 @@ export class StreamingQuery {
     return { ranBatch: true, exhausted: this.definition.trigger.kind === 'availableNow' ? false : undefined };
   }
 
-  /** Spark's constructNextBatch + runBatch + the commit: undefined when there was nothing to run. */
-  private async runNextBatch(batchTimestampMs: number): Promise<{ batch: PlannedBatch; result: BatchResult } | undefined> {
+  /** Spark's constructNextBatch + runBatch + the commit: undefined when there was nothing to run; see stoppedInBatch. */
+  private async runNextBatch(batchTimestampMs: number): Promise<{ batch: PlannedBatch; result: BatchResult } | 'stopped' | undefined> {
     const batch = await this.planner.planNextBatch(batchTimestampMs);
     if (!batch) return undefined;
     const result = await this.runner.run(batch);
+    if (result instanceof StopRequestedError) return this.stoppedInBatch(batch, result);
     await this.planner.commit(batch, result.nextWatermarkMs);
     this.watermark.batchCommitted(batch.entry.batchWatermarkMs, result.nextWatermarkMs);
     return { batch, result };
+  }
+
+  /** Stopped while the sink waited: like a crash before commits/N, the batch runs again on the next start. */
+  private stoppedInBatch(batch: PlannedBatch, reason: StopRequestedError): 'stopped' {
+    this.logger.warn(`batch ${batch.entry.batchId} not committed (it runs again on the next start): ${reason.message}`);
+    return 'stopped';
   }
 }

@@ -16,6 +16,11 @@ export interface SinkContext {
    * `failOnBadRecord`.
    */
   badRecords?: BadRecordHandler;
+  /**
+   * Aborted when the query is asked to stop. A sink that is only waiting may then throw StopRequestedError
+   * (core/stop.ts): the batch stays uncommitted and is re-run on the next start. Absent when nothing can stop it.
+   */
+  stopSignal?: AbortSignal;
 }
 
 /**

@@ -77,6 +77,7 @@ export class RateSource implements Source {
 
 export const rateSource = defineSource({
   type: 'rate',
+  offsetIdentity: (o) => ({ rowsPerSecond: o.rowsPerSecond, rampUpTime: o.rampUpTime }),
   summary: "Spark's rate source: `value` counts from 0, `timestamp` spreads rowsPerSecond rows over each second. Replayable.",
   options,
   examples: [{ rowsPerSecond: 10 }, { rowsPerSecond: 1000, rampUpTime: '5s' }],

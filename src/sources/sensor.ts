@@ -93,6 +93,7 @@ export class SensorSource implements Source {
 
 export const sensorSource = defineSource({
   type: 'sensor',
+  offsetIdentity: (o) => ({ interval: o.interval }),
   summary:
     'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
   options,

@@ -63,6 +63,7 @@ export class SineSource implements Source {
 
 export const sineSource = defineSource({
   type: 'sine',
+  offsetIdentity: (o) => ({ interval: o.interval }),
   summary: "The course's sine-wave generator: value = amplitude * sin(n * increment), one row per interval. Replayable.",
   options,
   examples: [{}, { amplitude: 10, increment: 0.05, interval: '500ms' }],

@@ -34,12 +34,13 @@ trigger: { processingTime: 2s }
 
 describe('loadJob', () => {
   it('loads a valid job with defaults and the default checkpoint', () => {
-    const job = loadJob('demo', { cwd: workspace({ 'jobs/demo.yaml': valid }), env: {} });
+    const cwd = workspace({ 'jobs/demo.yaml': valid });
+    const job = loadJob('demo', { cwd, env: {} });
     assert.equal(job.name, 'demo');
     assert.deepEqual(job.source.options, { rowsPerSecond: 5, rampUpTime: 0 });
     assert.deepEqual(job.trigger, { kind: 'processingTime', intervalMs: 2000 });
     assert.equal(job.outputMode, 'append');
-    assert.equal(job.checkpointLocation, join('.checkpoints', 'demo'));
+    assert.equal(job.checkpointLocation, join(cwd, '.checkpoints', 'demo'), 'in the project folder (the one holding jobs/)');
   });
 
   it('names a missing job and lists the ones there are', () => {

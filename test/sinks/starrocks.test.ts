@@ -323,35 +323,7 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
     );
   });
 
-  it('a label still RUNNING is waited for: VISIBLE then means done (nothing loaded again), ABORTED means load again under the same label', {
-    skip: peerOnly(),
-  }, async () => {
-    const peer = target.peer!;
-    const table = await createTable('running', [{ name: 'k', type: 'BIGINT', notNull: true }]);
-    const queryId = randomUUID();
-    const logger = memoryLogger();
-    const sink = await open(buildSink({ table }, [{ name: 'k', type: 'long' }]), logger, queryId);
-    // Batch 0: another attempt holds the label and becomes VISIBLE (its rows are not ours to see: the table stays empty).
-    const first = await peer.setLabel(DATABASE, loadLabel('sr-test', queryId, 0, 0), 'PREPARE');
-    setTimeout(() => void peer.setState(first, 'VISIBLE'), 300);
-    await sink.foreachBatch([{ k: 1 }], 0);
-    assert.deepEqual(await readTable(table, 'k'), [], 'batch 0 was not loaded again');
-    // Batch 1: the holder aborts; the sink loads under the same label, which StarRocks frees on abort.
-    const label1 = loadLabel('sr-test', queryId, 1, 0);
-    const second = await peer.setLabel(DATABASE, label1, 'PREPARE');
-    setTimeout(() => void peer.setState(second, 'ABORTED', 'cancelled by the test'), 300);
-    await sink.foreachBatch([{ k: 2 }], 1);
-    await sink.close();
-    assert.deepEqual(await readTable(table, 'k'), [{ k: 2 }]);
-    assert.deepEqual(
-      (await peer.txns(DATABASE)).filter((t) => t.label === label1).map((t) => t.state),
-      ['ABORTED', 'VISIBLE'],
-    );
-    assert.ok(
-      logger.lines.some((l) => /label .*-1-0 was aborted \(cancelled by the test\); loading again/.test(l)),
-      logger.lines.join('\n'),
-    );
-  });
+  // A label left RUNNING (PREPARE/PREPARED) by an earlier attempt: starrocks-orphan.test.ts.
 
   it('wrong password: the FE answers 401 and the sink stops at start, with a clear error without the password, not retried', async () => {
     const table = await createTable('auth', [{ name: 'k', type: 'BIGINT' }]);

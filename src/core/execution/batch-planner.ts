@@ -48,6 +48,17 @@ export class BatchPlanner {
     return this.nextId;
   }
 
+  /** The end offset of the last committed batch (null before the first one, or when the source cannot replay). */
+  get lastCommittedOffset(): Offset | null {
+    return this.committedOffset;
+  }
+
+  /** The batch the run resumes at and its end offset: the one to replay, else the last committed one (-1: none). */
+  resumePoint(): { batchId: number; end: Offset | null } {
+    if (this.replay) return { batchId: this.replay.batchId, end: this.replay.offsets[0] };
+    return { batchId: this.nextId - 1, end: this.committedOffset };
+  }
+
   /** Where a restart picks up, decided from the logs; `replay`: a batch to run again first, with its logged offsets. */
   resumeAt(nextBatchId: number, committedOffset: Offset | null, replay?: OffsetEntry): void {
     this.nextId = nextBatchId;

@@ -5,6 +5,7 @@ import type { BatchOperator, MicroBatch, StatefulOperator } from '../operator.js
 import type { Row } from '../row.js';
 import type { Sink } from '../sink.js';
 import type { Source } from '../source.js';
+import { StopRequestedError } from '../stop.js';
 import { sameOffset, type PlannedBatch } from './batch-planner.js';
 import type { BatchOutcome, ProgressReporter } from './progress-reporter.js';
 import type { WatermarkTracker } from './watermark-tracker.js';
@@ -17,7 +18,8 @@ export interface BatchResult extends BatchOutcome {
 /**
  * Runs one planned batch, after Spark's runBatch: gets its rows from the source, runs them through the operators,
  * moves the watermark, then hands the output to `sink.foreachBatch` while the stateful operators commit state
- * version N, and writes the batch's dead letters (onBadRecord: deadLetter). It writes no log entry: the batch counts as done only once the planner has written commits/N.
+ * version N, and writes the batch's dead letters (onBadRecord: deadLetter). A sink that gave up waiting because the
+ * query is stopping (StopRequestedError) ends the batch there: it is returned, not thrown, and nothing is committed. It writes no log entry: the batch counts as done only once the planner has written commits/N.
  */
 export class BatchRunner {
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
@@ -34,9 +36,10 @@ export class BatchRunner {
     this.pipeline = (input) => operators.reduce((stream, operator) => operator(stream), input);
   }
 
-  async run(batch: PlannedBatch): Promise<BatchResult> {
+  async run(batch: PlannedBatch): Promise<BatchResult | StopRequestedError> {
     const rows = await this.reporter.reportTimeTaken('getBatch', () => this.getRows(batch));
     const result = await this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rows));
+    if (result instanceof StopRequestedError) return result;
     await this.badRecords.finishBatch(); // before commits/N: a replay rewrites the same dead-letter file
     return result;
   }
@@ -47,7 +50,7 @@ export class BatchRunner {
     return sameOffset(start, end) ? [] : this.source.getBatch(start, end);
   }
 
-  private async addBatch(entry: OffsetEntry, rows: Row[]): Promise<BatchResult> {
+  private async addBatch(entry: OffsetEntry, rows: Row[]): Promise<BatchResult | StopRequestedError> {
     const batch: MicroBatch = {
       batchId: entry.batchId,
       rows,
@@ -62,6 +65,7 @@ export class BatchRunner {
       this.sink.foreachBatch(output.rows, entry.batchId),
       this.commitState(entry.batchId),
     ]);
+    if (written.status === 'rejected' && written.reason instanceof StopRequestedError) return written.reason;
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
     return { numInputRows: rows.length, numOutputRows: output.rows.length, nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };

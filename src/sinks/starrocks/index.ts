@@ -80,6 +80,7 @@ export const starrocksSink = defineSink({
       format: options.format,
       maxFilterRatio: options.maxFilterRatio,
       timeout: Math.ceil(options.timeout / 1000),
+      labelWaitTimeout: options.labelWaitTimeout === undefined ? undefined : Math.ceil(options.labelWaitTimeout / 1000),
       properties: options.properties,
       maxBytesPerLoad: options.maxBytesPerLoad,
     });

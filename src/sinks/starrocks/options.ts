@@ -52,6 +52,10 @@ export const StarRocksSinkOptions = z.strictObject({
     'stream_load: how long StarRocks may take for one load (the `timeout` header, in whole seconds, rounded up), e.g. 10m; the client waits that long plus a minute.',
     { default: '10m', positive: true },
   ),
+  labelWaitTimeout: durationOption(
+    "stream_load: how long to wait, after a restart, for an earlier load under a batch's label that is still open and that the FE would not cancel (whole seconds, rounded up), e.g. 5m; then the job stops with an error naming label, state and FE. Default: timeout + 60s.",
+    { positive: true },
+  ).optional(),
   properties: z
     .record(z.string(), z.string())
     .default({})

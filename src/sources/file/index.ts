@@ -121,4 +121,5 @@ export const fileSource = defineSource({
       o.header,
       o.maxFilesPerBatch,
     ),
+  offsetIdentity: (o) => ({ path: o.path, format: o.format }),
 });
