@@ -87,6 +87,8 @@ export class StreamingQuery {
   /** The watermark the last batch ran with; a newer one (this.watermarkMs) may call for a no-data batch. */
   private lastBatchWatermarkMs = 0;
   private triggersStarted = 0;
+  /** stop() was called (not maxBatches): a push source drains what it buffered before the query ends. */
+  private stopRequested = false;
   private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(
@@ -107,8 +109,9 @@ export class StreamingQuery {
     return this.checkpoint?.metadata.id;
   }
 
-  /** Finish the batch in flight, commit it, then end `run()`. */
+  /** Finish the batch in flight, commit it, write what a push source still buffers, then end `run()`. */
   stop(): void {
+    this.stopRequested = true;
     this.stop$.next();
   }
 
@@ -135,6 +138,7 @@ export class StreamingQuery {
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
         await lastValueFrom(loop, { defaultValue: undefined });
+        if (this.stopRequested) await this.drainSource();
       } finally {
         for (const operator of this.stateful) await operator.close();
         await def.sink.close();
@@ -148,6 +152,14 @@ export class StreamingQuery {
       this.settleIdleWaiters(Infinity);
       this.progress$.complete();
     }
+  }
+
+  /** A push source stops taking in rows; batches then run until what it buffered is written (none when it has none). */
+  private async drainSource(): Promise<void> {
+    const { source } = this.definition;
+    if (!source.drain) return;
+    await source.drain();
+    while ((await this.runTrigger()).ranBatch) {}
   }
 
   /** Step 0: each stateful operator opens its store and loads the state the last committed batch left. */
@@ -311,7 +323,7 @@ export class StreamingQuery {
       eventTime: eventTime.progress,
       stateOperators: this.stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: stateCommitMs[i] })),
     });
-    if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop();
+    if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop$.next();
     return { ranBatch: true, exhausted: trigger.kind === 'availableNow' ? false : undefined };
   }
 
