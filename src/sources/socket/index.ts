@@ -106,7 +106,11 @@ export class SocketSource extends PushSource implements Source {
     socket.removeAllListeners('error');
     socket.on('error', (error) => this.context.logger.warn(`socket source ${this.host}:${this.port}: ${error.message}`));
     socket.once('close', () => void this.reconnect());
-    const lines = new LineSplitter(this.lineLimit.maxLineBytes, (bytes) => this.accept(bytes), () => this.lineTooLong());
+    const lines = new LineSplitter(
+      this.lineLimit.maxLineBytes,
+      (bytes) => this.accept(bytes),
+      () => this.lineTooLong(),
+    );
     socket.on('data', (chunk: Buffer) => {
       lines.write(chunk);
       if (this.buffer.full && this.buffer.policy === 'block' && !socket.isPaused() && !this.stopped) {
@@ -120,7 +124,10 @@ export class SocketSource extends PushSource implements Source {
   /** One line: a row, unless the buffer would drop it anyway (then it is counted without being decoded). */
   private accept(bytes: Buffer): void {
     if (this.failure) return; // lines after a too-long one in the same chunk: reading has stopped
-    if (!this.buffer.accepting) return this.buffer.reject();
+    if (!this.buffer.accepting) {
+      this.buffer.reject();
+      return;
+    }
     const value = bytes.toString('utf8');
     const row: Row = this.includeTimestamp ? { value, timestamp: new Date(this.context.scheduler.now()) } : { value };
     this.buffer.push(row);
