@@ -12,6 +12,9 @@ import { LineSplitter } from './lines.js';
 
 const longLinePolicies = ['fail', 'drop'] as const;
 
+/** Bytes read before the socket yields to the rest of the event loop (a few read chunks). */
+const READ_BYTES_PER_TURN = 256 * 1024;
+
 /** How long a line may be, and what a longer one does. */
 export interface LineLimit {
   maxLineBytes: number;
@@ -111,12 +114,20 @@ export class SocketSource extends PushSource implements Source {
       (bytes) => this.accept(bytes),
       () => this.lineTooLong(),
     );
+    let bytesThisTurn = 0;
     socket.on('data', (chunk: Buffer) => {
       lines.write(chunk);
-      if (this.buffer.full && this.buffer.policy === 'block' && !socket.isPaused() && !this.stopped) {
-        socket.pause();
-        void this.buffer.whenNotFull().then(() => socket.resume());
-      }
+      bytesThisTurn += chunk.length;
+      const mustWait = this.buffer.full && this.buffer.policy === 'block';
+      if (socket.isPaused() || (bytesThisTurn < READ_BYTES_PER_TURN && !mustWait)) return;
+      // Give the event loop back: under a flood, the batch's checkpoint writes and the sink get their turns (read
+      // flat out, a batch's few file operations waited seconds). With block, wait for room as well.
+      socket.pause();
+      setImmediate(() => {
+        bytesThisTurn = 0;
+        const room = this.buffer.policy === 'block' ? this.buffer.whenNotFull() : Promise.resolve();
+        void room.then(() => this.stopped || socket.resume());
+      });
     });
     socket.once('end', () => lines.end());
   }
