@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { BuiltOperator, OperatorDefinition } from '../component/definition.js';
+import type { BadRecordPolicy } from '../core/bad-records.js';
 import type { Logger } from '../core/logger.js';
 import type { BatchOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';
@@ -22,6 +23,9 @@ export interface WriteStreamOptions {
   trigger?: Trigger;
   outputMode?: OutputMode;
   maxRowsPerBatch?: number;
+  /** What to do with a record that cannot be read or written (default `fail`). */
+  onBadRecord?: BadRecordPolicy;
+  deadLetterPath?: string;
   maxBatches?: number;
   logger?: Logger;
 }
@@ -126,6 +130,8 @@ export class StreamWriter {
         outputMode: o.outputMode ?? 'append',
         checkpointLocation: o.checkpointLocation,
         maxRowsPerBatch: o.maxRowsPerBatch,
+        onBadRecord: o.onBadRecord,
+        deadLetterPath: o.deadLetterPath,
       },
       { maxBatches: o.maxBatches, logger: o.logger },
     );

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import type { BadRecordPolicy } from '../core/bad-records.js';
 import { formatDuration } from '../core/duration.js';
 import { describeSchema } from '../core/schema.js';
 import type { OutputMode } from '../core/sink.js';
@@ -37,14 +39,21 @@ export function formatExplain(built: BuiltJob): string {
     );
   }
   lines.push(`Checkpoint:     ${job.checkpointLocation} (offsets/, commits/, metadata${stateful.length > 0 ? ', state/' : ''})`);
-  stateful.forEach((operator, id) =>
-    lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`),
-  );
+  stateful.forEach((operator, id) => {
+    lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`);
+  });
   lines.push(
     `Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
   );
   if (job.maxRowsPerBatch) lines.push(`Max rows/batch: ${job.maxRowsPerBatch}`);
+  lines.push(`Bad records:    ${describeBadRecords(job.onBadRecord, job.deadLetterPath ?? join(job.checkpointLocation, 'deadLetters'))}`);
   return redact(`${lines.join('\n')}\n`);
+}
+
+function describeBadRecords(policy: BadRecordPolicy, deadLetters: string): string {
+  if (policy === 'fail') return 'fail: a record that cannot be read or written stops the batch, naming where (onBadRecord)';
+  if (policy === 'skip') return 'skip: left out and counted in progress (numBadRecords)';
+  return `deadLetter: left out, counted, and written to ${deadLetters}/<batchId>.jsonl`;
 }
 
 const OUTPUT_MODES: Record<OutputMode, string> = {

@@ -16,7 +16,7 @@ or until --max-batches, or, with the availableNow trigger, until everything avai
 Options:
   --max-batches N        stop after N batches
   --progress text|json   text (default): one line per batch on stderr; json: one progress object per line on stdout
-  --checkpoint DIR       checkpoint directory (overrides the job's checkpointLocation)
+  --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
   -h, --help             this help`;
 
 /** A logger whose every line passes the redactor, so no secret reaches the terminal. */
@@ -53,6 +53,17 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const job = loadJob(positionals[0]);
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
+  else if (job.checkpointMovedFrom) {
+    throw ConfigError.single({
+      file: job.file,
+      path: 'checkpointLocation',
+      message:
+        `this job's checkpoint is now ${job.checkpointLocation} (a relative checkpoint location is relative to the job's ` +
+        `project folder, no longer to the working directory), but ${job.checkpointMovedFrom} holds its checkpoint from an ` +
+        `earlier run. Starting without it would write everything again: move it there (mv ${job.checkpointMovedFrom} ` +
+        `${job.checkpointLocation}), or run with --checkpoint ${job.checkpointMovedFrom}.`,
+    });
+  }
   const built = buildJob(job);
   const query = new StreamingQuery(built.query, { logger: redactingLogger, maxBatches });
   query.progress$.subscribe((progress) => {

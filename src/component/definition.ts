@@ -83,6 +83,13 @@ interface ComponentBase<S extends z.ZodType> {
 export interface SourceDefinition<S extends z.ZodType = z.ZodType> extends ComponentBase<S> {
   kind: 'source';
   create(options: z.output<S>, context: BuildContext): Source;
+  /**
+   * The options that decide which rows an offset stands for (the rate source's rowsPerSecond, the file source's path),
+   * as comparable values. Recorded in the checkpoint with the source type; a later run with other values is refused,
+   * since going on from the recorded offsets would read rows again or skip them. Leave out options that may change
+   * freely (batch sizes, parsing details).
+   */
+  offsetIdentity?(options: z.output<S>): Record<string, unknown>;
 }
 
 export interface OperatorDefinition<S extends z.ZodType = z.ZodType> extends ComponentBase<S> {

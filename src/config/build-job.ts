@@ -84,7 +84,13 @@ export function buildJob(job: LoadedJob): BuiltJob {
       trigger: job.trigger,
       outputMode: job.outputMode,
       checkpointLocation: job.checkpointLocation,
+      sourceIdentity: {
+        type: job.source.definition.type,
+        options: job.source.definition.offsetIdentity?.(job.source.options as never) ?? {},
+      },
       maxRowsPerBatch: job.maxRowsPerBatch,
+      onBadRecord: job.onBadRecord,
+      deadLetterPath: job.deadLetterPath,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationOption } from '../component/options.js';
+import { badRecordPolicies } from '../core/bad-records.js';
 
 /**
  * The top level of a job file. Components (`source`, each operator, `sink`) are checked here only for their shape;
@@ -45,7 +46,13 @@ export const jobSchema = z.strictObject({
   sink: componentReference.describe('Where each batch is written (foreachBatch).'),
   trigger: triggerSchema.optional(),
   outputMode: z.enum(outputModes).default('append').describe('Which rows of the result each batch writes (Spark: outputMode).'),
-  checkpointLocation: z.string().min(1).optional().describe('Directory of the offsets and commit logs; default `.checkpoints/<name>`.'),
+  checkpointLocation: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Directory of the offsets and commit logs; default `.checkpoints/<name>`. A relative path is relative to the job's project folder (the folder holding its `jobs/` folder), not to the working directory.",
+    ),
   maxRowsPerBatch: z
     .number()
     .int()
@@ -54,6 +61,19 @@ export const jobSchema = z.strictObject({
     .describe(
       'Upper bound on rows per batch (Spark: maxOffsetsPerTrigger), honoured by rate (whole seconds, at least one), sine, rate-micro-batch, sensor (whole ticks), socket and system. The file source counts files instead (maxFilesPerBatch).',
     ),
+  onBadRecord: z
+    .enum(badRecordPolicies)
+    .default('fail')
+    .describe(
+      'A record the source cannot read (malformed line, value not of its column type) or the sink cannot write (NaN into MySQL): ' +
+        'fail stops the batch naming where (Spark: FAILFAST); skip leaves it out and counts it (Spark: DROPMALFORMED); ' +
+        'deadLetter also writes it, with the reason, its position and the batch id, to deadLetterPath (Databricks: badRecordsPath).',
+    ),
+  deadLetterPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory of the dead letters (onBadRecord: deadLetter), one JSON Lines file per batch id; default `<checkpointLocation>/deadLetters`.',
+    ),
 });
-
-export type JobFile = z.output<typeof jobSchema>;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import type { BadRecordPolicy } from '../core/bad-records.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import type { OutputMode } from '../core/sink.js';
 import type { Trigger } from '../core/trigger.js';
@@ -9,10 +10,10 @@ import { findComponent, operators as operatorList, sinks as sinkList, sources as
 import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from '../component/definition.js';
 import { loadEnv, type Env } from './env.js';
 import { jobSchema } from './job-schema.js';
-import { ms } from '../component/options.js';
 import { registerSecret } from '../core/redact.js';
 import { secretKeys } from '../component/secret.js';
 import { YamlFile, type PathSegment } from './yaml-file.js';
+import { checkpointLocationOf } from './checkpoint-location.js';
 
 /** A component of a job after its options passed its schema. */
 export interface ComponentConfig<D extends ComponentDefinition = ComponentDefinition> {
@@ -35,8 +36,13 @@ export interface LoadedJob {
   sink: ComponentConfig<SinkDefinition>;
   trigger: Trigger;
   outputMode: OutputMode;
+  /** Relative to the working directory when inside it; see checkpointLocationOf for what a relative one is relative to. */
   checkpointLocation: string;
+  /** Where an earlier streamlab, which resolved it against the working directory, left this job's checkpoint. */
+  checkpointMovedFrom?: string;
   maxRowsPerBatch?: number;
+  onBadRecord: BadRecordPolicy;
+  deadLetterPath?: string;
 }
 
 export interface LoadOptions {
@@ -108,6 +114,8 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
   const sink = checkComponent(sinkList, 'sink', job.sink, ['sink'], yaml, componentOptions);
   if (problems.length > 0 || !source || !sink || operators.some((o) => !o)) throw new ConfigError(problems);
 
+  const shipped = dirname(file) === join(PACKAGE_ROOT, 'jobs') && configDir('jobs', cwd) !== join(cwd, 'jobs');
+  const checkpoint = checkpointLocationOf(file, job.name, job.checkpointLocation, cwd, shipped);
   return {
     file: display,
     yaml,
@@ -118,14 +126,17 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
     sink,
     trigger: toTrigger(job.trigger),
     outputMode: job.outputMode,
-    checkpointLocation: job.checkpointLocation ?? join('.checkpoints', job.name),
+    checkpointLocation: checkpoint.location,
+    ...(checkpoint.movedFrom ? { checkpointMovedFrom: checkpoint.movedFrom } : {}),
     maxRowsPerBatch: job.maxRowsPerBatch,
+    onBadRecord: job.onBadRecord,
+    deadLetterPath: job.deadLetterPath,
   };
 }
 
-function toTrigger(trigger: { processingTime: string } | { availableNow: true } | undefined): Trigger {
+function toTrigger(trigger: { processingTime: number } | { availableNow: true } | undefined): Trigger {
   if (!trigger) return { kind: 'default' };
-  if ('processingTime' in trigger) return { kind: 'processingTime', intervalMs: ms(trigger.processingTime) };
+  if ('processingTime' in trigger) return { kind: 'processingTime', intervalMs: trigger.processingTime };
   return { kind: 'availableNow' };
 }
 
@@ -222,7 +233,7 @@ function validateOptions<D extends ComponentDefinition>(
   ctx: CheckContext,
   profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
 ): ComponentConfig<D> | undefined {
-  const result = (definition.options as z.ZodType).safeParse(value);
+  const result = (definition.options as z.ZodType).safeParse(secretsAsText(definition, value));
   if (!result.success) {
     for (const issue of result.error.issues) {
       ctx.problems.push(
@@ -241,6 +252,20 @@ function validateOptions<D extends ComponentDefinition>(
   }
   for (const key of secretKeys(definition.options)) registerSecret((result.data as Record<string, unknown>)[key]);
   return { definition, options: result.data, yaml, path };
+}
+
+/**
+ * A secret is text even when written as a number (`password: 12345`, `token: ${TOKEN}` with TOKEN=42): such a value
+ * is taken as the text it was written as, which YAML and `${VAR}` keep exact (a number that would not read back as
+ * the same text, like 0042, stays text).
+ */
+function secretsAsText(definition: ComponentDefinition, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of secretKeys(definition.options)) {
+    if (typeof out[key] === 'number' || typeof out[key] === 'boolean') out[key] = String(out[key]);
+  }
+  return out;
 }
 
 /** One problem per zod issue; an unknown key at the top of a component lists the keys it accepts. */

@@ -91,10 +91,15 @@ export class YamlFile {
   }
 }
 
+/**
+ * The value of a variable as YAML would read it, when it reads back as the same text: `9042` is a number and `true`
+ * a boolean, but `0042`, `1e3` or `0x10` stay text, so a token or password made of digits is never changed.
+ */
 function parseScalar(text: string): unknown {
   try {
     const parsed = parseYaml(text);
-    return parsed === null || typeof parsed === 'object' ? text : parsed;
+    if (parsed === null || typeof parsed === 'object') return text;
+    return String(parsed) === text ? parsed : text;
   } catch {
     return text;
   }

@@ -5,10 +5,4 @@ export interface Logger {
   error(message: string): void;
 }
 
-export const stderrLogger: Logger = {
-  info: (m) => process.stderr.write(`${m}\n`),
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
-};
-
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -31,7 +31,11 @@ export interface QueryProgress {
   /** One entry per stateful operator (groupBy, dropDuplicates), by operatorId. */
   stateOperators: StateOperatorProgress[];
   sources: SourceProgress[];
-  sink: { description: string; numOutputRows: number };
+  /**
+   * `metrics` as Spark's SinkProgress.metrics, left out when empty as Spark does: `numBadRecords` (rows the sink could
+   * not write, skipped or dead-lettered) unless onBadRecord is fail.
+   */
+  sink: { description: string; numOutputRows: number; metrics?: Record<string, number> };
   /** Set when the batch was the replay of one that had an offsets entry but no commit (after a crash). */
   recovered?: boolean;
 }
@@ -82,12 +86,14 @@ export function formatProgressLine(p: QueryProgress): string {
   const replay = p.recovered ? ' (replayed after restart)' : '';
   const source = p.sources[0];
   const dropped = source?.metrics.droppedRows ? `, dropped ${source.metrics.droppedRows} (buffer full)` : '';
+  const badRecords = (source?.metrics.numBadRecords ?? 0) + (p.sink.metrics?.numBadRecords ?? 0);
+  const bad = badRecords ? `, ${badRecords} bad record${badRecords > 1 ? 's' : ''} left out` : '';
   const watermark = p.eventTime ? `, watermark ${p.eventTime.watermark}` : '';
   const state = p.stateOperators
     .map((s) => `, state ${s.numRowsTotal} rows${s.numRowsDroppedByWatermark ? ` (${s.numRowsDroppedByWatermark} late rows dropped)` : ''}`)
     .join('');
   return (
     `[${p.name}] batch ${p.batchId}${replay}: ${p.numInputRows} rows in, ${p.sink.numOutputRows} out, ` +
-    `${p.durationMs.triggerExecution} ms (${p.processedRowsPerSecond} rows/s)${dropped}${watermark}${state}`
+    `${p.durationMs.triggerExecution} ms (${p.processedRowsPerSecond} rows/s)${dropped}${bad}${watermark}${state}`
   );
 }

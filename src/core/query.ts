@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, lastValueFrom, of, Subject, from, type Observable, type SchedulerLike } from 'rxjs';
-import { Checkpoint, type OffsetEntry } from './checkpoint/checkpoint.js';
+import { BadRecords, type BadRecordPolicy } from './bad-records.js';
+import { Checkpoint, type OffsetEntry, type SourceIdentity } from './checkpoint/checkpoint.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { BatchOperator, EventTimeStats, MicroBatch, StatefulOperator, WatermarkOperator } from './operator.js';
 import { perSecond, type EventTimeProgress, type QueryProgress, type StateOperatorProgress } from './progress.js';
 import type { Offset } from './row.js';
 import type { OutputMode, Sink } from './sink.js';
 import type { Source } from './source.js';
+import { StopRequestedError } from './stop.js';
 import { triggerLoop, type Trigger, type TriggerOutcome } from './trigger.js';
 
 /** A streaming query: source -> operators -> sink, with a trigger, an output mode and a checkpoint. */
@@ -19,10 +21,16 @@ export interface QueryDefinition {
   trigger: Trigger;
   outputMode: OutputMode;
   checkpointLocation: string;
+  /** The source type and the options that give its offsets their meaning; a checkpoint of another one is refused. */
+  sourceIdentity?: SourceIdentity;
   /** Upper bound on rows per batch, passed to the source (Spark's maxOffsetsPerTrigger / maxFilesPerTrigger). */
   maxRowsPerBatch?: number;
   /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */
   minBatchesToRetain?: number;
+  /** What sources and sinks do with a record they cannot read or write (default `fail`); see core/bad-records.ts. */
+  onBadRecord?: BadRecordPolicy;
+  /** Directory of the dead letters (`deadLetter` policy); default `<checkpointLocation>/deadLetters`. */
+  deadLetterPath?: string;
 }
 
 export interface RunOptions {
@@ -71,6 +79,8 @@ export class StreamingQuery {
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
   private readonly stop$ = new Subject<void>();
+  /** Lets a sink that is only waiting give up at once when the query is stopped (SinkContext.stopSignal). */
+  private readonly stopController = new AbortController();
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
   private checkpoint!: Checkpoint;
   private nextBatchId = 0;
@@ -90,6 +100,7 @@ export class StreamingQuery {
   /** stop() was called (not maxBatches): a push source drains what it buffered before the query ends. */
   private stopRequested = false;
   private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private readonly badRecords: BadRecords;
 
   constructor(
     readonly definition: QueryDefinition,
@@ -102,6 +113,8 @@ export class StreamingQuery {
     this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
     this.watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
     this.operatorWatermarks = this.watermarks.map(() => undefined);
+    const deadLetterDir = definition.deadLetterPath ?? join(definition.checkpointLocation, 'deadLetters');
+    this.badRecords = new BadRecords(definition.onBadRecord ?? 'fail', deadLetterDir);
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -113,6 +126,7 @@ export class StreamingQuery {
   stop(): void {
     this.stopRequested = true;
     this.stop$.next();
+    this.stopController.abort();
   }
 
   /**
@@ -127,12 +141,22 @@ export class StreamingQuery {
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */
   async run(): Promise<void> {
     const { definition: def } = this;
-    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name);
+    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name, def.sourceIdentity);
     try {
       await this.openSource();
-      await def.sink.open({ queryId: this.id, queryName: def.name, outputMode: def.outputMode, logger: this.logger });
+      const badRecords = this.badRecords.handler('sink', def.sink.description);
+      await def.sink.open({
+        queryId: this.id,
+        queryName: def.name,
+        outputMode: def.outputMode,
+        logger: this.logger,
+        badRecords,
+        stopSignal: this.stopController.signal,
+      });
       try {
         await this.recover();
+        const resumeAt = this.recovery?.entry ?? { batchId: this.nextBatchId - 1, offsets: [this.committedOffset] };
+        await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.offsets[0], this.committedOffset);
         await this.openStateful();
         if (def.trigger.kind === 'availableNow') await this.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
@@ -199,6 +223,7 @@ export class StreamingQuery {
       logger: this.logger,
       metadata: stored,
       maxRowsPerBatch: this.definition.maxRowsPerBatch,
+      badRecords: this.badRecords.handler('source', this.definition.source.description),
     });
     if (stored === undefined && opened && opened.metadata !== undefined) {
       await this.checkpoint.writeSourceMetadata(0, opened.metadata);
@@ -264,6 +289,7 @@ export class StreamingQuery {
     const start = this.committedOffset;
     const end = entry.offsets[0];
     const getBatchStart = now();
+    this.badRecords.beginBatch(entry.batchId);
     // A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark.
     const rows = sameOffset(start, end) ? [] : await source.getBatch(start, end);
     const getBatchMs = now() - getBatchStart;
@@ -288,10 +314,16 @@ export class StreamingQuery {
       }
     };
     const [written, committed] = await Promise.allSettled([sink.foreachBatch(output.rows, entry.batchId), commitState()]);
+    if (written.status === 'rejected' && written.reason instanceof StopRequestedError) {
+      // Stopped while the sink waited: like a crash before commits/N, the batch runs again on the next start.
+      this.logger.warn(`batch ${entry.batchId} not committed (it runs again on the next start): ${written.reason.message}`);
+      return { ranBatch: false, exhausted: true };
+    }
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
     const addBatchMs = now() - addBatchStart;
 
+    await this.badRecords.finishBatch(); // before commits/N: a replay rewrites the same dead-letter file
     const commitStart = now();
     await this.checkpoint.writeCommit(entry.batchId, { nextBatchWatermarkMs: eventTime.nextWatermarkMs });
     source.commit?.(end);
@@ -404,10 +436,10 @@ export class StreamingQuery {
           numInputRows: b.numInputRows,
           inputRowsPerSecond,
           processedRowsPerSecond,
-          metrics: source.metrics?.() ?? {},
+          metrics: { ...source.metrics?.(), ...this.badRecords.metrics('source') },
         },
       ],
-      sink: { description: sink.description, numOutputRows: b.numOutputRows },
+      sink: { description: sink.description, numOutputRows: b.numOutputRows, ...this.badRecords.sinkProgress() },
       ...(b.recovered ? { recovered: true } : {}),
     };
     this.lastProgress = progress;

@@ -1,3 +1,4 @@
+import type { BadRecordHandler } from './bad-records.js';
 import type { Logger } from './logger.js';
 import type { Row } from './row.js';
 
@@ -9,6 +10,17 @@ export interface SinkContext {
   queryName: string;
   outputMode: OutputMode;
   logger: Logger;
+  /**
+   * The query's `onBadRecord` policy: a row with a value the store cannot hold (NaN in MySQL...) is reported here
+   * instead of failing the batch, and is not written when the call returns. Absent outside a query: treat as
+   * `failOnBadRecord`.
+   */
+  badRecords?: BadRecordHandler;
+  /**
+   * Aborted when the query is asked to stop. A sink that is only waiting may then throw StopRequestedError
+   * (core/stop.ts): the batch stays uncommitted and is re-run on the next start. Absent when nothing can stop it.
+   */
+  stopSignal?: AbortSignal;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { BadRecordHandler } from './bad-records.js';
 import type { Logger } from './logger.js';
 import type { Offset, Row } from './row.js';
 import type { Schema } from './schema.js';
@@ -15,6 +16,12 @@ export interface SourceContext {
   metadata?: Offset;
   /** Upper bound on rows per batch, from the query (`maxRowsPerBatch`); sources that can honour it do. */
   maxRowsPerBatch?: number;
+  /**
+   * The query's `onBadRecord` policy: a source that meets a record it cannot read (a malformed line, a value that is
+   * not of its column's type) reports it here instead of throwing, and leaves it out when the call returns. Absent
+   * outside a query: treat as `failOnBadRecord`.
+   */
+  badRecords?: BadRecordHandler;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface Source {
   /** The columns every row has. */
   readonly schema: Schema;
   /** Connect or prepare. May return metadata to keep in the checkpoint for later runs. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: sources without metadata implement `async open(): Promise<void>`, which `undefined` would refuse.
   open(context: SourceContext): Promise<{ metadata?: Offset } | void>;
   /** The newest offset available now, or null when there is no data yet. `start` is the last committed end. */
   latestOffset(start: Offset | null): Promise<Offset | null> | Offset | null;

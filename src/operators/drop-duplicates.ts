@@ -144,7 +144,9 @@ export const dropDuplicatesOperator = defineOperator({
   examples: [{}, { columns: ['id'] }, { columns: ['id'], withinWatermark: true }],
   create({ columns, withinWatermark }, context) {
     const keys = columns ?? context.input.map((c) => c.name);
-    keys.forEach((k, i) => requireColumn(k, context, `columns[${i}]`));
+    keys.forEach((k, i) => {
+      requireColumn(k, context, `columns[${i}]`);
+    });
     const watermarked = context.input.find((c) => {
       const info = context.columns?.get(c.name);
       return info?.watermarkDelayMs !== undefined && !info.window;

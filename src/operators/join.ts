@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap } from 'rxjs';
 import { z } from 'zod';
 import { defineOperator, type OperatorContext } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
@@ -53,7 +53,9 @@ export const joinOperator = defineOperator({
   ],
   create({ with: reference, on, how, reloadEvery }, context) {
     const source = staticSource(reference, context);
-    on.forEach((c, i) => requireColumn(c, context, `on[${i}]`));
+    on.forEach((c, i) => {
+      requireColumn(c, context, `on[${i}]`);
+    });
     const missing = on.filter((c) => !findColumn(source.schema, c));
     if (missing.length > 0)
       fail(
@@ -71,7 +73,7 @@ export const joinOperator = defineOperator({
       );
     }
     const extraNames = extra.map((c) => c.name);
-    const reloadMs = reloadEvery === undefined ? undefined : ms(reloadEvery);
+    const reloadMs = reloadEvery;
     const keyOf = (row: Row): string | undefined => {
       let key = '';
       for (const c of on) {

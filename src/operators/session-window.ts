@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperator, type ColumnInfo } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { mapRows } from '../core/operator.js';
 import type { Row } from '../core/row.js';
@@ -29,7 +29,7 @@ export const sessionWindowOperator = defineOperator({
   ],
   create({ column, gap, as }, context) {
     eventTimeColumn(column, context, 'column');
-    const gapMs = ms(gap);
+    const gapMs = gap;
     const source = context.columns?.get(column);
     const columns = new Map<string, ColumnInfo>(context.columns ?? []);
     columns.set(as, {

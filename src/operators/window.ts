@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperator, type ColumnInfo } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';
@@ -35,13 +35,13 @@ export const windowOperator = defineOperator({
   ],
   create({ column, size, slide, as }, context) {
     eventTimeColumn(column, context, 'column');
-    const sizeMs = ms(size);
-    const slideMs = slide === undefined ? sizeMs : ms(slide);
+    const sizeMs = size;
+    const slideMs = slide ?? sizeMs;
     if (slideMs > sizeMs) {
       throw ConfigError.single({
         file: context.location.file,
         path: `${context.location.path}.slide`,
-        message: `the slide (${slide}) must not be longer than the size (${size}): rows between windows would belong to none (Spark: slideDuration <= windowDuration)`,
+        message: `the slide (${formatDuration(slideMs)}) must not be longer than the size (${formatDuration(sizeMs)}): rows between windows would belong to none (Spark: slideDuration <= windowDuration)`,
       });
     }
     const sliding = slideMs < sizeMs;

@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import { z } from 'zod';
 import { defineOperator, type ColumnInfo } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { withHooks, type EventTimeStats, type WatermarkOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';
@@ -68,7 +68,7 @@ export const withWatermarkOperator = defineOperator({
   ],
   create({ column, delay }, context) {
     eventTimeColumn(column, context, 'column');
-    const delayMs = ms(delay);
+    const delayMs = delay;
     const tracker = new EventTimeTracker(column, delayMs);
     const columns = new Map<string, ColumnInfo>(context.columns ?? []);
     columns.set(column, { ...columns.get(column), watermarkDelayMs: delayMs });

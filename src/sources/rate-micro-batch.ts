@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
-import { RATE_SCHEMA } from './rate.js';
+import { RATE_SCHEMA } from './rate-schema.js';
 
 const options = z.strictObject({
   rowsPerBatch: z.number().int().positive().describe('Rows in every micro-batch, whatever the wall clock says.'),

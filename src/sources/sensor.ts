@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
@@ -93,9 +93,10 @@ export class SensorSource implements Source {
 
 export const sensorSource = defineSource({
   type: 'sensor',
+  offsetIdentity: (o) => ({ interval: o.interval }),
   summary:
     'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
   options,
   examples: [{}, { sensors: 10, interval: '5s' }],
-  create: (o) => new SensorSource(o.sensors, ms(o.interval)),
+  create: (o) => new SensorSource(o.sensors, o.interval),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
@@ -66,8 +66,9 @@ export class SineSource implements Source {
 
 export const sineSource = defineSource({
   type: 'sine',
+  offsetIdentity: (o) => ({ interval: o.interval }),
   summary: "The course's sine-wave generator: value = amplitude * sin(n * increment), one row per interval. Replayable.",
   options,
   examples: [{}, { amplitude: 10, increment: 0.05, interval: '500ms' }],
-  create: (o) => new SineSource(o.amplitude, o.increment, ms(o.interval)),
+  create: (o) => new SineSource(o.amplitude, o.increment, o.interval),
 });

@@ -3,7 +3,7 @@ import { type Subscription, interval } from 'rxjs';
 import si from 'systeminformation';
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
-import { durationOption, ms } from '../component/options.js';
+import { durationOption } from '../component/options.js';
 import { PushBuffer, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
 import { PushSource } from '../core/push-source.js';
 import type { Row } from '../core/row.js';
@@ -97,5 +97,5 @@ export const systemSource = defineSource({
   summary: "Samples this machine's CPU and memory every interval (the telemetry workshop's sys_metrics). Push source: not replayable.",
   options,
   examples: [{}, { interval: '1s', maxBufferedRows: 1000, onBufferFull: 'dropOldest' }],
-  create: (o) => new SystemSource(ms(o.interval), o.maxBufferedRows, o.onBufferFull),
+  create: (o) => new SystemSource(o.interval, o.maxBufferedRows, o.onBufferFull),
 });

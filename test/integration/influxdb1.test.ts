@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { service } from '../support/services.js';
+import type { InfluxQLAnswer } from '../sinks/influxdb-fixtures/read-back.js';
 
 const influx = service('influxdb1');
 
@@ -12,7 +13,7 @@ describe('integration: influxdb1 (1.x API) smoke', { skip: influx.skip }, () => 
   const measurement = `smoke_${process.pid}_${Date.now()}`;
   const base = () => `http://${influx.address}`;
 
-  async function influxQL(q: string): Promise<any> {
+  async function influxQL(q: string): Promise<InfluxQLAnswer> {
     const response = await fetch(`${base()}/query?db=streamlab&epoch=ms`, { method: 'POST', body: new URLSearchParams({ q }) });
     assert.equal(response.status, 200, `InfluxQL ${q}`);
     return response.json();

@@ -40,7 +40,10 @@ describe('window', () => {
   });
 
   it('sliding: one row per window, sharing one struct per window; null times dropped', async () => {
-    const built = windowOperator.create({ column: 't', size: '10 minutes', slide: '5 minutes', as: 'window' }, context());
+    const built = windowOperator.create(
+      windowOperator.options.parse({ column: 't', size: '10 minutes', slide: '5 minutes', as: 'window' }),
+      context(),
+    );
     const rows = await run(built.operator, [
       { t: at('2024-05-01T12:07:30Z'), v: 1 },
       { t: null, v: 2 },
@@ -57,14 +60,20 @@ describe('window', () => {
 
   it('refuses a slide longer than the size and a column that is not a timestamp', () => {
     assert.throws(
-      () => windowOperator.create({ column: 't', size: '5s', slide: '10s', as: 'window' }, context()),
+      () => windowOperator.create(windowOperator.options.parse({ column: 't', size: '5s', slide: '10s', as: 'window' }), context()),
       /slide \(10s\) must not be longer than the size \(5s\)/,
     );
-    assert.throws(() => windowOperator.create({ column: 'v', size: '5s', as: 'window' }, context()), /'v' is long, not a timestamp/);
+    assert.throws(
+      () => windowOperator.create(windowOperator.options.parse({ column: 'v', size: '5s', as: 'window' }), context()),
+      /'v' is long, not a timestamp/,
+    );
   });
 
   it('carries the watermark of its column, so groupBy can finish windows', () => {
-    const built = windowOperator.create({ column: 't', size: '5s', as: 'w' }, context(new Map([['t', { watermarkDelayMs: 10_000 }]])));
+    const built = windowOperator.create(
+      windowOperator.options.parse({ column: 't', size: '5s', as: 'w' }),
+      context(new Map([['t', { watermarkDelayMs: 10_000 }]])),
+    );
     assert.deepEqual(built.columns!.get('w'), {
       window: { kind: 'tumbling', source: 't', sizeMs: 5000, slideMs: 5000 },
       watermarkDelayMs: 10_000,
@@ -74,7 +83,10 @@ describe('window', () => {
 
 describe('sessionWindow', () => {
   it('gives each row its own session [t, t + gap)', async () => {
-    const built = sessionWindowOperator.create({ column: 't', gap: '30s', as: 'session_window' }, context());
+    const built = sessionWindowOperator.create(
+      sessionWindowOperator.options.parse({ column: 't', gap: '30s', as: 'session_window' }),
+      context(),
+    );
     const rows = await run(built.operator, [{ t: at('2024-05-01T12:00:10Z'), v: 1 }]);
     assert.equal(span(rows[0], 'session_window'), '12:00:10-12:00:40');
   });
@@ -82,7 +94,7 @@ describe('sessionWindow', () => {
 
 describe('withWatermark', () => {
   it('passes rows through and reports min, max, sum and count of the event times it saw', async () => {
-    const built = withWatermarkOperator.create({ column: 't', delay: '10 seconds' }, context());
+    const built = withWatermarkOperator.create(withWatermarkOperator.options.parse({ column: 't', delay: '10 seconds' }), context());
     const rows = [
       { t: new Date(10_000), v: 1 },
       { t: new Date(14_000), v: 2 },

@@ -22,6 +22,8 @@ import { RateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 import { service } from '../support/services.js';
 import { PrivateCassandra, SUPERUSER } from './cassandra-fixtures/private-cassandra.js';
 import { client, readTable } from './cassandra-fixtures/read-back.js';
+import { memoryLogger } from '../support/memory-logger.js';
+import { sleep } from '../support/private-server.js';
 
 const shared = service('cassandra');
 const T0 = Date.UTC(2026, 10, 23, 15, 0, 0);
@@ -31,7 +33,6 @@ const schema: Schema = [
   { name: 'timestamp', type: 'timestamp' },
   { name: 'value', type: 'long' },
 ];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Only where the shared Cassandra runs: that is where its jars and Java 17 are installed.
 describe('cassandra sink: a private Cassandra with authentication, stopped and started mid-run', {
@@ -65,16 +66,11 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
     );
     return new CassandraSink({ ...config, connection: { ...config.connection, retry } });
   };
-  const recording = () => {
-    const warnings: string[] = [];
-    const logger: Logger = { info() {}, warn: (m) => warnings.push(m), error() {} };
-    return { warnings, logger };
-  };
   const open = (s: CassandraSink, logger: Logger) => s.open({ queryId: 'q', queryName: 'outage', outputMode: 'append', logger });
 
   it('a wrong password fails at open(), at once, naming the user and not the password', async () => {
     const password = 'not-the-password-4711';
-    const { warnings, logger } = recording();
+    const logger = memoryLogger();
     await assert.rejects(open(sink({ ...SUPERUSER, password }), logger), (error: unknown) => {
       assert.ok(error instanceof RuntimeError);
       assert.match(
@@ -87,11 +83,11 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
       assert.ok(!String((error.cause as Error)?.message).includes(password), "nor does the driver's own error");
       return true;
     });
-    assert.deepEqual(warnings, [], 'a refused login is not retried');
+    assert.deepEqual(logger.messages('warn'), [], 'a refused login is not retried');
   });
 
   it('no credentials for a cluster that requires them: says so', async () => {
-    const { logger } = recording();
+    const logger = memoryLogger();
     await assert.rejects(
       open(sink({}), logger),
       /^RuntimeError: cassandra sink: Cassandra at .* requires a user name and password \(its authenticator said: .*\); set username and password \(CASSANDRA_USERNAME, CASSANDRA_PASSWORD\)$/,
@@ -99,7 +95,7 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
   });
 
   it('the node stops for a while mid-run: the sink retries, no batch commits meanwhile, no row is lost', async () => {
-    const { warnings, logger } = recording();
+    const logger = memoryLogger();
     // 100 retries of at most 1 s: patience for an outage of about 20-40 s (stop, a pause, a restart of Cassandra).
     const query = new StreamingQuery(
       {
@@ -124,10 +120,9 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
           await server.stop();
           down = true; // the process has exited: nothing can be acknowledged until it runs again
           // Meanwhile a job starting now gives up after its retries and names the contact point.
-          openWhileDown = await open(
-            sink({ ...SUPERUSER, maxRetries: 1 }, { initialDelayMs: 50, maxDelayMs: 50 }),
-            recording().logger,
-          ).catch((e: unknown) => e);
+          openWhileDown = await open(sink({ ...SUPERUSER, maxRetries: 1 }, { initialDelayMs: 50, maxDelayMs: 50 }), memoryLogger()).catch(
+            (e: unknown) => e,
+          );
           await sleep(1000);
           down = false;
           await server.start();
@@ -145,12 +140,14 @@ describe('cassandra sink: a private Cassandra with authentication, stopped and s
       ),
     );
     assert.ok(
-      warnings.some((w) =>
-        new RegExp(
-          `^cassandra sink: batch \\d+: \\d+ of ${ROWS_PER_BATCH} rows not written yet \\(.*\\) at Cassandra at ${server.address}; retry \\d+/100 in \\d+ ms$`,
-        ).test(w),
-      ),
-      `retries logged:\n${warnings.slice(0, 5).join('\n')}`,
+      logger
+        .messages('warn')
+        .some((w) =>
+          new RegExp(
+            `^cassandra sink: batch \\d+: \\d+ of ${ROWS_PER_BATCH} rows not written yet \\(.*\\) at Cassandra at ${server.address}; retry \\d+/100 in \\d+ ms$`,
+          ).test(w),
+        ),
+      `retries logged:\n${logger.messages('warn').slice(0, 5).join('\n')}`,
     );
     assert.deepEqual(committedWhileDown, [], 'no batch commits while the node is down');
     const c = client(server.address, SUPERUSER);

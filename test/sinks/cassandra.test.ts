@@ -352,7 +352,11 @@ describe('cassandra sink: a round of requests', () => {
   it('a write timeout stops the round and names every unit not acknowledged; those alone are sent again', async () => {
     const timeout = new errors.ResponseError(responseErrorCodes.writeTimeout, 'Operation timed out - received only 0 responses.');
     let failOnce = true;
-    const { client, sent } = fakeClient((p) => (p[0] === 3 && failOnce ? ((failOnce = false), timeout) : undefined));
+    const { client, sent } = fakeClient((p) => {
+      if (p[0] !== 3 || !failOnce) return undefined;
+      failOnce = false;
+      return timeout;
+    });
     const failure = await executeRound(client, 'q', params, units, undefined, 2).then(
       () => undefined,
       (e: unknown) => e,

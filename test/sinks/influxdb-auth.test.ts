@@ -110,7 +110,7 @@ for (const [flavor, api] of [
         0,
       );
       const json = await server.query('SELECT "host", "value" FROM secured.autogen.auth', admin);
-      assert.deepEqual(json.results[0].series[0].values, [
+      assert.deepEqual(json.results[0].series?.[0].values, [
         [T0, 'a', 0.5],
         [T0 + 1, 'b', -1],
       ]);

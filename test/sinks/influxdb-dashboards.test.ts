@@ -73,18 +73,29 @@ function dashboardFiles(): string[] {
     .map((f) => join(dir, f));
 }
 
+/** The parts of a Grafana dashboard panel that these checks read; a collapsed row holds its panels in `panels`. */
+interface Panel {
+  title: string;
+  datasource?: { uid?: string; type?: string };
+  targets?: { datasource?: { uid?: string; type?: string }; query: string }[];
+  panels?: Panel[];
+}
+
 /** Every InfluxDB query of every dashboard, collapsed rows included. */
 function influxQueries(): Query[] {
   const queries: Query[] = [];
   for (const file of dashboardFiles()) {
-    const dashboard = JSON.parse(readFileSync(file, 'utf8'));
-    const panels = (dashboard.panels as any[]).flatMap((p) => [p, ...(p.panels ?? [])]);
+    const dashboard: { panels: Panel[] } = JSON.parse(readFileSync(file, 'utf8'));
+    const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
     for (const panel of panels) {
       for (const target of panel.targets ?? []) {
         const uid = target.datasource?.uid ?? panel.datasource?.uid;
         const type = target.datasource?.type ?? panel.datasource?.type;
         if (type !== 'influxdb') continue;
-        assert.ok([FLUX_UID, INFLUXQL_UID].includes(uid), `${file} "${panel.title}": data source uid ${uid} is not provisioned`);
+        assert.ok(
+          uid !== undefined && [FLUX_UID, INFLUXQL_UID].includes(uid),
+          `${file} "${panel.title}": data source uid ${uid} is not provisioned`,
+        );
         queries.push({
           dashboard: file.slice(repoRoot.length + 1),
           panel: panel.title,
@@ -166,13 +177,15 @@ describe('Grafana dashboards name what the shipped jobs write', () => {
   });
 
   it("the data sources are provisioned with the uids the dashboards use, from the jobs' INFLUX_* variables", () => {
-    const file = parseYaml(readFileSync(join(repoRoot, 'grafana/provisioning/datasources/influxdb.yaml'), 'utf8'));
-    const byUid = Object.fromEntries(file.datasources.map((d: any) => [d.uid, d]));
+    const file: { datasources: { uid: string; url: string; jsonData: Record<string, string> }[] } = parseYaml(
+      readFileSync(join(repoRoot, 'grafana/provisioning/datasources/influxdb.yaml'), 'utf8'),
+    );
+    const byUid = Object.fromEntries(file.datasources.map((d) => [d.uid, d]));
     assert.equal(byUid[FLUX_UID].jsonData.version, 'Flux');
     assert.equal(byUid[FLUX_UID].jsonData.defaultBucket, '${INFLUX_BUCKET}');
     assert.equal(byUid[INFLUXQL_UID].jsonData.version, 'InfluxQL');
     assert.equal(byUid[INFLUXQL_UID].jsonData.dbName, '${INFLUX_BUCKET}');
-    for (const d of Object.values(byUid) as any[]) assert.equal(d.url, '${INFLUX_URL}');
+    for (const d of Object.values(byUid)) assert.equal(d.url, '${INFLUX_URL}');
   });
 
   it('the dashboards show the last 15 minutes', () => {

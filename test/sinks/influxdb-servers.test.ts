@@ -5,18 +5,13 @@
  * time. Each suite writes into a database of its own, dropped at the end.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RuntimeError } from '../../src/core/errors.js';
-import { mapRows } from '../../src/core/operator.js';
-import { StreamingQuery } from '../../src/core/query.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import { influxdbSink, InfluxDBSink, resolveConfig } from '../../src/sinks/influxdb/index.js';
 import { InfluxDBSinkOptions } from '../../src/sinks/influxdb/options.js';
-import { RateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 import { service, type ServiceName } from '../support/services.js';
 import {
   createDatabase,
@@ -30,8 +25,7 @@ import {
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 const location = { file: 'test', path: 'sink' };
-const logger = { info() {}, warn() {}, error() {} };
-const openContext = { queryId: 'test', queryName: 'test', outputMode: 'append' as const, logger };
+const openContext = { queryId: 'test', queryName: 'test', outputMode: 'append' as const, logger: silentLogger };
 
 const input: Schema = [
   { name: 'timestamp', type: 'timestamp' },
@@ -138,59 +132,6 @@ for (const flavor of flavors) {
       const after = await flavor.read(url(), db, 'replay');
       assert.deepEqual(after, first);
       assert.deepEqual(after, expectedPoints(rows, 'replay', ['host'], ['value', 'count']));
-    });
-
-    it('exactly once through the engine: a crash between the write and commits/N, then a restart', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'streamlab-influx-query-'));
-      try {
-        const options = { measurement: 'query', tags: ['host'], fields: ['value'] };
-        class CrashAfterWrite extends InfluxDBSink {
-          override async foreachBatch(rows: Row[], batchId: number) {
-            await super.foreachBatch(rows, batchId);
-            if (batchId === 3) throw new Error('crash after the sink wrote batch 3, before commits/3');
-          }
-        }
-        const schema: Schema = [
-          { name: 'timestamp', type: 'timestamp' },
-          { name: 'value', type: 'long' },
-          { name: 'host', type: 'string' },
-        ];
-        const config = resolveConfig(InfluxDBSinkOptions.parse({ api: flavor.api, url: url(), bucket: db, ...options }), {
-          input: schema,
-          location,
-        });
-        // Every row its own time (rate-micro-batch gives a batch one time): value v at T0 + v * 10 ms.
-        const spread = mapRows((rows) =>
-          rows.map((r) => ({ ...r, timestamp: new Date(T0 + (r.value as number) * 10), host: `h${(r.value as number) % 2}` })),
-        );
-        const definition = (sink: InfluxDBSink) => ({
-          name: 'influx-exactly-once',
-          source: new RateMicroBatchSource(5, T0, 1000),
-          operators: [spread],
-          sink,
-          trigger: { kind: 'default' as const },
-          outputMode: 'append' as const,
-          checkpointLocation: join(dir, 'checkpoint'),
-        });
-        const crashing = new CrashAfterWrite(config);
-        await assert.rejects(new StreamingQuery(definition(crashing)).run(), /crash after the sink wrote batch 3/);
-        const restarted = new InfluxDBSink(config);
-        const query = new StreamingQuery(definition(restarted), { maxBatches: 3 });
-        const batches: Array<[number, boolean]> = [];
-        query.progress$.subscribe((p) => batches.push([p.batchId, p.recovered === true]));
-        await query.run();
-        assert.deepEqual(batches, [
-          [3, true],
-          [4, false],
-          [5, false],
-        ]);
-
-        const rows = Array.from({ length: 30 }, (_, v) => ({ timestamp: new Date(T0 + v * 10), value: v, host: `h${v % 2}` }));
-        assert.deepEqual(await flavor.read(url(), db, 'query'), expectedPoints(rows, 'query', ['host'], ['value']));
-        assert.deepEqual(await fieldTypes(url(), db, 'query'), { value: 'integer' });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
     });
 
     it(`names an unknown ${flavor.api === 'v1' ? 'database' : 'bucket'} and says how to create it, at open`, async () => {

@@ -27,7 +27,17 @@ import { SensorSource } from '../../src/sources/sensor.js';
 import { service } from '../support/services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const dashboard = JSON.parse(readFileSync(join(repoRoot, 'grafana/dashboards/sensor.json'), 'utf8'));
+/** The parts of the dashboard's JSON these checks read. */
+interface Dashboard {
+  panels: {
+    title: string;
+    datasource?: { uid?: string; type?: string };
+    targets?: { datasource?: { uid?: string; type?: string }; format: string; rawSql: string }[];
+  }[];
+  templating: { list: { name: string; type: string; query: string; current: { value: string } }[] };
+}
+
+const dashboard: Dashboard = JSON.parse(readFileSync(join(repoRoot, 'grafana/dashboards/sensor.json'), 'utf8'));
 const datasources = parseYaml(readFileSync(join(repoRoot, 'grafana/provisioning/datasources/mysql.yaml'), 'utf8')).datasources as Array<{
   uid: string;
   type: string;
@@ -39,8 +49,8 @@ interface Query {
   sql: string;
 }
 
-const queries: Query[] = (dashboard.panels as any[]).flatMap((panel) =>
-  (panel.targets ?? []).map((target: any) => {
+const queries: Query[] = dashboard.panels.flatMap((panel) =>
+  (panel.targets ?? []).map((target) => {
     assert.equal(
       target.datasource?.uid ?? panel.datasource?.uid,
       '${datasource}',
@@ -68,7 +78,8 @@ describe('Grafana sensor dashboard names what the sensor jobs write', () => {
         ['streamlab-mysql', 'mysql'],
       ],
     );
-    const variable = dashboard.templating.list.find((v: any) => v.name === 'datasource');
+    const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
+    assert.ok(variable, 'the dashboard has a datasource variable');
     assert.equal(variable.type, 'datasource');
     assert.equal(variable.query, 'mysql');
     assert.equal(variable.current.value, 'streamlab-starrocks');

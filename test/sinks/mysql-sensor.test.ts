@@ -3,7 +3,7 @@
  * restarted, it leaves every reading exactly once, each equal to what the source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,30 +11,9 @@ import mysql from 'mysql2/promise';
 import { VirtualTimeScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
 import { reading, SensorSource, sensorSource } from '../../src/sources/sensor.js';
-import { exited, startCli } from '../support/cli.js';
+import { killedAndRestarted } from '../support/cli.js';
+import { assertEveryReadingOnce, type SensorRow } from '../support/sensor-readings.js';
 import { service } from '../support/services.js';
-
-/** Checks that `rows` are ticks 0..n-1 of `sensors` sensors every `intervalMs`, each once, with the source's values. */
-function assertEveryReadingOnce(
-  rows: Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>,
-  sensors: number,
-  intervalMs: number,
-): number {
-  assert.ok(rows.length > 0, 'some rows');
-  const start = Math.min(...rows.map((r) => r.ts.getTime()));
-  const sorted = [...rows].sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.sensor_id - b.sensor_id);
-  const ticks = sorted.length / sensors;
-  assert.ok(Number.isInteger(ticks), `${sorted.length} rows are whole ticks of ${sensors} sensors`);
-  const expected = [];
-  for (let tick = 0; tick < ticks; tick++) {
-    for (let s = 0; s < sensors; s++) expected.push({ sensor_id: s + 1, ts: new Date(start + tick * intervalMs), ...reading(tick, s) });
-  }
-  assert.deepEqual(
-    sorted.map((r) => ({ ...r })),
-    expected,
-  );
-  return ticks;
-}
 
 describe('sensor source', () => {
   it('is a pure function of the offsets: the same rows for the same (start, end], also in a new instance', async () => {
@@ -84,7 +63,7 @@ describe('sensor source', () => {
   it('its options are checked', () => {
     assert.equal(sensorSource.options.safeParse({ sensors: 0 }).success, false);
     assert.equal(sensorSource.options.safeParse({ interval: '0s' }).success, false);
-    assert.deepEqual(sensorSource.options.parse({}), { sensors: 3, interval: '1s' });
+    assert.deepEqual(sensorSource.options.parse({}), { sensors: 3, interval: 1000 });
   });
 });
 
@@ -112,22 +91,11 @@ describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.ski
       SENSOR_INTERVAL: '50ms',
       TRIGGER_INTERVAL: '100ms',
     };
-    const first = await startCli(['run', 'sensor-mysql'], cwd, /batch 3:/, env);
-    first.child.kill('SIGKILL');
-    await exited(first.child);
-    const second = await startCli(
-      ['run', 'sensor-mysql'],
-      cwd,
-      /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/,
-      env,
-    );
-    second.child.kill('SIGINT');
-    assert.equal(await exited(second.child), 0, second.output());
+    const id = await killedAndRestarted('sensor-mysql', cwd, env);
 
     const [rows] = await admin.query(`SELECT sensor_id, ts, temperature, humidity FROM ${table}`);
-    const ticks = assertEveryReadingOnce(rows as Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>, 4, 50);
+    const ticks = assertEveryReadingOnce(rows as SensorRow[], 4, 50);
     assert.ok(ticks >= 5, `${ticks} ticks`);
-    const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-mysql/metadata'), 'utf8')) as { id: string };
     const [commits] = await admin.query('SELECT batch_id, num_rows FROM streamlab_commits WHERE query_id = ? ORDER BY batch_id', [id]);
     const list = commits as Array<{ batch_id: number; num_rows: number }>;
     assert.deepEqual(

@@ -16,6 +16,7 @@ import { toJson } from '../../src/sinks/parquet/encode.js';
 import { tempName, writeFileAtomic } from '../../src/core/durable-file.js';
 import { escapePathName, partitioner, timeSegments, type TimeGranularity } from '../../src/sinks/parquet/partition.js';
 import { METADATA_DIR, queryTag } from '../../src/sinks/parquet/sink.js';
+import { memoryLogger } from '../support/memory-logger.js';
 
 /*
  * The files are read back with pyarrow (Apache Arrow's C++ Parquet reader: independent of the writer, and the
@@ -125,12 +126,7 @@ function createSink(path: string, options: Record<string, unknown> = {}, input: 
   });
 }
 
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, info() {}, warn: (m) => warnings.push(m), error() {} };
-}
-
-async function openSink(path: string, options: Record<string, unknown> = {}, queryId = 'query-1', logger: Logger = recordingLogger()) {
+async function openSink(path: string, options: Record<string, unknown> = {}, queryId = 'query-1', logger: Logger = memoryLogger()) {
   const sink = createSink(path, options);
   await sink.open({ queryId, queryName: 'lake', outputMode: 'append', logger });
   return sink;
@@ -188,10 +184,10 @@ function expected(rows: Row[]): Record_[] {
         label: r.label as string | null,
         ok: r.ok as boolean | null,
         payload: r.payload === null ? null : toJson(r.payload),
-        year: t && t.getUTCFullYear(),
-        month: t && t.getUTCMonth() + 1,
-        day: t && t.getUTCDate(),
-        hour: t && t.getUTCHours(),
+        year: t === null ? null : t.getUTCFullYear(),
+        month: t === null ? null : t.getUTCMonth() + 1,
+        day: t === null ? null : t.getUTCDate(),
+        hour: t === null ? null : t.getUTCHours(),
         sensor: sensor === '' ? null : sensor, // Spark and pyarrow read '' and null partitions back as null
       };
     })
@@ -213,7 +209,7 @@ interface Reader {
   read(root: string): Promise<TableRead>;
 }
 
-const PYARROW_SCRIPT = String.raw`
+const PYARROW_SCRIPT = `
 import json, math, os, sys
 import pyarrow as pa, pyarrow.dataset as ds, pyarrow.parquet as pq
 root = sys.argv[1]
@@ -489,7 +485,7 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
 
     it("a replay that no longer produces a partition removes the earlier attempt's file, and only that", async () => {
       const dir = freshDir();
-      const logger = recordingLogger();
+      const logger = memoryLogger();
       let sink = await openSink(dir, PARTITIONED, 'query-1', logger);
       const batch0 = makeRows(12, 500);
       await sink.foreachBatch(batch0, 0);
@@ -502,8 +498,8 @@ for (const reader of [pyarrowReader, hyparquetReader]) {
       const table = await reader.read(dir);
       assert.deepEqual(withoutFile(table.rows), expected([...batch0, ...replay]));
       assert.ok(table.files.every((f) => f.path.includes('part-000000000000-') || /sensor=(plain|a%2Fb)\//.test(f.path)));
-      assert.equal(logger.warnings.length, 1);
-      assert.match(logger.warnings[0], /batch 1 was replayed with different partitions; removed \d+ file/);
+      assert.equal(logger.messages('warn').length, 1);
+      assert.match(logger.messages('warn')[0], /batch 1 was replayed with different partitions; removed \d+ file/);
       // no empty partition folder is left behind
       const folders = new Set((await allFiles(dir)).map((f) => f.split('/').slice(0, -1).join('/')));
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -634,7 +630,7 @@ describe('parquet sink: files and replays', () => {
 
     // the engine restarts and replays batch 7 with the same rows
     const sink = createSink(dir, { partitionBy: ['label'] }, CRASH_INPUT);
-    await sink.open({ queryId: 'query-1', queryName: 'lake', outputMode: 'append', logger: recordingLogger() });
+    await sink.open({ queryId: 'query-1', queryName: 'lake', outputMode: 'append', logger: memoryLogger() });
     await sink.foreachBatch(crashRows(), 7);
     const after = await allFiles(dir);
     assert.deepEqual(after.filter(isTemp), []);
@@ -642,7 +638,7 @@ describe('parquet sink: files and replays', () => {
     // identical to a run that never crashed
     const clean = freshDir();
     const cleanSink = createSink(clean, { partitionBy: ['label'] }, CRASH_INPUT);
-    await cleanSink.open({ queryId: 'query-1', queryName: 'lake', outputMode: 'append', logger: recordingLogger() });
+    await cleanSink.open({ queryId: 'query-1', queryName: 'lake', outputMode: 'append', logger: memoryLogger() });
     await cleanSink.foreachBatch(crashRows(), 7);
     assert.deepEqual(await digests(dir), await digests(clean));
     const table = await (pyarrowReader.skip ? hyparquetReader : pyarrowReader).read(dir);

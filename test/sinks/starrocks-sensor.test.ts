@@ -4,14 +4,14 @@
  * there exactly once, each equal to what the sensor source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { loadLabel } from '../../src/sinks/starrocks/label.js';
-import { reading } from '../../src/sources/sensor.js';
-import { exited, startCli } from '../support/cli.js';
+import { killedAndRestarted } from '../support/cli.js';
+import { assertEveryReadingOnce, type SensorRow } from '../support/sensor-readings.js';
 import { service } from '../support/services.js';
 import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-peer/index.js';
 
@@ -43,30 +43,12 @@ describe('job sensor-starrocks through the CLI against the Stream Load peer', { 
       SENSOR_INTERVAL: '50ms',
       TRIGGER_INTERVAL: '100ms',
     };
-    const first = await startCli(['run', 'sensor-starrocks'], cwd, /batch 3:/, env);
-    first.child.kill('SIGKILL');
-    await exited(first.child);
-    const second = await startCli(
-      ['run', 'sensor-starrocks'],
-      cwd,
-      /starting[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:[^\n]*\n[\s\S]*batch \d+:/,
-      env,
-    );
-    second.child.kill('SIGINT');
-    assert.equal(await exited(second.child), 0, second.output());
+    const id = await killedAndRestarted('sensor-starrocks', cwd, env);
 
-    const [read] = await admin.query(`SELECT sensor_id, ts, temperature, humidity FROM ${table} ORDER BY ts, sensor_id`);
-    const rows = (read as Array<{ sensor_id: number; ts: Date; temperature: number; humidity: number }>).map((r) => ({ ...r }));
-    const start = rows[0].ts.getTime();
-    const ticks = rows.length / 4;
-    assert.ok(Number.isInteger(ticks) && ticks >= 5, `${rows.length} rows`);
-    const expected = [];
-    for (let tick = 0; tick < ticks; tick++) {
-      for (let s = 0; s < 4; s++) expected.push({ sensor_id: s + 1, ts: new Date(start + tick * 50), ...reading(tick, s) });
-    }
-    assert.deepEqual(rows, expected, 'ticks 0..n-1, four sensors each, no gap and no duplicate');
+    const [read] = await admin.query(`SELECT sensor_id, ts, temperature, humidity FROM ${table}`);
+    const ticks = assertEveryReadingOnce(read as SensorRow[], 4, 50);
+    assert.ok(ticks >= 5, `${ticks} ticks`);
 
-    const { id } = JSON.parse(readFileSync(join(cwd, '.checkpoints/sensor-starrocks/metadata'), 'utf8')) as { id: string };
     const prefix = loadLabel('sensor-starrocks', id, 0, 0).replace(/0-0$/, '');
     const labels = (await peer.txns('streamlab')).filter((t) => t.label.startsWith(prefix));
     assert.ok(

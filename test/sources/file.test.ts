@@ -89,8 +89,8 @@ describe('parseCsv', () => {
   it('handles quotes, doubled quotes, separators and line breaks inside quotes', () => {
     const records = [...parseCsv('a,"b,c","d ""e"""\n"multi\nline",x\n')];
     assert.deepEqual(records, [
-      { fields: ['a', 'b,c', 'd "e"'], line: 1 },
-      { fields: ['multi\nline', 'x'], line: 2 },
+      { fields: ['a', 'b,c', 'd "e"'], line: 1, raw: 'a,"b,c","d ""e"""' },
+      { fields: ['multi\nline', 'x'], line: 2, raw: '"multi\nline",x' },
     ]);
   });
 });

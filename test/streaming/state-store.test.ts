@@ -59,7 +59,7 @@ describe('StateStore', () => {
       if (v % 5 === 4) store.remove('k0');
       await store.commit(v);
     }
-    const files = readdirSync(dir).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+    const files = readdirSync(dir).sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
     assert.ok(files.includes('9.snapshot') && files.includes('6.snapshot'), files.join(' '));
     assert.ok(!files.includes('3.snapshot') && !files.includes('2.delta'), `old files removed: ${files.join(' ')}`);
     for (const v of [7, 8, 9, 10]) {

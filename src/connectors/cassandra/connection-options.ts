@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { durationOption } from '../../component/options.js';
+import { durationOption, retryOptions, type RetryOptions } from '../../component/options.js';
 import { secret } from '../../component/secret.js';
 import { nameOption } from './identifiers.js';
 
 /** The consistency levels a plain INSERT or SELECT may use, as CQL (and cqlsh's CONSISTENCY) names them. */
 export const CONSISTENCIES = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const;
 export type Consistency = (typeof CONSISTENCIES)[number];
-
-export const DEFAULT_PORT = 9042;
 
 /**
  * `127.0.0.1:9042,10.0.0.2` (the form an environment variable gives) or a YAML list; each a host with an optional
@@ -53,26 +51,21 @@ export const connectionOptions = {
     { default: '12s', positive: true },
   ),
   connectTimeout: durationOption('How long to wait for a connection to a node.', { default: '5s', positive: true }),
-  maxRetries: z
-    .number()
-    .int()
-    .min(0)
-    .max(100)
-    .default(10)
-    .describe(
-      'Retries after no node could be reached, a timeout, or an overloaded or unavailable cluster, with exponential backoff (100 ms doubling to 10 s): 10 retries wait about 40 s in all. Then the job stops; restarted, it carries on where it stopped.',
-    ),
+  ...retryOptions({
+    after: 'no node could be reached, a timeout, or an overloaded or unavailable cluster',
+    giveUp: '10 retries with the default backoff wait about 40 s in all; then the job stops, and restarted, carries on where it stopped.',
+  }),
 };
 
 /** The connection options once parsed. */
-export interface ConnectionOptions {
+export interface ConnectionOptions extends RetryOptions {
   contactPoints: string[];
   localDataCenter: string;
   keyspace: string;
   username?: string;
   password?: string;
   consistency: Consistency;
-  timeout: string;
-  connectTimeout: string;
-  maxRetries: number;
+  /** Milliseconds, as every duration option gives them. */
+  timeout: number;
+  connectTimeout: number;
 }

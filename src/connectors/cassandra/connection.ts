@@ -1,5 +1,4 @@
 import cassandra from 'cassandra-driver';
-import { ms } from '../../component/options.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';
@@ -34,7 +33,7 @@ export interface ConnectionConfig {
   connectionsPerHost?: number;
   /** Rows per page when reading. */
   fetchSize?: number;
-  /** Backoff delays and the timer; tests shorten them. Default: the shared 100 ms doubling to 10 s. */
+  /** Backoff delays (from the `backoff` option) and the timer (tests replace it). Default: the shared 100 ms doubling to 10 s. */
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> & { sleep?: (ms: number) => Promise<void> };
 }
 
@@ -46,9 +45,10 @@ export function connectionConfig(options: ConnectionOptions): ConnectionConfig {
     username: options.username || undefined,
     password: options.password || undefined,
     consistency: options.consistency,
-    timeoutMs: ms(options.timeout),
-    connectTimeoutMs: ms(options.connectTimeout),
+    timeoutMs: options.timeout,
+    connectTimeoutMs: options.connectTimeout,
     maxRetries: options.maxRetries,
+    retry: { initialDelayMs: options.backoff.initial, maxDelayMs: options.backoff.max },
   };
 }
 

@@ -122,8 +122,8 @@ const show = (value: Value): string => {
       ? Number.isNaN(value.getTime())
         ? 'an invalid date'
         : value.toISOString()
-      : typeof value === 'bigint'
-        ? `${value}`
+      : typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))
+        ? `${value}` // JSON.stringify would show NaN and the infinities as null
         : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
@@ -142,7 +142,7 @@ export function converterFor(type: CqlType): Converter {
     case dataTypes.varchar:
       return (v) => (typeof v === 'string' ? v : fail(v, 'a string'));
     case dataTypes.ascii:
-      return (v) => (typeof v === 'string' && /^[\x00-\x7f]*$/.test(v) ? v : fail(v, 'an ASCII string'));
+      return (v) => (typeof v === 'string' && isAscii(v) ? v : fail(v, 'an ASCII string'));
     case dataTypes.bigint:
       return (v) => {
         if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -255,3 +255,9 @@ export const INFERRED_TYPES: Partial<Record<ColumnType, string>> = {
   boolean: 'boolean',
   timestamp: 'timestamp',
 };
+
+/** CQL ascii: every character in U+0000..U+007F (control characters included). */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}

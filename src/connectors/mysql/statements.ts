@@ -52,6 +52,32 @@ export function insertShape(
 }
 
 /**
+ * Where each row that has a value the table cannot hold (NaN, infinity, a Date outside DATETIME) fails, by batch
+ * index: checked before the transaction, so that each such row is reported once per batch however often the write is
+ * retried, and also when the batch turns out to be a replay that writes nothing. Only numbers and Dates can be unfit,
+ * so strings (whose escaping is the costly part) are not formatted twice.
+ */
+export function unfitRows(rows: readonly Row[], shape: InsertShape): Map<number, UnfitValueError> {
+  const { formatters, sources } = shape;
+  const unfit = new Map<number, UnfitValueError>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let c = 0; c < formatters.length; c++) {
+      const value = row[sources[c]];
+      if (typeof value !== 'number' && !(value instanceof Date)) continue;
+      try {
+        formatters[c](value);
+      } catch (error) {
+        if (!(error instanceof UnfitValueError)) throw error;
+        unfit.set(r, error);
+        break;
+      }
+    }
+  }
+  return unfit;
+}
+
+/**
  * Splits a batch into multi-row INSERTs of at most `maxRows` rows and about `maxChars` characters. Lazy on purpose:
  * the sink formats statement k+1 while the server executes statement k.
  */
@@ -68,14 +94,14 @@ export function* insertStatements(rows: readonly Row[], shape: InsertShape, maxR
     for (; r < rows.length; r++) {
       const row = rows[r];
       let tuple = formatters[0](row[sources[0]]);
-      for (let c = 1; c < width; c++) tuple += ', ' + formatters[c](row[sources[c]]);
+      for (let c = 1; c < width; c++) tuple += `, ${formatters[c](row[sources[c]])}`;
       if (count > 0 && (count >= maxRows || sql.length + tuple.length + suffix.length + 4 > maxChars)) {
         yield { sql: sql + suffix, firstRow, rowCount: count };
         sql = prefix;
         count = 0;
         firstRow = r;
       }
-      sql += count === 0 ? '(' + tuple + ')' : ', (' + tuple + ')';
+      sql += count === 0 ? `(${tuple})` : `, (${tuple})`;
       count++;
     }
   } catch (error) {

@@ -26,9 +26,12 @@ export class BatchLog {
     }
   }
 
-  /** Batch ids present, ascending. Files that are not plain numbers (temp files) are ignored. */
+  /** Batch ids present, ascending (none when the directory is missing). Names that are not plain numbers (temp files) are ignored. */
   async batchIds(): Promise<number[]> {
-    const names = await readdir(this.dir);
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
     return names
       .filter((n) => /^\d+$/.test(n))
       .map(Number)

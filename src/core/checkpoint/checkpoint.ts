@@ -1,37 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
-import type { Offset } from '../row.js';
 import { writeFileAtomic } from '../durable-file.js';
+import { RuntimeError } from '../errors.js';
+import type { Offset } from '../row.js';
+import type { Source } from '../source.js';
 import { BatchLog } from './batch-log.js';
+import {
+  formatCommitEntry,
+  formatOffsetEntry,
+  parseCommitEntry,
+  parseJson,
+  parseOffsetEntry,
+  type CommitEntry,
+  type OffsetEntry,
+} from './entry-format.js';
 import { CheckpointLock } from './lock.js';
+import { checkLogs, describeIds } from './log-consistency.js';
+import { openMetadata, type QueryMetadata } from './metadata.js';
+import type { SourceIdentity } from './source-identity.js';
+import { checkSourceNotBehind } from './source-position.js';
 
-/** What `offsets/<batchId>` records before the batch runs: Spark's OffsetSeq. */
-export interface OffsetEntry {
-  batchId: number;
-  batchWatermarkMs: number;
-  batchTimestampMs: number;
-  /** End offset of each source, in source order. */
-  offsets: Offset[];
-}
-
-/** What `commits/<batchId>` records after the sink finished: Spark's CommitMetadata. */
-export interface CommitEntry {
-  nextBatchWatermarkMs: number;
-}
-
-interface QueryMetadata {
-  id: string;
-  name: string;
-}
-
-const VERSION = 'v1';
+export type { CommitEntry, OffsetEntry } from './entry-format.js';
+export type { SourceIdentity } from './source-identity.js';
 
 /**
  * The checkpoint directory, laid out as Spark lays it out, so what users learn here reads the same there:
  *
- *   metadata          {"id": "<query id>", "name": "<query name>"}  (id stable across restarts)
+ *   metadata          {"id": "<query id>", "name": "<query name>", "source": {"type": .., "options": {..}}}
  *   offsets/<N>       v1 / {"batchWatermarkMs":..,"batchTimestampMs":..} / one line per source end offset
  *   commits/<N>       v1 / {"nextBatchWatermarkMs":..}
  *   sources/<i>/0     metadata source i keeps across runs (e.g. the rate source's start time)
@@ -39,6 +34,9 @@ const VERSION = 'v1';
  * The offsets entry is the write-ahead log: it is written before the batch reads any row; the commit entry after
  * the sink has finished. A batch with an offsets entry but no commit entry is run again on restart, with the same
  * id and the same offsets.
+ *
+ * Opening checks what a restart relies on and refuses, naming the file, what would silently duplicate or lose rows:
+ * a checkpoint of another query or another source, logs with holes, logs without metadata, damaged entries.
  */
 export class Checkpoint {
   readonly offsets: BatchLog;
@@ -48,18 +46,28 @@ export class Checkpoint {
     readonly dir: string,
     readonly metadata: QueryMetadata,
     private readonly lock: CheckpointLock,
+    /** The batches the logs held when opened (`batches 3 to 7`), undefined for a new checkpoint. */
+    private readonly batchesAtOpen: string | undefined,
+    private readonly sourceIdentity: SourceIdentity | undefined,
   ) {
     this.offsets = new BatchLog(join(dir, 'offsets'));
     this.commits = new BatchLog(join(dir, 'commits'));
   }
 
-  /** Opens (creating if needed) the checkpoint of query `name`; refuses one that belongs to another query. */
-  static async open(dir: string, name: string): Promise<Checkpoint> {
+  /**
+   * Opens (creating if needed) the checkpoint of query `name`. `source` (the source type and the options that give its
+   * offsets their meaning) is recorded on the first run and must match afterwards.
+   */
+  static async open(dir: string, name: string, source?: SourceIdentity): Promise<Checkpoint> {
     await mkdir(dir, { recursive: true });
     const lock = await CheckpointLock.acquire(dir);
     try {
-      const metadata = await readOrCreateMetadata(dir, name);
-      const checkpoint = new Checkpoint(dir, metadata, lock);
+      const offsetIds = await new BatchLog(join(dir, 'offsets')).batchIds();
+      const commitIds = await new BatchLog(join(dir, 'commits')).batchIds();
+      const batches = describeIds(offsetIds) ?? describeIds(commitIds);
+      const metadata = await openMetadata(dir, name, source, batches);
+      checkLogs(dir, offsetIds, commitIds);
+      const checkpoint = new Checkpoint(dir, metadata, lock, batches, source);
       await checkpoint.offsets.init();
       await checkpoint.commits.init();
       return checkpoint;
@@ -74,44 +82,58 @@ export class Checkpoint {
   }
 
   async writeOffsets(entry: OffsetEntry): Promise<void> {
-    const header = JSON.stringify({ batchWatermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs });
-    const lines = [VERSION, header, ...entry.offsets.map((o) => JSON.stringify(o))];
-    await this.offsets.add(entry.batchId, `${lines.join('\n')}\n`);
+    await this.offsets.add(entry.batchId, formatOffsetEntry(entry));
   }
 
   async readOffsets(batchId: number): Promise<OffsetEntry | undefined> {
-    const text = await this.offsets.get(batchId);
-    if (text === undefined) return undefined;
-    const [version, header, ...offsetLines] = this.parseLines(text, `offsets/${batchId}`);
-    checkVersion(version, join(this.dir, 'offsets', String(batchId)));
-    const { batchWatermarkMs, batchTimestampMs } = JSON.parse(header) as Omit<OffsetEntry, 'batchId' | 'offsets'>;
-    return { batchId, batchWatermarkMs, batchTimestampMs, offsets: offsetLines.map((l) => JSON.parse(l) as Offset) };
+    const text = await this.readEntry(this.offsets, batchId);
+    return text === undefined ? undefined : parseOffsetEntry(text, batchId, 1, this.entryPath('offsets', batchId), this.dir);
   }
 
   async writeCommit(batchId: number, entry: CommitEntry): Promise<void> {
-    await this.commits.add(batchId, `${VERSION}\n${JSON.stringify(entry)}\n`);
+    await this.commits.add(batchId, formatCommitEntry(entry));
   }
 
   async readCommit(batchId: number): Promise<CommitEntry | undefined> {
-    const text = await this.commits.get(batchId);
-    if (text === undefined) return undefined;
-    const [version, body] = this.parseLines(text, `commits/${batchId}`);
-    checkVersion(version, join(this.dir, 'commits', String(batchId)));
-    return JSON.parse(body) as CommitEntry;
+    const text = await this.readEntry(this.commits, batchId);
+    return text === undefined ? undefined : parseCommitEntry(text, this.entryPath('commits', batchId), this.dir);
   }
 
   async readSourceMetadata(index: number): Promise<Offset | undefined> {
-    try {
-      return JSON.parse(await readFile(this.sourceMetadataPath(index), 'utf8')) as Offset;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const path = this.sourceMetadataPath(index);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new RuntimeError(`checkpoint file ${path} cannot be read: ${error.message}`);
+    });
+    return text === undefined ? undefined : (parseJson(text, 'its content', path, this.dir) as Offset);
   }
 
+  /**
+   * Records what source `index` keeps across runs (written once, on the first run). Refused when the logs already
+   * have batches: then the file was deleted, and a new origin (the rate source's start time) would give the recorded
+   * offsets other rows.
+   */
   async writeSourceMetadata(index: number, metadata: Offset): Promise<void> {
+    const path = this.sourceMetadataPath(index);
+    if (this.batchesAtOpen !== undefined) {
+      throw new RuntimeError(
+        `checkpoint ${this.dir}: ${path} is missing, but the logs record ${this.batchesAtOpen}. It holds the source's origin ` +
+          '(e.g. the start time the rate source counts from): a new one would give the recorded offsets other rows. ' +
+          `Restore it from a backup, or delete ${this.dir} to start the query from scratch.`,
+      );
+    }
     await mkdir(join(this.dir, 'sources', String(index)), { recursive: true });
-    await writeFileAtomic(this.sourceMetadataPath(index), JSON.stringify(metadata));
+    await writeFileAtomic(path, JSON.stringify(metadata));
+  }
+
+  /**
+   * Refuses a recorded offset (of batch `batchId`) that is ahead of what the source has: see checkSourceNotBehind.
+   * Done for sources of the registry (those with an identity), whose offsets only move forward with time or data; a
+   * test's in-memory source may be refilled after a restart, and waiting for it is then what the test wants.
+   */
+  async checkSourcePosition(source: Source, batchId: number, recorded: Offset | null, start: Offset | null): Promise<void> {
+    if (this.sourceIdentity === undefined) return;
+    await checkSourceNotBehind(this.dir, batchId, recorded, source, start);
   }
 
   /**
@@ -125,42 +147,20 @@ export class Checkpoint {
     await this.commits.remove(old);
   }
 
+  private async readEntry(log: BatchLog, batchId: number): Promise<string | undefined> {
+    try {
+      return await log.get(batchId);
+    } catch (error) {
+      const path = this.entryPath(log === this.offsets ? 'offsets' : 'commits', batchId);
+      throw new RuntimeError(`checkpoint file ${path} cannot be read: ${(error as Error).message}`);
+    }
+  }
+
+  private entryPath(log: 'offsets' | 'commits', batchId: number): string {
+    return join(this.dir, log, String(batchId));
+  }
+
   private sourceMetadataPath(index: number): string {
     return join(this.dir, 'sources', String(index), '0');
   }
-
-  private parseLines(text: string, what: string): string[] {
-    const lines = text.split('\n').filter((l) => l.length > 0);
-    if (lines.length < 2) throw new Error(`checkpoint entry ${join(this.dir, what)} is incomplete`);
-    return lines;
-  }
-}
-
-function checkVersion(version: string, path: string): void {
-  if (version !== VERSION) throw new Error(`checkpoint entry ${path} has version '${version}', this streamlab reads '${VERSION}'`);
-}
-
-async function readOrCreateMetadata(dir: string, name: string): Promise<QueryMetadata> {
-  const path = join(dir, 'metadata');
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  if (text === undefined) {
-    const metadata = { id: randomUUID(), name };
-    await writeFileAtomic(path, `${JSON.stringify(metadata)}\n`);
-    return metadata;
-  }
-  const metadata = JSON.parse(text) as QueryMetadata;
-  if (metadata.name !== undefined && metadata.name !== name) {
-    throw ConfigError.single({
-      path: 'checkpointLocation',
-      message:
-        `checkpoint ${dir} belongs to query '${metadata.name}' (id ${metadata.id}), not '${name}'. ` +
-        `Give this job its own checkpointLocation, or delete ${dir} to start '${name}' from scratch.`,
-    });
-  }
-  return metadata;
 }

@@ -1,11 +1,20 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from '../errors.js';
+import { modifiedMsOf, startTicksOf, startTimeMsOf } from './process-start.js';
+
+/** What `.lock` holds: the owner's PID and, where /proc exists, its start time (older locks hold the PID alone). */
+interface LockOwner {
+  pid: number;
+  startTicks?: string;
+}
 
 /**
  * One running query per checkpoint: two processes appending to the same offsets log would each replay or skip the
- * other's batches. The lock is a file holding the owner's PID, created exclusively; a lock whose process is gone
- * (a crash, a SIGKILL) is stale and taken over.
+ * other's batches. The lock is a file holding the owner's PID and start time, created exclusively. A lock whose owner
+ * is gone (a crash, a SIGKILL) is stale and taken over; so is one whose PID now belongs to another process (PIDs are
+ * reused after a reboot or a crash): that process started at another time than the one recorded, or, for a lock
+ * without a start time, after the lock was written.
  */
 export class CheckpointLock {
   private constructor(private readonly path: string) {}
@@ -15,14 +24,17 @@ export class CheckpointLock {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const handle = await open(path, 'wx');
-        await handle.writeFile(String(process.pid));
+        const startTicks = startTicksOf(process.pid);
+        await handle.writeFile(JSON.stringify({ pid: process.pid, ...(startTicks ? { startTicks } : {}) }));
         await handle.close();
         return new CheckpointLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-        if (owner && owner !== process.pid && isAlive(owner)) {
-          throw new RuntimeError(`checkpoint ${dir} is in use by another running query (pid ${owner}); stop it first`);
+        const owner = parseOwner(await readFile(path, 'utf8').catch(() => ''));
+        if (owner && owner.pid !== process.pid && isOwnerRunning(owner, path)) {
+          throw new RuntimeError(
+            `checkpoint ${dir} is in use by another running query (pid ${owner.pid}); stop it first (lock file ${path})`,
+          );
         }
         await rm(path, { force: true });
       }
@@ -33,6 +45,31 @@ export class CheckpointLock {
   async release(): Promise<void> {
     await rm(this.path, { force: true });
   }
+}
+
+/** `{"pid":..,"startTicks":".."}`, or a bare PID (locks written before the start time was recorded). */
+function parseOwner(text: string): LockOwner | undefined {
+  const bare = Number(text.trim());
+  if (Number.isInteger(bare) && bare > 0) return { pid: bare };
+  try {
+    const parsed = JSON.parse(text) as LockOwner;
+    return Number.isInteger(parsed.pid) && parsed.pid > 0 ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isOwnerRunning(owner: LockOwner, lockPath: string): boolean {
+  if (!isAlive(owner.pid)) return false;
+  if (owner.startTicks !== undefined) {
+    const now = startTicksOf(owner.pid);
+    return now === undefined || now === owner.startTicks;
+  }
+  // No start time recorded: a process that started after the lock was written cannot have written it. The margin
+  // covers the rounding of the boot time (whole seconds) and of the start ticks; a reused PID comes much later.
+  const started = startTimeMsOf(owner.pid);
+  const written = modifiedMsOf(lockPath);
+  return started === undefined || written === undefined || started <= written + 5000;
 }
 
 function isAlive(pid: number): boolean {

@@ -4,7 +4,7 @@
  */
 import type { Row, Value } from '../row.js';
 import { ExpressionError } from './errors.js';
-import { FUNCTION_MAP, FUNCTIONS, type Evaluator, type FunctionSpec, type ResultRule } from './functions.js';
+import { FUNCTION_MAP, FUNCTIONS, type Evaluator, type FunctionSpec, type Impl, type ResultRule } from './functions.js';
 import type { Node } from './parser.js';
 import { accepts, comparable, isNumeric, KIND_NAMES, unify, type ParamKind, type Ty } from './types.js';
 import { castToString, columnReader, toNumber, validDate } from './values.js';
@@ -172,8 +172,6 @@ function coerce(arg: Compiled, kind: ParamKind): Compiled {
   }
   return { ...arg, ev, exact: true };
 }
-
-type Impl = (...args: any[]) => Value;
 
 /** Strict calls return null when an argument is null; when all arguments after the first are constants they are bound. */
 function fixed(fn: Impl, args: Compiled[], nullable: boolean): Evaluator {

@@ -11,7 +11,13 @@ import type { ParamKind, Ty } from './types.js';
 import { castToString, compareValues, pythonMod, roundHalfUp, validDate } from './values.js';
 
 export type Evaluator = (row: Row) => Value;
-type Impl = (...args: any[]) => Value;
+/**
+ * A fixed-arity implementation, e.g. `(s: string, sep: string) => ...`. Each declares the parameter types its
+ * signature guarantees (arguments are type-checked, and nulls handled, before it is called), while the compiler
+ * calls every one with Values. A method's parameters are checked bivariantly, so the method type below accepts those
+ * narrower functions without `any` (the same device as React's `EventHandler` types).
+ */
+export type Impl = { call(...args: (Value | undefined)[]): Value }['call'];
 
 /**
  * How the result type follows from the argument types: `same` is the first argument's numeric type (long stays
@@ -243,7 +249,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     params: ['number'],
     result: 'same',
     constantArgs: [1],
-    fn: (x: number, digits = 0) => roundHalfUp(x, Math.trunc(digits)),
+    fn: (x: number, digits?: number) => roundHalfUp(x, Math.trunc(digits ?? 0)),
   },
   {
     name: 'pmod',

@@ -39,13 +39,25 @@ export function validDate(v: Value): Date | null {
 }
 
 /**
+ * Equal as numbers, a long (bigint) and a double (number) included: `1n == 1` is what is meant, but `===` is false
+ * across the two types, so the mixed case compares exactly through BigInt (a fraction, NaN or infinity equals no long).
+ */
+function sameNumber(a: number | bigint, b: number | bigint): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b;
+  const double = typeof a === 'number' ? a : (b as number);
+  const long = typeof a === 'bigint' ? a : (b as bigint);
+  return Number.isInteger(double) && BigInt(double) === long;
+}
+
+/**
  * SQL equality without nulls (callers handle null first): numbers numerically with NaN = NaN (Spark), timestamps
  * by instant, arrays and structs element by element; values of different kinds are never equal.
  */
 export function valueEquals(a: Value, b: Value): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a === b || (a !== a && b !== b);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
-    return (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && a == b;
+    return (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && sameNumber(a, b);
   }
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
@@ -64,7 +76,7 @@ export function compareValues(a: Value, b: Value): number | null {
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
     if (a < b) return -1;
     if (a > b) return 1;
-    if (a == b) return 0;
+    if (sameNumber(a, b)) return 0;
     const aNaN = a !== a;
     return aNaN === (b !== b) ? 0 : aNaN ? 1 : -1;
   }

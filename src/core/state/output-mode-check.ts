@@ -60,7 +60,7 @@ function structuralProblems(plan: PlanOperator[]): OutputModeProblem[] {
 /** Rules about the output mode (Spark's wording, then the reason). */
 function modeProblems(plan: PlanOperator[], mode: OutputMode): string[] {
   const aggregation = plan.find((o) => o.facts?.kind === 'aggregation')?.facts;
-  if (!aggregation || aggregation.kind !== 'aggregation') {
+  if (aggregation?.kind !== 'aggregation') {
     return mode === 'complete'
       ? [
           'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets: complete rewrites the whole result table each batch, and without a groupBy the result is the unbounded stream itself.',

@@ -189,7 +189,9 @@ export class StreamingAggregation implements StatefulOperator {
 
   private newEntry(row: Row): GroupEntry {
     const entry: GroupEntry = { k: this.spec.keys.map((k) => row[k]), b: new Array(this.width) };
-    this.spec.functions.forEach((f, i) => f.init(entry.b, this.offsets[i]));
+    this.spec.functions.forEach((f, i) => {
+      f.init(entry.b, this.offsets[i]);
+    });
     return entry;
   }
 

@@ -104,7 +104,9 @@ export class SessionAggregation implements StatefulOperator {
         touched.set(key, entry);
       }
       const session: Session = { start, end, b: new Array(this.width) };
-      functions.forEach((f, i) => f.init(session.b, this.offsets[i]));
+      functions.forEach((f, i) => {
+        f.init(session.b, this.offsets[i]);
+      });
       this.args.evaluate(row);
       this.args.update(functions, this.offsets, session.b);
       this.insert(entry, session);
@@ -160,7 +162,9 @@ export class SessionAggregation implements StatefulOperator {
       if (other.start <= merged.end && merged.start <= other.end) {
         merged.start = Math.min(merged.start, other.start);
         merged.end = Math.max(merged.end, other.end);
-        this.spec.functions.forEach((f, i) => f.merge(merged.b, this.offsets[i], other.b));
+        this.spec.functions.forEach((f, i) => {
+          f.merge(merged.b, this.offsets[i], other.b);
+        });
       } else kept.push(other);
     }
     kept.push(merged);
@@ -196,8 +200,12 @@ export class SessionAggregation implements StatefulOperator {
     rows.sort((a, b) => compareKeys(a.values, b.values));
     return rows.map(({ values, s }) => {
       const row: Row = {};
-      keys.forEach((k, i) => (row[k] = values[i]));
-      functions.forEach((f, i) => (row[f.name] = f.result(s.b, this.offsets[i])));
+      keys.forEach((k, i) => {
+        row[k] = values[i];
+      });
+      functions.forEach((f, i) => {
+        row[f.name] = f.result(s.b, this.offsets[i]);
+      });
       return row;
     });
   }

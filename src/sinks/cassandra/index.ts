@@ -1,5 +1,5 @@
 import { defineSink, type SinkBuildContext } from '../../component/definition.js';
-import { ms } from '../../component/options.js';
+import { formatDuration } from '../../core/duration.js';
 import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { bindColumns, type ColumnBinding } from './columns.js';
@@ -70,12 +70,12 @@ export function resolveConfig(options: CassandraSinkOptions, context: Pick<SinkB
 
   let ttlSeconds: number | undefined;
   if (options.ttl !== undefined) {
-    const ttl = ms(options.ttl);
+    const ttl = options.ttl;
     if (ttl % 1000 !== 0 || ttl < 1000 || ttl > 630_720_000_000) {
       problems.push({
         file: location.file,
         path: `${location.path}.ttl`,
-        message: `Cassandra keeps TTLs in whole seconds, from 1s to 20 years (7300d); found ${options.ttl}`,
+        message: `Cassandra keeps TTLs in whole seconds, from 1s to 20 years (7300d); found ${formatDuration(ttl)}`,
       });
     } else ttlSeconds = ttl / 1000;
   }
@@ -95,7 +95,7 @@ export function resolveConfig(options: CassandraSinkOptions, context: Pick<SinkB
     bindings,
     ttlSeconds,
     concurrency: options.concurrency,
-    batchRows: options.batchRows,
+    batchSize: options.batchSize,
     ...(design ? { create: { design, replication: options.create!.replication } } : {}),
   };
 }

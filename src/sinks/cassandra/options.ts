@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { durationOption } from '../../component/options.js';
+import { batchSizeOption, durationOption } from '../../component/options.js';
 import { connectionOptions } from '../../connectors/cassandra/connection-options.js';
 import { nameOption } from '../../connectors/cassandra/identifiers.js';
 
 /** Defaults measured with `npm run bench -- cassandra` (docs/cassandra.md, "Throughput"). */
 export const DEFAULT_CONCURRENCY = 256;
-export const DEFAULT_BATCH_ROWS = 100;
+export const DEFAULT_BATCH_SIZE = 100;
 
 const columnName = z.string().min(1);
 
@@ -70,15 +70,10 @@ export const CassandraSinkOptions = z
       .describe(
         "Requests of one micro-batch in flight at once (a prepared INSERT of one row, or an unlogged batch of one partition's rows).",
       ),
-    batchRows: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(DEFAULT_BATCH_ROWS)
-      .describe(
-        'Rows of one micro-batch that share a partition key are sent together as unlogged batches of at most this many rows (and about 4 KiB of values), one partition per batch: far fewer requests for tables with clustering columns. Rows alone in their partition are sent one by one. 1 sends every row alone.',
-      ),
+    batchSize: batchSizeOption(
+      'Rows of one micro-batch that share a partition key are sent together as unlogged batches of at most this many rows (and about 4 KiB of values), one partition per batch: far fewer requests for tables with clustering columns. Rows alone in their partition are sent one by one. 1 sends every row alone.',
+      { default: DEFAULT_BATCH_SIZE, max: 1000 },
+    ),
     create: create.optional(),
   })
   .describe(

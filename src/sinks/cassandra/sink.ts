@@ -7,6 +7,7 @@ import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from './columns.js';
 import { connect, retryPolicy, type ConnectionConfig } from '../../connectors/cassandra/connection.js';
 import { ValueError } from '../../connectors/cassandra/cql-types.js';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { createKeyspaceCql, createTableCql, suggestedDesign, type TableDesign } from './ddl.js';
 import { describeCluster, describeRequestError, isRetriable, shortReason } from '../../connectors/cassandra/errors.js';
 import { qualified, quote, tableName } from '../../connectors/cassandra/identifiers.js';
@@ -22,7 +23,7 @@ export interface CassandraSinkConfig {
   ttlSeconds?: number;
   concurrency: number;
   /** Most rows of one partition per unlogged batch; 1: every row alone. */
-  batchRows: number;
+  batchSize: number;
   /** Set: create the keyspace (with this replication) and the table when missing. */
   create?: { design: TableDesign; replication: Record<string, string | number> };
 }
@@ -50,6 +51,7 @@ export class CassandraSink implements Sink {
   private grouping: Grouping | undefined;
   private ids: RowIds | undefined;
   private logger: Logger = silentLogger;
+  private badRecords: BadRecordHandler = failOnBadRecord;
   private readonly query: string;
   private readonly name: string;
   private readonly who = 'cassandra sink';
@@ -65,7 +67,7 @@ export class CassandraSink implements Sink {
     );
     this.description =
       `CassandraSink[${config.connection.contactPoints.join(',')}, ${this.name}, columns=${columns.join(',')}, ` +
-      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchRows=${config.batchRows}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
+      `consistency=${config.connection.consistency}, concurrency=${config.concurrency}, batchSize=${config.batchSize}${ttlSeconds ? `, ttl=${ttlSeconds}s` : ''}]`;
   }
 
   /** The INSERT statement every row is written with. */
@@ -75,6 +77,7 @@ export class CassandraSink implements Sink {
 
   async open(context: SinkContext): Promise<void> {
     this.logger = context.logger;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     if (this.config.bindings.some((b) => b.type === 'id')) this.ids = new RowIds(context.queryId);
     this.client = await connect(this.config.connection, this.logger, this.who);
     try {
@@ -82,7 +85,7 @@ export class CassandraSink implements Sink {
       const targets = this.config.bindings.map((b) => b.target);
       this.grouping = {
         partitionKey: this.plan.partitionKey.map((k) => targets.indexOf(k)),
-        maxRows: this.config.batchRows,
+        maxRows: this.config.batchSize,
         maxBytes: BATCH_BYTES,
       };
     } catch (error) {
@@ -96,6 +99,7 @@ export class CassandraSink implements Sink {
     const { client, plan, grouping } = this;
     if (!client || !plan || !grouping) throw new RuntimeError(`${this.who}: foreachBatch before open()`);
     const params = this.parameters(rows, batchId, plan);
+    if (params.length === 0) return; // every row was a bad record (skipped or dead-lettered)
     const units = planUnits(params, grouping);
     let pending: number[] | undefined;
     let attempts = 1;
@@ -144,44 +148,56 @@ export class CassandraSink implements Sink {
   }
 
   /**
-   * Every row's INSERT parameters, checked and converted before anything is sent: a value the column cannot hold
-   * (or a null in a key column) stops the batch with nothing of it written, naming batch, row and column.
+   * Every row's INSERT parameters, checked and converted before anything is sent. A value the column cannot hold
+   * (NaN in a decimal, a null in a key column) goes to the query's onBadRecord policy, naming batch, row and column:
+   * `fail` stops the batch with nothing of it written; `skip` and `deadLetter` leave that row out.
    */
   private parameters(rows: Row[], batchId: number, plan: TablePlan): unknown[][] {
-    const { bindings } = this.config;
-    const { converters, inKey } = plan;
-    const width = bindings.length;
-    const sources = bindings.map((b) => b.source);
-    const params: unknown[][] = new Array(rows.length);
-    let r = 0;
-    let c = 0;
-    try {
-      for (r = 0; r < rows.length; r++) {
-        const row = rows[r];
-        const values = new Array(width);
-        for (c = 0; c < width; c++) {
-          const source = sources[c];
-          const value = source === undefined ? this.ids!.id(batchId, r) : row[source];
-          if (value === null || value === undefined) {
-            if (inKey[c])
-              throw new ValueError(
-                `null, but "${bindings[c].target}" is part of the primary key of ${this.name}, which cannot hold null; filter such rows out (filter: "${source} IS NOT NULL")`,
-              );
-            values[c] = null;
-          } else values[c] = converters[c](value);
-        }
-        params[r] = values;
+    const width = this.config.bindings.length;
+    const params: unknown[][] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const values = new Array(width);
+      const unfit = this.convertRow(rows[r], r, batchId, plan, values);
+      if (unfit === undefined) {
+        params.push(values);
+        continue;
       }
-    } catch (error) {
-      if (!(error instanceof ValueError)) throw error;
-      const binding = bindings[c];
-      const column =
-        binding.source === binding.target ? `column "${binding.target}"` : `column "${binding.source}" (table column "${binding.target}")`;
-      throw new RuntimeError(
-        `${this.who}: batch ${batchId}, row ${r + 1}, ${column}: ${error.message}. Nothing of batch ${batchId} was written to ${this.name}.`,
-      );
+      this.badRecords.report({
+        raw: rows[r],
+        reason: unfit,
+        where: `${this.who}: batch ${batchId}, row ${r + 1}`,
+        position: { row: r },
+      });
     }
     return params;
+  }
+
+  /** Fills `values` with row `r` converted for its columns; returns what is wrong (naming the column) when a value does not fit. */
+  private convertRow(row: Row, r: number, batchId: number, plan: TablePlan, values: unknown[]): string | undefined {
+    const { bindings } = this.config;
+    const { converters, inKey } = plan;
+    for (let c = 0; c < bindings.length; c++) {
+      const source = bindings[c].source;
+      const value = source === undefined ? this.ids!.id(batchId, r) : row[source];
+      try {
+        if (value === null || value === undefined) {
+          if (inKey[c])
+            throw new ValueError(
+              `null, but "${bindings[c].target}" is part of the primary key of ${this.name}, which cannot hold null; filter such rows out (filter: "${source} IS NOT NULL")`,
+            );
+          values[c] = null;
+        } else values[c] = converters[c](value);
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error;
+        const binding = bindings[c];
+        const column =
+          binding.source === binding.target
+            ? `column "${binding.target}"`
+            : `column "${binding.source}" (table column "${binding.target}")`;
+        return `${column}: ${error.message}`;
+      }
+    }
+    return undefined;
   }
 
   /** Creates what `create` asks for, then reads and checks the table. */

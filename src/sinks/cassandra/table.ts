@@ -60,7 +60,7 @@ export function checkTable(
   for (const key of keyColumns) {
     if (!written.has(key)) {
       problems.push(
-        `the primary key column "${key}" of ${name} gets no value: the rows have no column of that name. Map an input column to it (columns: { <input column>: ${key} })${table.columnsByName[key]?.type.code === dataTypes.uuid ? ', or generate it (id: { column: ' + key + ', generate: uuid })' : ''}`,
+        `the primary key column "${key}" of ${name} gets no value: the rows have no column of that name. Map an input column to it (columns: { <input column>: ${key} })${table.columnsByName[key]?.type.code === dataTypes.uuid ? `, or generate it (id: { column: ${key}, generate: uuid })` : ''}`,
       );
     }
   }

@@ -5,7 +5,8 @@ import { defineSink } from '../../component/definition.js';
 import { writeFileAtomic } from '../../core/durable-file.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
-import type { Sink } from '../../core/sink.js';
+import type { Sink, SinkContext } from '../../core/sink.js';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { toCsv, toJsonLines } from './serialize.js';
 
 const options = z.strictObject({
@@ -21,6 +22,7 @@ const options = z.strictObject({
  */
 export class FileSink implements Sink {
   readonly description: string;
+  private badRecords: BadRecordHandler = failOnBadRecord;
 
   constructor(
     private readonly path: string,
@@ -31,17 +33,32 @@ export class FileSink implements Sink {
     this.description = `FileSink[${path}, format=${format}]`;
   }
 
-  async open() {
+  async open(context?: SinkContext) {
+    this.badRecords = context?.badRecords ?? failOnBadRecord;
     await mkdir(this.path, { recursive: true });
   }
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     if (rows.length === 0) return;
-    const body = this.format === 'jsonl' ? toJsonLines(rows) : toCsv(rows, this.schema, this.header);
+    const body =
+      this.format === 'jsonl'
+        ? toJsonLines(rows, (r, column, value) => this.unfit(rows, r, column, value, batchId))
+        : toCsv(rows, this.schema, this.header);
+    if (body === '') return; // every row was a bad record
     await writeFileAtomic(join(this.path, `part-${String(batchId).padStart(8, '0')}.${this.format}`), body);
   }
 
   async close() {}
+
+  /** JSON has no NaN or infinity: the row goes to onBadRecord rather than being written with a null. */
+  private unfit(rows: Row[], r: number, column: string, value: number, batchId: number): void {
+    this.badRecords.report({
+      raw: rows[r],
+      reason: `column '${column}': ${value} has no JSON value (JSON Lines would turn it into null)`,
+      where: `file sink: batch ${batchId}, row ${r + 1}`,
+      position: { row: r },
+    });
+  }
 }
 
 export const fileSink = defineSink({

@@ -27,6 +27,11 @@ export function planColumns(
   const problem = (path: string, message: string) => problems.push({ file: location.file, path: `${location.path}.${path}`, message });
   const has = () => describeSchema(input) || '(no columns)';
 
+  const measurementProblem = checkMeasurement(options.measurement);
+  if (measurementProblem) problem('measurement', measurementProblem);
+  const newlineIn = (name: string) =>
+    `the column name ${JSON.stringify(name)} contains a newline, which line protocol cannot carry in a tag or field key (it would end the line or be stored with a backslash): rename the column first (select or withColumn)`;
+
   const time = findColumn(input, options.time);
   if (!time) {
     problem(
@@ -41,6 +46,7 @@ export function planColumns(
   options.tags.forEach((name, i) => {
     const column = findColumn(input, name);
     if (!column) problem(`tags[${i}]`, `unknown column "${name}"; the input has: ${has()}`);
+    else if (name.includes('\n')) problem(`tags[${i}]`, newlineIn(name));
     else if (!TAG_TYPES.includes(column.type))
       problem(`tags[${i}]`, `"${name}" is ${column.type}; a tag holds text, a number or a boolean`);
     else if (name === options.time) problem(`tags[${i}]`, `"${name}" is the time column; it cannot also be a tag`);
@@ -55,6 +61,7 @@ export function planColumns(
       const column = findColumn(input, name);
       const kind = column && FIELD_KINDS[column.type];
       if (!column) problem(`fields[${i}]`, `unknown column "${name}"; the input has: ${has()}`);
+      else if (name.includes('\n')) problem(`fields[${i}]`, newlineIn(name));
       else if (!kind) {
         problem(
           `fields[${i}]`,
@@ -69,6 +76,7 @@ export function planColumns(
   } else {
     for (const column of input) {
       if ((column.type === 'long' || column.type === 'double') && !seen.has(column.name) && column.name !== options.time) {
+        if (column.name.includes('\n')) problem('fields', newlineIn(column.name));
         fields.push({ name: column.name, kind: FIELD_KINDS[column.type]! });
       }
     }
@@ -88,4 +96,19 @@ export function planColumns(
     time: { column: options.time, kind: time!.type as 'timestamp' | 'long' },
     precision: options.precision,
   };
+}
+
+/**
+ * A measurement line protocol cannot carry: a line starting with `#` is a comment (the server answers 204 and
+ * stores nothing), leading tabs and carriage returns are skipped by the parser, and a newline ends the line.
+ */
+function checkMeasurement(name: string): string | undefined {
+  const shown = JSON.stringify(name);
+  if (name.startsWith('#')) {
+    return `${shown} starts with "#": line protocol reads such a line as a comment, so InfluxDB would answer "written" and store nothing (no escape exists for it); choose a name that does not start with "#"`;
+  }
+  if (name.includes('\n')) return `${shown} contains a newline, which line protocol cannot carry in a measurement name`;
+  if (/^[\t\r]/.test(name))
+    return `${shown} starts with a tab or carriage return, which InfluxDB skips as whitespace at the start of a line`;
+  return undefined;
 }

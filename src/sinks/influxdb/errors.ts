@@ -38,7 +38,7 @@ const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The text the server gave: `message` (2.x), `error` (1.x), or the body itself. */
 export function serverMessage(error: HttpError): string {
-  const json = error.json ?? tryJson(error.body);
+  const json = errorBody(error);
   const text = json?.message ?? json?.error ?? error.body ?? '';
   return String(text).trim();
 }
@@ -147,7 +147,9 @@ export function parseRejection(error: HttpError, lines: readonly string[]): Reje
   const indexes = new Set<number>();
   const reasons: string[] = [];
   const byText = new Map<string, number>();
-  lines.forEach((line, i) => byText.set(line, i));
+  lines.forEach((line, i) => {
+    byText.set(line, i);
+  });
   for (const match of said.matchAll(/unable to parse '([\s\S]*?)': ([^\n]*?)(?=\s+dropped=\d+\s*$|\n|$)/g)) {
     let index = byText.get(match[1]);
     if (index === undefined) index = lines.findIndex((line) => said.includes(`unable to parse '${line}'`));
@@ -158,7 +160,7 @@ export function parseRejection(error: HttpError, lines: readonly string[]): Reje
     said,
   );
   if (conflict) reasons.push(`field "${conflict[1]}" is written as ${conflict[2]} but the measurement already holds it as ${conflict[3]}`);
-  const line = Number((error.json ?? tryJson(error.body))?.line);
+  const line = Number(errorBody(error)?.line);
   if (Number.isInteger(line) && line >= 1 && line <= lines.length) indexes.add(line - 1);
   const dropped = /dropped=(\d+)/.exec(said);
   if (reasons.length === 0 && said) reasons.push(said);
@@ -170,7 +172,20 @@ export function parseRejection(error: HttpError, lines: readonly string[]): Reje
   };
 }
 
-function tryJson(text: string | undefined): any {
+/** The fields of an error body this file reads: 2.x `{ code, message, line? }`, 1.x `{ error }`. */
+interface ErrorBody {
+  message?: unknown;
+  error?: unknown;
+  line?: unknown;
+}
+
+/** The JSON error body, as the client parsed it or from the raw text; undefined when there is none. */
+function errorBody(error: HttpError): ErrorBody | undefined {
+  const json: unknown = error.json ?? tryJson(error.body);
+  return typeof json === 'object' && json !== null ? (json as ErrorBody) : undefined;
+}
+
+function tryJson(text: string | undefined): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);

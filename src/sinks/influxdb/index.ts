@@ -1,9 +1,9 @@
 import { defineSink, type SinkBuildContext } from '../../component/definition.js';
-import { ms } from '../../component/options.js';
 import { registerSecret } from '../../core/redact.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
 import { planColumns } from './columns.js';
 import { readIniFile } from './ini-file.js';
+import type { LinePlan } from './line-protocol.js';
 import { InfluxDBSinkOptions } from './options.js';
 import { InfluxDBSink, type InfluxDBSinkConfig } from './sink.js';
 
@@ -73,7 +73,7 @@ export function resolveConfig(options: InfluxDBSinkOptions, context: Pick<SinkBu
       message: 'with api: v1 the token is username:password (InfluxDB 1.x users); API tokens need api: v2',
     });
   }
-  let plan;
+  let plan: LinePlan | undefined;
   try {
     plan = planColumns(options, context);
   } catch (error) {
@@ -90,6 +90,7 @@ export function resolveConfig(options: InfluxDBSinkOptions, context: Pick<SinkBu
     concurrency: options.concurrency,
     gzip: options.gzip,
     maxRetries: options.maxRetries,
-    timeoutMs: ms(options.timeout),
+    retry: { initialDelayMs: options.backoff.initial, maxDelayMs: options.backoff.max },
+    timeoutMs: options.timeout,
   };
 }

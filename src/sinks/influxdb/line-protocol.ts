@@ -1,16 +1,22 @@
 /**
  * InfluxDB line protocol, compiled once per sink from the columns it writes:
  *
- *   measurement,tag1=a,tag2=b field1=1.5,field2=3i,field3="text",field4=true 1700000000000
+ *   measurement,tag1=a,tag2=b field1=1.5,field2=3i,field3="text",field4=true 1700000000000000000
  *
- * One serializer serves both APIs (v1 `/write` and v2 `/api/v2/write` read the same format). Escaping follows the
- * client library's `escape` (measurement: comma, space; tag keys/values and field keys: comma, equals sign, space;
- * string fields: double quote and backslash). Backslashes are kept literally by the servers, which also means a tag
- * value cannot end with one (InfluxDB 1.6 and 1.8 answer "invalid tag format" however it is escaped): such a value
- * is refused here with its row and column, rather than by the server for the whole request.
+ * One serializer serves both APIs (v1 `/write` and v2 `/api/v2/write` read the same format). Times are always sent
+ * in nanoseconds, so that rows sharing a series and a time can be kept apart (see collisions.ts).
+ *
+ * Escaping, as InfluxDB 1.6 and 1.8 parse it (checked against both): measurement: comma, space; tag keys, tag
+ * values and field keys: comma, equals sign, space; string fields: double quote and backslash. Tab and carriage
+ * return need no escape and are stored exactly; a backslash before them (what the client library's `escape`
+ * writes) is stored literally, so it is not written. A newline cannot be carried outside a string field (raw, it
+ * ends the line; escaped, the server keeps the backslash), and a tag value cannot end with a backslash (the
+ * servers answer "invalid tag format" however it is escaped): such values are refused here with their row and
+ * column, rather than stored as something else or refused by the server for the whole request.
  */
-import { escape } from '@influxdata/influxdb-client';
+import { escape as lineEscape } from '@influxdata/influxdb-client';
 import type { Row, Value } from '../../core/row.js';
+import type { CollisionCounter } from './collisions.js';
 import type { Precision } from './options.js';
 
 /** How a field column is written: from its schema type; `dynamic` (type `any`) looks at each value. */
@@ -36,37 +42,55 @@ export class LineError extends Error {
 }
 
 /**
- * Returns `(row) => line`, or undefined for a row without any non-null field (InfluxDB has no point without a
- * field). Throws LineError for a value that cannot be written.
+ * Returns `(row, index, collisions) => line`, or undefined for a row without any non-null field (InfluxDB has no
+ * point without a field). `index` is the row's place in the batch; `collisions` gives rows of one series and time
+ * their nanosecond offsets. Throws LineError for a value that cannot be written, CollisionError for rows that
+ * cannot be kept apart.
  */
-export type LineSerializer = (row: Row) => string | undefined;
+export type LineSerializer = (row: Row, index: number, collisions: CollisionCounter) => string | undefined;
 
-const NEEDS_TAG_ESCAPE = /[,= \n\r\t]/;
+/** The characters a tag value needs a look at: the escaped ones, and the newline it cannot carry. */
+const NEEDS_TAG_ESCAPE = /[,= \n]/;
+const TAG_ESCAPES = /[,= ]/g;
+const MEASUREMENT_ESCAPES = /[, ]/g;
 const NEEDS_QUOTE_ESCAPE = /["\\]/;
-const INT64_LIMIT = 9_223_372_036_854_775_807;
+/** 2^63, exact as a double (2^63 - 1 is not: it rounds up to 2^63); longs are -2^63 <= v < 2^63. */
+const INT64_LIMIT = 2 ** 63;
 
-export function escapeTagValue(value: string): string {
-  return NEEDS_TAG_ESCAPE.test(value) ? escape.tag(value) : value;
+/** Escapes a tag value; throws LineError (naming `column`) for a newline, which no escape carries. */
+function escapeTagValue(value: string, column: string): string {
+  if (!NEEDS_TAG_ESCAPE.test(value)) return value;
+  if (value.includes('\n')) {
+    throw new LineError(
+      column,
+      `the tag value ${describe(value)} contains a newline, which line protocol cannot carry in a tag (it would be stored as a backslash and the next character or end the line): replace it first, e.g. withColumn with replace(...), or write the column as a string field`,
+    );
+  }
+  return value.replace(TAG_ESCAPES, '\\$&');
 }
 
-export const escapeMeasurement = (name: string): string => escape.measurement(name);
-export const escapeKey = (name: string): string => escape.tag(name);
+export const escapeMeasurement = (name: string): string => name.replace(MEASUREMENT_ESCAPES, '\\$&');
+export const escapeKey = (name: string): string => name.replace(TAG_ESCAPES, '\\$&');
 
 function quoted(value: string): string {
-  return NEEDS_QUOTE_ESCAPE.test(value) ? escape.quoted(value) : `"${value}"`;
+  return NEEDS_QUOTE_ESCAPE.test(value) ? lineEscape.quoted(value) : `"${value}"`;
 }
 
 type Formatter = (value: Value, column: string) => string | undefined;
 
 const formatFloat: Formatter = (v, column) => {
   if (typeof v !== 'number') throw new LineError(column, `expected a number, found ${describe(v)}`);
-  // NaN and Infinity have no line-protocol form: the field is left out of that point, as a null would be.
-  return Number.isFinite(v) ? String(v) : undefined;
+  // NaN and Infinity have no line-protocol form: refused (the sink applies onBadRecord), never left out silently.
+  if (!Number.isFinite(v)) throw new LineError(column, `${v} has no line-protocol value (InfluxDB stores no NaN or infinity)`);
+  return String(v);
 };
 
 const formatInteger: Formatter = (v, column) => {
   if (typeof v === 'bigint') return `${v}i`;
-  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_LIMIT) return `${v}i`;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -INT64_LIMIT && v < INT64_LIMIT) {
+    // Past 2^53 a double prints rounded (2^63 as 9223372036854776000, out of range); BigInt prints its exact value.
+    return Number.isSafeInteger(v) ? `${v}i` : `${BigInt(v)}i`;
+  }
   throw new LineError(column, `expected an integer (64-bit), found ${describe(v)}`);
 };
 
@@ -118,21 +142,19 @@ function tagText(v: Value, column: string): string {
   }
 }
 
-/** Milliseconds since the epoch -> the integer the server reads in `precision` units. */
-function timeFromMs(ms: number, precision: Precision): string {
-  switch (precision) {
-    case 'ns':
-      return ms === 0 ? '0' : `${ms}000000`;
-    case 'us':
-      return ms === 0 ? '0' : `${ms}000`;
-    case 'ms':
-      return String(ms);
-    case 's':
-      return String(Math.floor(ms / 1000));
-  }
+/**
+ * A row's time as a whole number of "slots" (the unit the row's time is exact to) and how many decimal digits of
+ * nanoseconds one slot holds: timestamps are milliseconds (seconds with `precision: s`, which truncates them); a
+ * long time column is in `precision` units.
+ */
+interface TimePlan {
+  slot: (v: Value) => number | bigint;
+  digits: number;
 }
 
-function timeFormatter(plan: LinePlan['time'], precision: Precision): (v: Value) => string {
+const NANO_DIGITS: Record<Precision, number> = { ns: 0, us: 3, ms: 6, s: 9 };
+
+function timePlan(plan: LinePlan['time'], precision: Precision): TimePlan {
   const { column } = plan;
   const missing = () =>
     new LineError(
@@ -140,18 +162,33 @@ function timeFormatter(plan: LinePlan['time'], precision: Precision): (v: Value)
       `the time column "${column}" is null: a point takes its time from the row (so that replays overwrite it), so rows without a time cannot be written; filter them out first`,
     );
   if (plan.kind === 'long') {
-    return (v) => {
+    const slot = (v: Value) => {
       if (v === null || v === undefined) throw missing();
-      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return String(v);
+      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return v;
       throw new LineError(column, `expected an integer time in ${precision}, found ${describe(v)}`);
     };
+    return { slot, digits: NANO_DIGITS[precision] };
   }
-  return (v) => {
+  const seconds = precision === 's';
+  const slot = (v: Value) => {
     if (v === null || v === undefined) throw missing();
     const ms = v instanceof Date ? v.getTime() : NaN;
     if (Number.isNaN(ms)) throw new LineError(column, `expected a timestamp, found ${describe(v)}`);
-    return timeFromMs(ms, precision);
+    return seconds ? Math.floor(ms / 1000) : ms;
   };
+  return { slot, digits: seconds ? 9 : 6 };
+}
+
+/** Decimal digits of nanoseconds below the rows' own time unit: the room rows sharing a time are spread over. */
+export function nanoDigits(plan: LinePlan): number {
+  return plan.time.kind === 'long' || plan.precision === 's' ? NANO_DIGITS[plan.precision] : 6;
+}
+
+/** slot * 10^digits + offset, as the decimal text of an int64 (strings: it exceeds 2^53). */
+function nanosText(slot: number | bigint, offset: number, digits: number, zeros: string): string {
+  if (slot > 0) return offset === 0 ? `${slot}${zeros}` : `${slot}${String(offset).padStart(digits, '0')}`;
+  if (offset === 0) return slot === 0 || slot === 0n ? '0' : `${slot}${zeros}`;
+  return String(BigInt(slot) * 10n ** BigInt(digits) + BigInt(offset));
 }
 
 export function compileLineProtocol(plan: LinePlan): LineSerializer {
@@ -163,11 +200,14 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
   const fieldKeys = plan.fields.map((f) => `${escapeKey(f.name)}=`);
   const formatters = plan.fields.map((f) => FORMATTERS[f.kind]);
   const timeColumn = plan.time.column;
-  const time = timeFormatter(plan.time, plan.precision);
+  const { slot: timeSlot, digits } = timePlan(plan.time, plan.precision);
+  const zeros = '0'.repeat(digits);
+  let lastOffset = -1;
+  let offsetText = '';
   const tagCount = tagNames.length;
   const fieldCount = fieldNames.length;
 
-  return (row) => {
+  return (row, index, collisions) => {
     let line = prefix;
     for (let i = 0; i < tagCount; i++) {
       const v = row[tagNames[i]];
@@ -180,8 +220,9 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
           `the tag value ${describe(text)} ends with a backslash, which line protocol cannot carry in a tag`,
         );
       }
-      line += tagKeys[i] + escapeTagValue(text);
+      line += tagKeys[i] + escapeTagValue(text, tagNames[i]);
     }
+    const series = line;
     let separator = ' ';
     for (let i = 0; i < fieldCount; i++) {
       const v = row[fieldNames[i]];
@@ -192,7 +233,14 @@ export function compileLineProtocol(plan: LinePlan): LineSerializer {
       separator = ',';
     }
     if (separator === ' ') return undefined;
-    return `${line} ${time(row[timeColumn])}`;
+    const slot = timeSlot(row[timeColumn]);
+    const offset = collisions.take(series, slot, index);
+    if (slot > 0 && offset > 0) {
+      // Most rows of a batch share one offset (the batch's): pad it once.
+      if (offset !== lastOffset) offsetText = String((lastOffset = offset)).padStart(digits, '0');
+      return `${line} ${slot}${offsetText}`;
+    }
+    return `${line} ${nanosText(slot, offset, digits, zeros)}`;
   };
 }
 

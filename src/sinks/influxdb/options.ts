@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationOption } from '../../component/options.js';
+import { batchSizeOption, durationOption, retryOptions } from '../../component/options.js';
 import { secret } from '../../component/secret.js';
 
 /** Defaults measured with `npm run bench -- influxdb` (see docs/influxdb.md, "Throughput"). */
@@ -64,15 +64,12 @@ export const InfluxDBSinkOptions = z
       .enum(PRECISIONS)
       .default('ms')
       .describe(
-        'Unit of the timestamps sent. Rows carry millisecond times; `s` truncates them, so rows of one second and one tag set become one point.',
+        'Unit of a long time column, and what timestamps are truncated to (`s` drops the milliseconds; ns, us and ms keep them). Points are always sent in nanoseconds: in append mode the digits below the row time carry the batch id and the rank of rows sharing a series and a time, so they are never merged (see docs/influxdb.md).',
       ),
-    batchSize: z
-      .number()
-      .int()
-      .positive()
-      .max(1_000_000)
-      .default(DEFAULT_BATCH_SIZE)
-      .describe('Lines (points) per HTTP request; a micro-batch with more rows is sent as several requests.'),
+    batchSize: batchSizeOption('Lines (points) per HTTP request; a micro-batch with more rows is sent as several requests.', {
+      default: DEFAULT_BATCH_SIZE,
+      max: 1_000_000,
+    }),
     concurrency: z
       .number()
       .int()
@@ -81,15 +78,11 @@ export const InfluxDBSinkOptions = z
       .default(DEFAULT_CONCURRENCY)
       .describe('Requests of one micro-batch in flight at once.'),
     gzip: z.boolean().default(false).describe('Compress request bodies (over 1000 bytes) with gzip: less network, more CPU.'),
-    maxRetries: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .default(10)
-      .describe(
-        "Retries of a request after 429, 5xx, a timeout or a connection failure, with exponential backoff (100 ms doubling to 10 s, or the server's Retry-After): 10 retries wait 20 to 45 s in all. Then the job stops without committing the batch; restarted, it writes the batch again.",
-      ),
+    ...retryOptions({
+      after: "429, 5xx, a timeout or a connection failure (a server's Retry-After wins over the backoff)",
+      giveUp:
+        '10 retries with the default backoff wait 20 to 45 s in all; then the job stops without committing the batch, and restarted, writes the batch again.',
+    }),
     timeout: durationOption('Time a request may take before it counts as failed (and is retried).', { default: '10s', positive: true }),
   })
   .describe('Writes each micro-batch as InfluxDB line protocol, each row one point timed by its time column.');

@@ -1,11 +1,13 @@
 import { HttpError } from '@influxdata/influxdb-client';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
-import type { Sink, SinkContext } from '../../core/sink.js';
+import type { OutputMode, Sink, SinkContext } from '../../core/sink.js';
 import { describeWriteError, isRejection, isRetriable, parseRejection, retryAfterMs, type WriteTarget } from './errors.js';
-import { compileLineProtocol, LineError, type LinePlan, type LineSerializer } from './line-protocol.js';
+import { CollisionCounter, CollisionError } from './collisions.js';
+import { compileLineProtocol, LineError, type LinePlan, type LineSerializer, nanoDigits } from './line-protocol.js';
 import { LineProtocolWriter, type WriterConfig } from './writer.js';
 
 export interface InfluxDBSinkConfig {
@@ -17,7 +19,7 @@ export interface InfluxDBSinkConfig {
   gzip: boolean;
   maxRetries: number;
   timeoutMs: number;
-  /** Backoff delays and the timer; tests shorten them. Default: the shared 100 ms doubling to 10 s. */
+  /** Backoff delays (from the `backoff` option) and the timer (tests replace it). Default: the shared 100 ms doubling to 10 s. */
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>> & { sleep?: (ms: number) => Promise<void> };
 }
 
@@ -41,6 +43,8 @@ export class InfluxDBSink implements Sink {
   private readonly sleep: ((ms: number) => Promise<void>) | undefined;
   private writer: LineProtocolWriter | undefined;
   private logger: Logger = silentLogger;
+  private badRecords: BadRecordHandler = failOnBadRecord;
+  private outputMode: OutputMode = 'append';
 
   constructor(private readonly config: InfluxDBSinkConfig) {
     const { target, plan } = config;
@@ -66,11 +70,14 @@ export class InfluxDBSink implements Sink {
    */
   async open(context: SinkContext): Promise<void> {
     this.logger = context.logger;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
+    this.outputMode = context.outputMode;
     const { config } = this;
     const writerConfig: WriterConfig = {
       ...config.target,
       token: config.token,
-      precision: config.plan.precision,
+      // Always nanoseconds: rows sharing a series and a time are kept apart in the digits below their own unit.
+      precision: 'ns',
       gzip: config.gzip,
       timeoutMs: config.timeoutMs,
       concurrency: config.concurrency,
@@ -89,14 +96,18 @@ export class InfluxDBSink implements Sink {
     const { batchSize, concurrency } = this.config;
     const requests = Math.ceil(rows.length / batchSize);
     const skipped: number[] = [];
+    const collisions = new CollisionCounter(this.outputMode, nanoDigits(this.config.plan), batchId);
     let next = 0;
     let failure: unknown;
-    // A small pool: each worker serializes its next request while the others wait on the network.
+    // A small pool: each worker serializes its next request while the others wait on the network. A request is
+    // serialized synchronously before its first await, and requests are taken in order, so `collisions` sees the
+    // rows in batch order: a replayed batch gives every row the same time again.
     const worker = async () => {
       while (failure === undefined && next < requests) {
         const request = next++;
         try {
-          await this.writeRequest(rows, request * batchSize, Math.min(rows.length, (request + 1) * batchSize), batchId, request, skipped);
+          const to = Math.min(rows.length, (request + 1) * batchSize);
+          await this.writeRequest(rows, request * batchSize, to, batchId, request, skipped, collisions);
         } catch (error) {
           failure ??= error;
         }
@@ -118,17 +129,32 @@ export class InfluxDBSink implements Sink {
   }
 
   /** Serializes rows [from, to) and writes them as one request. */
-  private async writeRequest(rows: Row[], from: number, to: number, batchId: number, request: number, skipped: number[]): Promise<void> {
+  private async writeRequest(
+    rows: Row[],
+    from: number,
+    to: number,
+    batchId: number,
+    request: number,
+    skipped: number[],
+    collisions: CollisionCounter,
+  ): Promise<void> {
     const lines: string[] = [];
     // rowOf[k] = batch row of line k; only kept when some row was skipped (otherwise it is from + k).
     let rowOf: number[] | undefined;
     for (let r = from; r < to; r++) {
       let line: string | undefined;
       try {
-        line = this.serialize(rows[r]);
+        line = this.serialize(rows[r], r, collisions);
       } catch (error) {
+        if (error instanceof CollisionError) {
+          const [first, second] = error.rows;
+          throw new RuntimeError(`influxdb sink: batch ${batchId}, rows ${first + 1} and ${second + 1} ${error.message}`);
+        }
         if (!(error instanceof LineError)) throw error;
-        throw new RuntimeError(`influxdb sink: batch ${batchId}, row ${r + 1}, column "${error.column}": ${error.message}`);
+        const where = `influxdb sink: batch ${batchId}, row ${r + 1}`;
+        this.badRecords.report({ raw: rows[r], reason: `column "${error.column}": ${error.message}`, where, position: { row: r } });
+        rowOf ??= Array.from({ length: lines.length }, (_, k) => from + k);
+        continue;
       }
       if (line === undefined) {
         skipped.push(r + 1);

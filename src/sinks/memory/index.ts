@@ -17,10 +17,6 @@ export function memoryTable(name: string): Row[] {
   return [...batches.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows);
 }
 
-export function clearMemoryTable(name: string): void {
-  tables.delete(name);
-}
-
 /** Spark's memory sink: keeps rows in this process, for tests and the programmatic API. Complete mode keeps the last batch only. */
 export class MemorySink implements Sink {
   readonly description: string;

@@ -1,6 +1,6 @@
 import { defineSink } from '../../component/definition.js';
+import { retryPolicy } from '../../component/options.js';
 import { ConfigError } from '../../core/errors.js';
-import { DEFAULT_RETRY } from '../../core/retry.js';
 import { bindColumns } from '../../connectors/mysql/columns.js';
 import { MySqlSinkOptions } from './options.js';
 import { MySqlSink } from './sink.js';
@@ -59,7 +59,7 @@ export const mysqlSink = defineSink({
       createPrimaryKey: primaryKey,
       commitTable: options.commitTable,
       connectTimeout: options.connectTimeout,
-      retry: { ...DEFAULT_RETRY, maxRetries: options.maxRetries },
+      retry: retryPolicy(options),
     });
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption, durationOption, retryOptions } from '../../component/options.js';
 import { secret } from '../../component/secret.js';
 import { identifierOption } from '../../connectors/mysql/identifiers.js';
 
@@ -21,15 +22,10 @@ export const MySqlSinkOptions = z.strictObject({
     .describe(
       'append: INSERT only (a row whose key exists is an error). upsert: INSERT ... ON DUPLICATE KEY UPDATE, so a row whose primary or unique key exists replaces the stored values.',
     ),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
-    .default(2000)
-    .describe(
-      "Rows per INSERT statement. A batch is split into statements of at most this many rows (and at most a quarter of the server's max_allowed_packet), all in one transaction.",
-    ),
+  batchSize: batchSizeOption(
+    "Rows per INSERT statement. A batch is split into statements of at most this many rows (and at most a quarter of the server's max_allowed_packet), all in one transaction.",
+    { default: 2000, max: 100_000 },
+  ),
   create: z
     .strictObject({
       primaryKey: z.array(z.string().min(1)).min(1).describe('Table columns of the primary key (after the `columns` mapping).'),
@@ -41,15 +37,11 @@ export const MySqlSinkOptions = z.strictObject({
   commitTable: identifierOption(
     'Table, in the same database, where the sink records each (query id, batch id) it wrote, in the same transaction as the rows; created if missing.',
   ).default('streamlab_commits'),
-  connectTimeout: z.number().int().positive().default(10_000).describe('Milliseconds to wait for a connection.'),
-  maxRetries: z
-    .number()
-    .int()
-    .min(0)
-    .default(10)
-    .describe(
-      'Retries, with exponential backoff, after a lost connection, a deadlock or a lock wait timeout; other errors are not retried.',
-    ),
+  connectTimeout: durationOption('How long to wait for a connection.', { default: '10s', positive: true }),
+  ...retryOptions({
+    after: 'a lost connection, a deadlock or a lock wait timeout (other errors are not retried)',
+    giveUp: 'Then the job stops without committing the batch; restarted, it writes the batch again.',
+  }),
 });
 
 export type MySqlSinkOptions = z.output<typeof MySqlSinkOptions>;

@@ -15,7 +15,15 @@ import {
 } from '../../connectors/mysql/errors.js';
 import { qualifiedName } from '../../connectors/mysql/identifiers.js';
 import { openSession } from '../../connectors/mysql/session.js';
-import { insertShape, insertStatements, UnfitRowError, type InsertShape, type Statement } from '../../connectors/mysql/statements.js';
+import {
+  insertShape,
+  insertStatements,
+  unfitRows,
+  UnfitRowError,
+  type InsertShape,
+  type Statement,
+} from '../../connectors/mysql/statements.js';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 
 export interface MySqlSinkConfig {
   host: string;
@@ -30,6 +38,7 @@ export interface MySqlSinkConfig {
   /** Create the table with this primary key when missing; undefined: it must exist. */
   createPrimaryKey?: readonly string[];
   commitTable: string;
+  /** Milliseconds. */
   connectTimeout: number;
   retry: RetryPolicy;
   /** Injected by tests (no real waiting). */
@@ -58,6 +67,7 @@ export class MySqlSink implements Sink {
   private connection: mysql.Connection | undefined;
   private context!: SinkContext;
   private logger: Logger = silentLogger;
+  private badRecords: BadRecordHandler = failOnBadRecord;
   private maxStatementChars = MAX_STATEMENT_CHARS;
   private readonly shape: InsertShape;
   private readonly target: Target;
@@ -78,6 +88,7 @@ export class MySqlSink implements Sink {
   async open(context: SinkContext): Promise<void> {
     this.context = context;
     this.logger = context.logger;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     try {
       await this.retrying('connect', async () => {
         const connection = await this.connect();
@@ -94,7 +105,28 @@ export class MySqlSink implements Sink {
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     if (rows.length === 0) return; // nothing to write, nothing that a replay could duplicate
-    await this.retrying(`batch ${batchId}`, () => this.writeBatch(rows, batchId));
+    const fit = this.withoutUnfitRows(rows, batchId);
+    if (fit.length === 0) return;
+    await this.retrying(`batch ${batchId}`, () => this.writeBatch(fit, batchId));
+  }
+
+  /**
+   * Rows with a value the table cannot hold (NaN, infinity, a year outside DATETIME) go to the onBadRecord policy
+   * before anything is sent: `fail` stops the batch naming row and column; `skip` and `deadLetter` leave them out.
+   */
+  private withoutUnfitRows(rows: Row[], batchId: number): Row[] {
+    const unfit = unfitRows(rows, this.shape);
+    if (unfit.size === 0) return rows;
+    const { database, table } = this.config;
+    for (const [r, error] of unfit) {
+      this.badRecords.report({
+        raw: rows[r],
+        reason: `column ${error.column} of ${database}.${table}: ${error.reason}`,
+        where: `mysql sink: batch ${batchId}, row ${r + 1}`,
+        position: { row: r },
+      });
+    }
+    return rows.filter((_, r) => !unfit.has(r));
   }
 
   async close(): Promise<void> {

@@ -76,8 +76,7 @@ export class ParquetSink implements Sink {
 
   constructor(private readonly config: ParquetSinkConfig) {
     const parts = config.partitionBy.map((s) => (s.kind === 'time' ? `${partitionNames(s).join('/')}(${s.column})` : s.column));
-    this.description =
-      `ParquetSink[path=${config.path}` + (parts.length ? `, partitionBy=${parts.join(', ')}` : '') + `, compression=${config.codec}]`;
+    this.description = `ParquetSink[path=${config.path}${parts.length ? `, partitionBy=${parts.join(', ')}` : ''}, compression=${config.codec}]`;
     this.partitionOf = partitioner(config.partitionBy);
   }
 

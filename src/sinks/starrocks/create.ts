@@ -34,7 +34,7 @@ export async function createTableIfAsked(where: Where, create: CreateTable, colu
     table: where.table,
     createTableSql: () => sql,
   };
-  let connection;
+  let connection: Awaited<ReturnType<typeof openSession>> | undefined;
   try {
     connection = await openSession(
       { host: where.feHost, port: where.mysqlPort, user: where.user, password: where.password, connectTimeout: 10_000 },

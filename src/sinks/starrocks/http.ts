@@ -22,7 +22,7 @@ export class HttpTransportError extends Error {
 }
 
 export interface RequestOptions {
-  method: 'PUT' | 'GET';
+  method: 'PUT' | 'GET' | 'POST';
   headers: Record<string, string>;
   body?: Buffer;
   /** Give up on a request after this long without an answer. */

@@ -1,6 +1,6 @@
 import { defineSink } from '../../component/definition.js';
+import { retryPolicy } from '../../component/options.js';
 import { ConfigError, type ConfigProblem } from '../../core/errors.js';
-import { DEFAULT_RETRY } from '../../core/retry.js';
 import { bindColumns } from '../../connectors/mysql/columns.js';
 import { InsertSink } from './insert-sink.js';
 import { StarRocksSinkOptions } from './options.js';
@@ -60,7 +60,7 @@ export const starrocksSink = defineSink({
       }
     }
     if (problems.length) throw new ConfigError(problems);
-    const retry = { ...DEFAULT_RETRY, maxRetries: options.maxRetries };
+    const retry = retryPolicy(options);
     const common = {
       feHost: options.feHost,
       httpPort: options.httpPort,
@@ -79,7 +79,8 @@ export const starrocksSink = defineSink({
       ...common,
       format: options.format,
       maxFilterRatio: options.maxFilterRatio,
-      timeout: options.timeout,
+      timeout: Math.ceil(options.timeout / 1000),
+      labelWaitTimeout: options.labelWaitTimeout === undefined ? undefined : Math.ceil(options.labelWaitTimeout / 1000),
       properties: options.properties,
       maxBytesPerLoad: options.maxBytesPerLoad,
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption, durationOption, retryOptions } from '../../component/options.js';
 import { secret } from '../../component/secret.js';
 import { identifierOption } from '../../connectors/mysql/identifiers.js';
 
@@ -47,12 +48,14 @@ export const StarRocksSinkOptions = z.strictObject({
     .max(1)
     .default(0)
     .describe('stream_load: the largest share of rows StarRocks may drop as unfit (max_filter_ratio). 0: any unfit row fails the load.'),
-  timeout: z
-    .number()
-    .int()
-    .positive()
-    .default(600)
-    .describe('stream_load: seconds StarRocks may take for one load (the `timeout` header); the client waits that long plus a minute.'),
+  timeout: durationOption(
+    'stream_load: how long StarRocks may take for one load (the `timeout` header, in whole seconds, rounded up), e.g. 10m; the client waits that long plus a minute.',
+    { default: '10m', positive: true },
+  ),
+  labelWaitTimeout: durationOption(
+    "stream_load: how long to wait, after a restart, for an earlier load under a batch's label that is still open and that the FE would not cancel (whole seconds, rounded up), e.g. 5m; then the job stops with an error naming label, state and FE. Default: timeout + 60s.",
+    { positive: true },
+  ).optional(),
   properties: z
     .record(z.string(), z.string())
     .default({})
@@ -70,13 +73,7 @@ export const StarRocksSinkOptions = z.strictObject({
     .min(1024)
     .default(64 * 1024 * 1024)
     .describe('stream_load: a batch whose body would be larger is sent as several loads (each with its own label).'),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
-    .default(5000)
-    .describe('insert: rows per INSERT statement (each one is a StarRocks transaction).'),
+  batchSize: batchSizeOption('insert: rows per INSERT statement (each one is a StarRocks transaction).', { default: 5000, max: 100_000 }),
   withLabel: z
     .boolean()
     .default(true)
@@ -102,14 +99,10 @@ export const StarRocksSinkOptions = z.strictObject({
     .describe(
       'Create the table at start (CREATE TABLE IF NOT EXISTS over the MySQL port) as a duplicate-key table with columns from the input schema.',
     ),
-  maxRetries: z
-    .number()
-    .int()
-    .min(0)
-    .default(10)
-    .describe(
-      'Retries, with exponential backoff, of a load that failed for a reason that can pass (network, busy server, aborted transaction).',
-    ),
+  ...retryOptions({
+    after: 'a load failed for a reason that can pass (network, busy server, aborted transaction)',
+    giveUp: 'Then the job stops without committing the batch.',
+  }),
 });
 
 export type StarRocksSinkOptions = z.output<typeof StarRocksSinkOptions>;

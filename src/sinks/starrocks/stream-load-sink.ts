@@ -4,12 +4,14 @@ import { silentLogger, type Logger } from '../../core/logger.js';
 import { withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
+import { sleepUnlessStopped, StopRequestedError } from '../../core/stop.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
 import { UnfitRowError } from '../../connectors/mysql/statements.js';
 import { encodeBodies } from './body.js';
 import { createTableIfAsked, createTableSqlFor, type CreateTable } from './create.js';
 import { HttpTransportError } from './http.js';
 import { labelPrefixOf, loadLabel } from './label.js';
+import { settleLabel } from './label-wait.js';
 import { isFilteredFailure, isRetriableFailure, isRetriableTransport, outcomeOf } from './outcome.js';
 import { StreamLoadClient, UnexpectedAnswerError, type StreamLoadResult } from './stream-load.js';
 
@@ -26,6 +28,8 @@ export interface StreamLoadSinkConfig {
   maxFilterRatio: number;
   /** Seconds; the `timeout` header. */
   timeout: number;
+  /** Seconds to wait for an earlier load under a label that stays open and cannot be cancelled; default timeout + 60. */
+  labelWaitTimeout?: number;
   properties: Record<string, string>;
   /** Default: the job name. */
   labelPrefix?: string;
@@ -56,7 +60,8 @@ const isRetriable = (error: unknown): boolean => (error instanceof AttemptError 
  * Exactly once, by labels: a replayed batch has the same labels, so StarRocks answers `Label Already Exists` instead
  * of loading again, and the sink asks get_load_state what became of that earlier load:
  *   VISIBLE / COMMITTED  the rows are in: done;
- *   PREPARE / PREPARED   still running: ask again until it settles (or the load timeout passes: retried later);
+ *   PREPARE / PREPARED   left open by an earlier attempt: cancelled, then loaded again; if it cannot be cancelled,
+ *                        waited for (bounded by labelWaitTimeout, ended at once by a stop): label-wait.ts;
  *   ABORTED              it failed: load again, under the same label (StarRocks frees a label when its
  *                        transaction aborts; a new label would let a later replay load the rows a second time);
  *   UNKNOWN              contradicts "already exists" (another database? label expired?): an error.
@@ -149,15 +154,22 @@ export class StreamLoadSink implements Sink {
   }
 
   private loadPart(label: string, body: Buffer, batchId: number): Promise<void> {
-    return withRetry(() => this.attempt(label, body), this.config.retry, {
+    return withRetry(() => this.attempt(label, body, batchId), this.config.retry, {
       isRetriable,
-      sleep: this.config.sleep,
+      // A stop ends the backoff at once: the batch is not committed and is re-run on the next start.
+      sleep: (ms) =>
+        sleepUnlessStopped(
+          ms,
+          this.context.stopSignal,
+          () => `stopped before retrying batch ${batchId} into ${this.where(label)}`,
+          this.config.sleep,
+        ),
       onRetry: (error, attempt, delayMs) =>
         this.logger.warn(
           `starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
         ),
     }).catch((error: unknown) => {
-      if (error instanceof RuntimeError) throw error;
+      if (error instanceof RuntimeError || error instanceof StopRequestedError) throw error;
       throw new RuntimeError(
         `starrocks sink: Stream Load of batch ${batchId} into ${this.where(label)} failed: ${errorMessage(error)}.${this.hint(error)}`,
         { cause: error },
@@ -166,14 +178,22 @@ export class StreamLoadSink implements Sink {
   }
 
   /** One attempt: load; on a label conflict, settle what the earlier load did (and load again if it aborted). */
-  private async attempt(label: string, body: Buffer): Promise<void> {
+  private async attempt(label: string, body: Buffer, batchId: number): Promise<void> {
     const timeoutMs = (this.config.timeout + 60) * 1000;
     const { result } = await this.client.load(label, body, this.headers, timeoutMs);
     switch (outcomeOf(result)) {
       case 'loaded':
         return this.loaded(label, result);
       case 'label-exists': {
-        const state = await this.settle(label);
+        const state = await settleLabel(label, batchId, {
+          client: this.client,
+          database: this.config.database,
+          logger: this.logger,
+          loadTimeoutS: this.config.timeout,
+          maxWaitS: this.config.labelWaitTimeout ?? this.config.timeout + 60,
+          stopSignal: this.context.stopSignal,
+          sleep: this.config.sleep,
+        });
         if (state === 'loaded') {
           this.logger.info(
             `starrocks sink: ${this.where(label)} was already loaded by an earlier attempt (${result.ExistingJobStatus ?? 'FINISHED'}); not loaded again`,
@@ -224,36 +244,5 @@ export class StreamLoadSink implements Sink {
       this.config.create ?? { duplicateKey: [first], distributedBy: [first], replicationNum: 1 },
       this.config.columns,
     );
-  }
-
-  /**
-   * After `Label Already Exists`: poll get_load_state until the earlier load is visible, committed or aborted. A load
-   * that is still running is waited for up to the load timeout, then left to a later retry.
-   */
-  private async settle(label: string): Promise<'loaded' | 'aborted'> {
-    const sleep = this.config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const deadline = Date.now() + this.config.timeout * 1000;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
-      const { state, reason } = await this.client.loadState(label, 30_000);
-      switch (state) {
-        case 'VISIBLE':
-        case 'COMMITTED':
-          return 'loaded';
-        case 'ABORTED':
-          this.logger.info(
-            `starrocks sink: the earlier load under label ${label} was aborted${reason ? ` (${reason})` : ''}; loading again`,
-          );
-          return 'aborted';
-        case 'UNKNOWN':
-          throw new RuntimeError(
-            `starrocks sink: ${this.where(label)}: StarRocks answered "Label Already Exists", but get_load_state does not know the label (UNKNOWN). ` +
-              'Is another database or cluster involved? The sink stops rather than risk loading the rows twice.',
-          );
-        default:
-          if (Date.now() > deadline)
-            throw new AttemptError(`the earlier load under label ${label} is still ${state} after ${this.config.timeout} s`, true);
-          await sleep(wait);
-      }
-    }
   }
 }

@@ -56,8 +56,9 @@ function answerText(answer: HttpAnswer): string {
 }
 
 /**
- * The HTTP side of Stream Load: `PUT /api/{db}/{table}/_stream_load` on the FE (which redirects to a BE) and
- * `GET /api/{db}/get_load_state?label=` to ask what became of a label.
+ * The HTTP side of Stream Load: `PUT /api/{db}/{table}/_stream_load` on the FE (which redirects to a BE),
+ * `GET /api/{db}/get_load_state?label=` to ask what became of a label, and `POST /api/{db}/{label}/_cancel` to abort
+ * a load left open under a label.
  */
 export class StreamLoadClient {
   readonly feUrl: string;
@@ -101,6 +102,24 @@ export class StreamLoadClient {
       throw new UnexpectedAnswerError(`${answer.url} did not load: ${answerText(answer)}`, answer);
     }
     return { result, answer };
+  }
+
+  /**
+   * Aborts the transaction of `label` if it is still PREPARE (StarRocks' CancelStreamLoad, fe-core http/rest, which
+   * calls GlobalTransactionMgr.abortTransaction(db, label, "user cancel")). Resolves with the FE's refusal, if any
+   * ("running transaction not found, label=..." when the label is not PREPARE); HTTP 200 either way.
+   */
+  async cancel(label: string, timeoutMs: number): Promise<{ cancelled: boolean; message?: string }> {
+    const url = `${this.feUrl}/api/${encodeURIComponent(this.target.database)}/${encodeURIComponent(label)}/_cancel`;
+    const answer = await request(url, { method: 'POST', headers: { Authorization: this.auth }, timeoutMs, agent: this.agent });
+    if (answer.status !== 200) throw new UnexpectedAnswerError(`HTTP ${answer.status} from ${answer.url}: ${answerText(answer)}`, answer);
+    let json: { status?: string };
+    try {
+      json = JSON.parse(answer.body) as typeof json;
+    } catch {
+      throw new UnexpectedAnswerError(`_cancel at ${answer.url} answered with something that is not JSON: ${answerText(answer)}`, answer);
+    }
+    return json.status === 'OK' ? { cancelled: true } : { cancelled: false, message: answerText(answer) };
   }
 
   /** What the FE knows of a label: VISIBLE/COMMITTED (loaded), PREPARE/PREPARED (running), ABORTED, UNKNOWN. */

@@ -1,30 +1,35 @@
 import type { Value } from '../../core/row.js';
 import type { ColumnType } from '../../core/schema.js';
+import { parseTimestamp } from './timestamp.js';
 
 /**
- * Converts a value read from a file to its schema type, or explains why it cannot. Empty CSV fields and JSON nulls
- * are null. Timestamps accept ISO 8601 text or epoch milliseconds.
+ * Converts a value read from a file to its schema type, or explains why it cannot. Only a missing value (a JSON null
+ * or absent key, an empty unquoted CSV field) is null; an empty string stays an empty string in a string column and
+ * is an error in any other. Nothing is guessed: `0x10` is not 16, `2024-02-30` is not March 1st, `1.5` is not a long.
+ * Doubles also take the texts `NaN`, `Infinity` and `-Infinity` (as Spark's CSV reader does), so they are never null.
+ * Timestamps take ISO 8601 text or epoch milliseconds.
  */
 export function coerce(raw: unknown, type: ColumnType): { value: Value } | { error: string } {
-  if (raw === null || raw === undefined || raw === '') return { value: null };
+  if (raw === null || raw === undefined) return { value: null };
   switch (type) {
     case 'string':
       return typeof raw === 'object' ? { value: JSON.stringify(raw) } : { value: String(raw) };
     case 'long': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && WHOLE.test(raw) ? Number(raw) : NaN;
       return Number.isSafeInteger(n) ? { value: n } : { error: 'expected a whole number (long)' };
     }
     case 'double': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      return Number.isNaN(n) ? { error: 'expected a number (double)' } : { value: n };
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseDouble(raw) : NaN;
+      return n === undefined ? { error: 'expected a decimal number (double)' } : { value: n };
     }
     case 'boolean':
       if (typeof raw === 'boolean') return { value: raw };
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return { value: raw.trim().toLowerCase() === 'true' };
       return { error: 'expected true or false' };
     case 'timestamp': {
-      const ms = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
-      return Number.isNaN(ms) ? { error: 'expected an ISO 8601 time or epoch milliseconds' } : { value: new Date(ms) };
+      const ms =
+        typeof raw === 'number' ? (Number.isSafeInteger(raw) ? raw : undefined) : typeof raw === 'string' ? parseTimestamp(raw) : undefined;
+      return ms === undefined ? { error: 'expected an ISO 8601 time (a real date) or epoch milliseconds' } : { value: new Date(ms) };
     }
     case 'array':
       return Array.isArray(raw) ? { value: raw as Value } : { error: 'expected an array' };
@@ -33,4 +38,16 @@ export function coerce(raw: unknown, type: ColumnType): { value: Value } | { err
     case 'any':
       return { value: raw as Value };
   }
+}
+
+const WHOLE = /^\s*[-+]?\d+\s*$/;
+/** Decimal notation only: Number() would also take `0x10` and `0b11`, and make 0 of an empty string. */
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '+Infinity': Infinity, '-Infinity': -Infinity };
+
+/** A double from text; undefined when the text is not a decimal number or one of the spellings of NaN and the infinities. */
+function parseDouble(text: string): number | undefined {
+  if (DECIMAL.test(text)) return Number(text);
+  const special = SPECIAL[text.trim()];
+  return special === undefined ? undefined : special;
 }

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defineSource } from '../../component/definition.js';
 import { schemaOption } from '../../component/options.js';
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { RuntimeError } from '../../core/errors.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
@@ -42,6 +43,7 @@ export class FileSource implements Source {
   private availableNowTarget: string | undefined;
   private dir = '';
   private onlyFile: string | undefined;
+  private badRecords: BadRecordHandler = failOnBadRecord;
 
   constructor(
     private readonly path: string,
@@ -53,7 +55,8 @@ export class FileSource implements Source {
     this.description = `FileStreamSource[${path}, format=${format}]`;
   }
 
-  async open(_context: SourceContext) {
+  async open(context: SourceContext) {
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     const info = await stat(this.path).catch(() => undefined);
     if (!info) throw new RuntimeError(`file source: ${this.path} does not exist (source.path); create the directory or fix the path`);
     if (info.isDirectory()) this.dir = this.path;
@@ -87,7 +90,8 @@ export class FileSource implements Source {
     const rows: Row[] = [];
     for (const file of files) {
       const path = join(this.dir, file);
-      for (const row of parseFile(await readFile(path, 'utf8'), path, this.format, this.schema, this.header)) rows.push(row);
+      for (const row of parseFile(await readFile(path, 'utf8'), path, this.format, this.schema, this.header, this.badRecords))
+        rows.push(row);
     }
     return rows;
   }
@@ -117,4 +121,5 @@ export const fileSource = defineSource({
       o.header,
       o.maxFilesPerBatch,
     ),
+  offsetIdentity: (o) => ({ path: o.path, format: o.format }),
 });

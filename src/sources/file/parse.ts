@@ -1,77 +1,124 @@
+import type { BadRecordHandler } from '../../core/bad-records.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
-import { RuntimeError } from '../../core/errors.js';
 import { coerce } from './coerce.js';
 import { parseCsv } from './csv.js';
 
 export type FileFormat = 'json' | 'csv';
 
-/** Parses one file's text into rows of `schema`; any bad value stops with its file, line and column. */
-export function parseFile(text: string, file: string, format: FileFormat, schema: Schema, header: boolean): Row[] {
-  return format === 'json' ? parseJson(text, file, schema) : parseCsvRows(text, file, schema, header);
+/** Where a record is in its file: `{ file, line }` (JSON Lines, CSV) or `{ file, element }` (a JSON array file). */
+type Position = { file: string; line: number } | { file: string; element: number };
+
+/**
+ * Parses one file's text into rows of `schema`. A record that cannot be read (not JSON, a malformed CSV line, a value
+ * not of its column's type) goes to `badRecords` with its text, its file and line, and the column at fault; the
+ * handler throws (onBadRecord: fail) or the record is left out.
+ */
+export function parseFile(
+  text: string,
+  file: string,
+  format: FileFormat,
+  schema: Schema,
+  header: boolean,
+  badRecords: BadRecordHandler,
+): Row[] {
+  const reader = new RecordReader(file, schema, badRecords);
+  return format === 'json' ? reader.json(text) : reader.csv(text, header);
 }
 
-function toRow(record: Record<string, unknown>, schema: Schema, where: string): Row {
-  const row: Row = {};
-  for (const column of schema) {
-    const result = coerce(Object.hasOwn(record, column.name) ? record[column.name] : null, column.type);
-    if ('error' in result) {
-      throw new RuntimeError(`${where}: column '${column.name}': ${result.error}, found ${JSON.stringify(record[column.name])}`);
+class RecordReader {
+  readonly rows: Row[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly schema: Schema,
+    private readonly badRecords: BadRecordHandler,
+  ) {}
+
+  /** JSON Lines (one object per line, Spark's default) or, when the file starts with `[`, one JSON array of objects. */
+  json(text: string): Row[] {
+    if (text.trimStart().startsWith('[')) return this.jsonArray(text);
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i].replace(/\r$/, '');
+      if (raw.trim() === '') continue;
+      const position = { file: this.file, line: i + 1 };
+      let record: unknown;
+      try {
+        record = JSON.parse(raw);
+      } catch (error) {
+        this.bad(raw, position, `not valid JSON: ${(error as Error).message}`);
+        continue;
+      }
+      this.add(record, raw, position);
     }
-    row[column.name] = result.value;
+    return this.rows;
   }
-  return row;
-}
 
-/** JSON Lines (one object per line, Spark's default) or, when the file starts with `[`, one JSON array of objects. */
-function parseJson(text: string, file: string, schema: Schema): Row[] {
-  if (text.trimStart().startsWith('[')) {
+  private jsonArray(text: string): Row[] {
     let items: unknown;
     try {
       items = JSON.parse(text);
     } catch (error) {
-      throw new RuntimeError(`${file}: not valid JSON: ${(error as Error).message}`);
+      // The whole file is one record: nothing of it can be read.
+      this.bad(text, { file: this.file, line: 1 }, `not valid JSON (the whole file, a JSON array): ${(error as Error).message}`);
+      return this.rows;
     }
-    return (items as unknown[]).map((item, i) => toRow(asObject(item, `${file}: element ${i}`), schema, `${file}: element ${i}`));
+    for (const [i, item] of (items as unknown[]).entries()) this.add(item, JSON.stringify(item), { file: this.file, element: i });
+    return this.rows;
   }
-  const rows: Row[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-    const where = `${file}:${i + 1}`;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (error) {
-      throw new RuntimeError(`${where}: not valid JSON: ${(error as Error).message}`);
-    }
-    rows.push(toRow(asObject(record, where), schema, where));
-  }
-  return rows;
-}
 
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RuntimeError(`${where}: expected a JSON object per row, found ${JSON.stringify(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** With a header, fields match the schema by name; without one, by position (as Spark with a user schema). */
-function parseCsvRows(text: string, file: string, schema: Schema, header: boolean): Row[] {
-  const rows: Row[] = [];
-  let names: string[] | undefined = header ? undefined : schema.map((c) => c.name);
-  for (const { fields, line } of parseCsv(text)) {
-    if (!names) {
-      names = fields.map((f) => f.trim());
-      const missing = schema.filter((c) => !names!.includes(c.name)).map((c) => c.name);
-      if (missing.length > 0) throw new RuntimeError(`${file}:${line}: header lacks column(s) ${missing.join(', ')} of the schema`);
-      continue;
+  /** With a header, fields match the schema by name; without one, by position (as Spark with a user schema). */
+  csv(text: string, header: boolean): Row[] {
+    let names: string[] | undefined = header ? undefined : this.schema.map((c) => c.name);
+    for (const record of parseCsv(text)) {
+      const position = { file: this.file, line: record.line };
+      if ('error' in record) {
+        this.bad(record.raw, position, record.error);
+        continue;
+      }
+      if (!names) {
+        names = record.fields.map((f) => (f ?? '').trim());
+        const missing = this.schema.filter((c) => !names!.includes(c.name)).map((c) => c.name);
+        if (missing.length > 0) {
+          this.bad(record.raw, position, `the header lacks column(s) ${missing.join(', ')} of the schema; no line of this file was read`);
+          return this.rows;
+        }
+        continue;
+      }
+      if (record.fields.length !== names.length) {
+        this.bad(record.raw, position, `${record.fields.length} fields, expected ${names.length} (${names.join(', ')})`);
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      for (const [i, name] of names.entries()) values[name] = record.fields[i];
+      this.add(values, record.raw, position);
     }
-    const record: Record<string, unknown> = {};
-    names.forEach((name, i) => (record[name] = fields[i]));
-    rows.push(toRow(record, schema, `${file}:${line}`));
+    return this.rows;
   }
-  return rows;
+
+  /** Converts one record to a row of the schema and keeps it, or reports it naming the first column at fault. */
+  private add(record: unknown, raw: string, position: Position): void {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      this.bad(raw, position, `expected a JSON object per row, found ${JSON.stringify(record)}`);
+      return;
+    }
+    const values = record as Record<string, unknown>;
+    const row: Row = {};
+    for (const column of this.schema) {
+      const found = Object.hasOwn(values, column.name) ? values[column.name] : null;
+      const result = coerce(found, column.type);
+      if ('error' in result) {
+        this.bad(raw, position, `column '${column.name}': ${result.error}, found ${JSON.stringify(found)}`);
+        return;
+      }
+      row[column.name] = result.value;
+    }
+    this.rows.push(row);
+  }
+
+  private bad(raw: string, position: Position, reason: string): void {
+    const where = 'line' in position ? `${position.file}:${position.line}` : `${position.file}: element ${position.element}`;
+    this.badRecords.report({ raw, reason, where, position });
+  }
 }

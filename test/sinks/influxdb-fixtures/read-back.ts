@@ -16,16 +16,22 @@ export interface Point {
   time: number;
 }
 
+/** An answer of InfluxQL's `/query` (1.x, and 1.8's compatibility API): one result per statement. */
+export interface InfluxQLAnswer {
+  error?: string;
+  results: { error?: string; series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[];
+}
+
 /** Runs InfluxQL and reads the whole answer (1.x sends the status before it runs the statement); throws on errors. */
-export async function influxQL(url: string, q: string, db?: string): Promise<any> {
-  const params = new URLSearchParams({ q, epoch: 'ms' });
+export async function influxQL(url: string, q: string, db?: string, epoch: 'ms' | 'rfc3339' = 'ms'): Promise<InfluxQLAnswer> {
+  const params = new URLSearchParams(epoch === 'ms' ? { q, epoch } : { q });
   if (db) params.set('db', db);
   const response = await fetch(`${url}/query`, { method: 'POST', body: params });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : {};
-  const error = json.error ?? json.results?.find((r: { error?: string }) => r.error)?.error;
+  const json: Partial<InfluxQLAnswer> = text ? JSON.parse(text) : {};
+  const error = json.error ?? json.results?.find((r) => r.error)?.error;
   if (!response.ok || error) throw new Error(`InfluxQL ${q}: HTTP ${response.status} ${error ?? text}`);
-  return json;
+  return { ...json, results: json.results ?? [] };
 }
 
 export async function createDatabase(url: string, name: string): Promise<void> {
@@ -39,14 +45,14 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
 /** Field name -> InfluxQL type (float, integer, string, boolean). */
 export async function fieldTypes(url: string, db: string, measurement: string): Promise<Record<string, string>> {
   const json = await influxQL(url, `SHOW FIELD KEYS FROM "${measurement}"`, db);
-  const values: Array<[string, string]> = json.results[0].series?.[0].values ?? [];
+  const values = (json.results[0].series?.[0].values ?? []) as Array<[string, string]>;
   return Object.fromEntries(values);
 }
 
 /** Every point of a measurement through InfluxQL, sorted by time then tags. */
 export async function readInfluxQL(url: string, db: string, measurement: string): Promise<Point[]> {
   const tagJson = await influxQL(url, `SHOW TAG KEYS FROM "${measurement}"`, db);
-  const tagKeys = new Set<string>((tagJson.results[0].series?.[0].values ?? []).map((v: [string]) => v[0]));
+  const tagKeys = new Set((tagJson.results[0].series?.[0].values ?? []).map((v) => String(v[0])));
   const json = await influxQL(url, `SELECT * FROM "${measurement}"`, db);
   const series = json.results[0].series?.[0];
   if (!series) return [];
@@ -111,4 +117,69 @@ export function expectedPoints(rows: Row[], measurement: string, tags: string[],
       time: (row[time] as Date).getTime(),
     })),
   );
+}
+
+/** A point with its time in nanoseconds since the epoch, as decimal text (it exceeds 2^53). */
+export type NanoPoint = Omit<Point, 'time'> & { time: string };
+
+/** RFC 3339 with up to 9 fraction digits (what InfluxQL without `epoch` and Flux answer) -> nanoseconds. */
+export function rfc3339ToNanos(text: string): string {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(text);
+  if (!match) throw new Error(`not an RFC 3339 UTC time: ${text}`);
+  const seconds = BigInt(Date.parse(`${match[1]}Z`) / 1000);
+  return String(seconds * 1_000_000_000n + BigInt((match[2] ?? '').padEnd(9, '0')));
+}
+
+/**
+ * Every point of a measurement through InfluxQL with nanosecond times (epoch=ms would merge points of one ms). The
+ * measurement is matched by a regular expression: a quoted InfluxQL identifier cannot hold a tab.
+ */
+export async function readInfluxQLNanos(url: string, db: string, measurement: string): Promise<NanoPoint[]> {
+  const pattern = measurement
+    .replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\r', '\\r');
+  const quoted = `/^${pattern}$/`;
+  const tagJson = await influxQL(url, `SHOW TAG KEYS FROM ${quoted}`, db);
+  const tagKeys = new Set<string>((tagJson.results[0].series?.[0].values ?? []).map((v) => String(v[0])));
+  const json = await influxQL(url, `SELECT * FROM ${quoted}`, db, 'rfc3339');
+  const series = json.results[0].series?.[0];
+  if (!series) return [];
+  const points: NanoPoint[] = series.values.map((values: unknown[]) => {
+    const point: NanoPoint = { measurement: series.name, tags: {}, fields: {}, time: rfc3339ToNanos(values[0] as string) };
+    series.columns.forEach((column: string, i: number) => {
+      if (i === 0 || values[i] === null) return;
+      if (tagKeys.has(column)) point.tags[column] = values[i] as string;
+      else point.fields[column] = values[i] as number | string | boolean;
+    });
+    return point;
+  });
+  return sortNanoPoints(points);
+}
+
+/** Every point of a measurement through Flux, with nanosecond times. */
+export async function readFluxNanos(url: string, bucket: string, measurement: string): Promise<NanoPoint[]> {
+  const client = new InfluxDB({ url, token: 'unused:unused' });
+  const flux = `from(bucket: "${bucket}")
+    |> range(start: 1970-01-01T00:00:00Z, stop: 2100-01-01T00:00:00Z)
+    |> filter(fn: (r) => r._measurement == "${measurement}")`;
+  const rows = await client.getQueryApi('').collectRows<Record<string, unknown>>(flux);
+  const byKey = new Map<string, NanoPoint>();
+  for (const row of rows) {
+    const tags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (!key.startsWith('_') && key !== 'result' && key !== 'table' && value !== '' && value !== null) tags[key] = String(value);
+    }
+    const time = rfc3339ToNanos(String(row._time));
+    const key = JSON.stringify([time, Object.entries(tags).sort()]);
+    let point = byKey.get(key);
+    if (!point) byKey.set(key, (point = { measurement: String(row._measurement), tags, fields: {}, time }));
+    point.fields[String(row._field)] = row._value as number | string | boolean;
+  }
+  return sortNanoPoints([...byKey.values()]);
+}
+
+export function sortNanoPoints(points: NanoPoint[]): NanoPoint[] {
+  const key = (p: NanoPoint) => JSON.stringify([p.time.padStart(20, '0'), Object.entries(p.tags).sort()]);
+  return points.map((p) => ({ ...p, tags: sortKeys(p.tags), fields: sortKeys(p.fields) })).sort((a, b) => key(a).localeCompare(key(b)));
 }

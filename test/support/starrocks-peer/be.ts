@@ -9,11 +9,18 @@
  * max_filter_ratio (default 0) the transaction aborts with "too many filtered rows"; otherwise the rows and the
  * VISIBLE state commit together (store.ts). Every answer is HTTP 200 with StarRocks' JSON (StreamLoadContext::to_json);
  * filtered rows are listed behind ErrorURL (`GET /api/_load_error_log?file=...`).
+ *
+ * A client that goes away before its body is complete, at any moment (before, during or after the label's
+ * transaction begins): StarRocks' BE cancels the body pipe (StreamLoadAction::free_handler_ctx), the load fragment
+ * fails, and the last reference to the load's context rolls the transaction back (~StreamLoadContext calls
+ * rollback_txn while need_rollback is set). The peer aborts the transaction too. A client that goes away after the
+ * whole body arrived does not stop the load: it commits. The transaction carries the load's `timeout` (default 600,
+ * stream_load_default_timeout_second), after which the FE aborts it if it is still PREPARE (store.ts).
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authenticates, parseBasicAuth, sendJson, type LoggedRequest } from './http-util.js';
-import { BodyError, parseBody } from './parse.js';
+import { BodyError, parseBody, type ParsedBody } from './parse.js';
 import type { PeerStore, TxnState } from './store.js';
 
 export interface Faults {
@@ -21,7 +28,19 @@ export interface Faults {
   failures: string[];
   /** Commit the next loads, then drop the connection without an answer (a lost response). */
   dropAnswers: number;
+  /** Begin the next loads' transactions, then drop the connection without rolling back, as a BE that crashed. */
+  orphans: number;
+  /** Hold the next loads after their transaction began, before `100 Continue`: tell the test, wait for release. */
+  holds: LoadHold[];
 }
+
+export interface LoadHold {
+  reached(label: string): void;
+  released: Promise<void>;
+}
+
+/** Default of the `timeout` header: the FE's stream_load_default_timeout_second. */
+const DEFAULT_TIMEOUT_S = 600;
 
 export interface BeOptions {
   users: Record<string, string>;
@@ -99,6 +118,14 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     table: string,
     entry: LoggedRequest,
   ): Promise<void> {
+    // Listened for before anything is awaited, so a client that goes away at any moment is seen.
+    let clientGone = false;
+    const gone = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        if (!res.writableFinished) clientGone = true;
+        resolve();
+      }),
+    );
     const started = Date.now();
     const header = (name: string) => {
       const value = req.headers[name];
@@ -139,12 +166,14 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     if (columns.length === 0) return fail(`unknown table "${db}.${table}"`);
     if (!LABEL.test(ctx.Label)) return fail(`Invalid label format: ${ctx.Label}. Labels match ${LABEL.source}`);
     const maxFilterRatio = Number(header('max_filter_ratio') ?? '0');
+    const timeoutS = header('timeout') === undefined ? DEFAULT_TIMEOUT_S : Number(header('timeout'));
+    if (!Number.isInteger(timeoutS) || timeoutS < 0) return fail('Invalid timeout format');
 
     // 2. Begin the transaction under the label.
     const begun = await serialized(async () => {
       const existing = await options.store.labelTxn(db, ctx.Label);
       if (existing && existing.state !== 'ABORTED') return { existing: existing.state };
-      return { txnId: await options.store.beginTxn(db, ctx.Label) };
+      return { txnId: await options.store.beginTxn(db, ctx.Label, 'PREPARE', timeoutS) };
     });
     if ('existing' in begun) {
       const finished: TxnState[] = ['COMMITTED', 'VISIBLE'];
@@ -158,7 +187,21 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
       );
     }
     ctx.TxnId = begun.txnId!;
-    const abort = (reason: string) => options.store.setState(ctx.TxnId, 'ABORTED', reason);
+    const abort = (reason: string) => options.store.abortTxn(ctx.TxnId, reason);
+    const hold = options.faults.holds.shift();
+    if (hold) {
+      hold.reached(ctx.Label);
+      await Promise.race([hold.released, gone]);
+    }
+    if (options.faults.orphans > 0) {
+      options.faults.orphans--;
+      req.socket.destroy(); // the BE "crashes": nobody rolls back, the FE's timeout will
+      return;
+    }
+    if (clientGone) {
+      await abort('Cancelled: the client went away before sending the body');
+      return;
+    }
 
     // 3. The body: only now `100 Continue`.
     if (expectsContinue) {
@@ -172,10 +215,10 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
         entry.bodyBytes += chunk.length;
       });
       req.on('end', () => resolve(true));
-      req.on('aborted', () => resolve(false));
       req.on('error', () => resolve(false));
+      void gone.then(() => resolve(req.complete));
     });
-    if (!complete) return abort('the client went away before the body was complete');
+    if (!complete) return void (await abort('Cancelled: the client went away before the body was complete'));
     const body = Buffer.concat(chunks);
     ctx.LoadBytes = body.length;
 
@@ -186,7 +229,7 @@ export function createBe(options: BeOptions): http.Server & { errorLogs: Map<str
     }
 
     // 4. Parse, filter, apply max_filter_ratio.
-    let parsed;
+    let parsed: ParsedBody;
     try {
       parsed = parseBody(body, req.headers, columns, table);
     } catch (error) {

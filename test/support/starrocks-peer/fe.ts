@@ -8,6 +8,10 @@
  *   "There is no 100-continue header" (LoadAction).
  * - Otherwise the FE answers `307 Temporary Redirect` to the BE, same path and query, and closes the connection. It
  *   never sends `100 Continue`: the body is meant for the BE only.
+ * - `POST /api/{db}/{label}/_cancel` (CancelStreamLoad): aborts the label's transaction if it is PREPARE, through
+ *   DatabaseTransactionMgr.abortTransaction(label, "user cancel"); else a RestBaseResult with "transaction not found,
+ *   label=..." or "running transaction not found, label=..." (a COMMITTED/VISIBLE or ABORTED label is not touched).
+ *   Like every FE error it is HTTP 200 with status FAILED (RestBaseAction.handleRequest).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,7 +53,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, option
   const url = new URL(req.url ?? '/', 'http://fe');
   const load = /^\/api\/([^/]+)\/([^/]+)\/_stream_load$/.exec(url.pathname);
   const state = /^\/api\/([^/]+)\/get_load_state$/.exec(url.pathname);
-  if (!(load && req.method === 'PUT') && !(state && req.method === 'GET')) {
+  const cancel = /^\/api\/([^/]+)\/([^/]+)\/_cancel$/.exec(url.pathname);
+  if (!(load && req.method === 'PUT') && !(state && req.method === 'GET') && !(cancel && req.method === 'POST')) {
     sendJson(res, 404, restResult(`no handler for ${req.method} ${url.pathname}`), { Connection: 'close' });
     return;
   }
@@ -75,6 +80,7 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, option
     res.end();
     return;
   }
+  if (cancel) return cancelLoad(res, options.store, decodeURIComponent(cancel[1]), decodeURIComponent(cancel[2]));
   const db = decodeURIComponent(state![1]);
   const label = url.searchParams.get('label');
   if (!label) return sendJson(res, 200, restResult('No label selected.'));
@@ -82,6 +88,16 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, option
     return sendJson(res, 200, restResult(`unknown database, database=${db}`));
   const txn = await options.store.labelTxn(db, label);
   sendJson(res, 200, restResult(undefined, { state: txn?.state ?? 'UNKNOWN', ...(txn?.reason ? { reason: txn.reason } : {}) }));
+}
+
+async function cancelLoad(res: http.ServerResponse, store: PeerStore, db: string, label: string): Promise<void> {
+  if (!IDENTIFIER.test(db) || !(await store.databaseExists(db))) return sendJson(res, 200, restResult(`unknown database, database=${db}`));
+  try {
+    await store.abortLabel(db, label, 'user cancel');
+  } catch (error) {
+    return sendJson(res, 200, restResult((error as Error).message));
+  }
+  sendJson(res, 200, restResult(undefined));
 }
 
 export const addressOf = (server: http.Server): string => {

@@ -9,13 +9,16 @@
  *   peer.requests      every request the FE and BE saw (headers, body bytes, whether 100 Continue was sent)
  *   peer.failNext(msg) the next load fails with `msg` (aborted; a transient failure for retry tests)
  *   peer.dropNextAnswer() the next load commits, then the connection is dropped without an answer
- *   peer.setLabel(db, label, state) put a transaction in any state (RUNNING, ABORTED... tests)
+ *   peer.orphanNextLoad() the next load begins its transaction, then the BE drops the connection without rolling
+ *                      back (a BE that crashed): the label stays PREPARE until its timeout or a _cancel
+ *   peer.holdNextLoad() the next load stops after its transaction began, before `100 Continue`, until released
+ *   peer.setLabel(db, label, state, reason?, timeoutS?) put a transaction in any state (RUNNING, ABORTED... tests)
  *   await peer.close()
  *
  * Nothing runs at import: node's test runner loads this file as a test file of its own.
  */
 import type http from 'node:http';
-import { createBe } from './be.js';
+import { createBe, type LoadHold } from './be.js';
 import { addressOf, createFe } from './fe.js';
 import type { LoggedRequest } from './http-util.js';
 import { PeerStore, type TxnState } from './store.js';
@@ -36,7 +39,10 @@ export interface StarRocksPeer {
   requests: LoggedRequest[];
   failNext(message: string, times?: number): void;
   dropNextAnswer(times?: number): void;
-  setLabel(db: string, label: string, state: TxnState, reason?: string): Promise<number>;
+  orphanNextLoad(): void;
+  /** `reached` resolves with the label once the next load holds; `release()` lets it go on. */
+  holdNextLoad(): { reached: Promise<string>; release(): void };
+  setLabel(db: string, label: string, state: TxnState, reason?: string, timeoutS?: number): Promise<number>;
   setState(txnId: number, state: TxnState, reason?: string): Promise<void>;
   txns(db: string): Promise<Array<{ txnId: number; label: string; state: TxnState }>>;
   close(): Promise<void>;
@@ -58,7 +64,7 @@ export async function startStarRocksPeer(options: PeerOptions): Promise<StarRock
   const users = options.users ?? { root: '' };
   const store = await PeerStore.open(options.mariadb);
   const requests: LoggedRequest[] = [];
-  const faults = { failures: [] as string[], dropAnswers: 0 };
+  const faults = { failures: [] as string[], dropAnswers: 0, orphans: 0, holds: [] as LoadHold[] };
   let beAddress = '';
   const be = createBe({ users, store, log: requests, faults, selfAddress: () => beAddress });
   const fe = createFe({ users, store, log: requests, beAddress: () => beAddress });
@@ -77,8 +83,17 @@ export async function startStarRocksPeer(options: PeerOptions): Promise<StarRock
     dropNextAnswer: (times = 1) => {
       faults.dropAnswers += times;
     },
-    setLabel: async (db, label, state, reason) => {
-      const txnId = await store.beginTxn(db, label, state);
+    orphanNextLoad: () => {
+      faults.orphans++;
+    },
+    holdNextLoad: () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const reached = new Promise<string>((resolve) => faults.holds.push({ reached: resolve, released }));
+      return { reached, release };
+    },
+    setLabel: async (db, label, state, reason, timeoutS) => {
+      const txnId = await store.beginTxn(db, label, state, timeoutS);
       if (reason) await store.setState(txnId, state, reason);
       return txnId;
     },

@@ -1,0 +1,96 @@
+import { RuntimeError } from '../errors.js';
+import type { Offset } from '../row.js';
+
+/** What `offsets/<batchId>` records before the batch runs: Spark's OffsetSeq. */
+export interface OffsetEntry {
+  batchId: number;
+  batchWatermarkMs: number;
+  batchTimestampMs: number;
+  /** End offset of each source, in source order. */
+  offsets: Offset[];
+}
+
+/** What `commits/<batchId>` records after the sink finished: Spark's CommitMetadata. */
+export interface CommitEntry {
+  nextBatchWatermarkMs: number;
+}
+
+export const VERSION = 'v1';
+
+/**
+ * A checkpoint file that cannot be read as what it should be. Entries are written atomically, so a crash never leaves
+ * one half-written: a damaged file was edited, truncated by a full disk or copied badly. The message names the file
+ * and what is wrong, and says what to do, instead of a bare JSON parser message.
+ */
+export function damagedFile(path: string, problem: string, dir: string): RuntimeError {
+  return new RuntimeError(
+    `checkpoint file ${path} is damaged: ${problem}. streamlab writes it atomically, so it was changed or truncated after it ` +
+      `was written. Restore it from a backup, or delete ${dir} to start the query from scratch (its sink may then receive ` +
+      'data it already has).',
+  );
+}
+
+export function formatOffsetEntry(entry: OffsetEntry): string {
+  const header = JSON.stringify({ batchWatermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs });
+  return `${[VERSION, header, ...entry.offsets.map((o) => JSON.stringify(o))].join('\n')}\n`;
+}
+
+export function formatCommitEntry(entry: CommitEntry): string {
+  return `${VERSION}\n${JSON.stringify(entry)}\n`;
+}
+
+/** `v1`, a header with the watermark and the batch time, then one line per source: exactly `sourceCount` of them. */
+export function parseOffsetEntry(text: string, batchId: number, sourceCount: number, path: string, dir: string): OffsetEntry {
+  const [version, header, ...offsetLines] = entryLines(text, path, dir);
+  const fields = parseJson(header, 'line 2', path, dir) as Record<string, unknown>;
+  for (const key of ['batchWatermarkMs', 'batchTimestampMs']) {
+    if (typeof fields?.[key] !== 'number') throw damagedFile(path, `line 2 has no number '${key}' (found ${header})`, dir);
+  }
+  if (offsetLines.length !== sourceCount) {
+    throw damagedFile(path, `it holds ${offsetLines.length} source offsets (lines 3 and after), the query has ${sourceCount} source`, dir);
+  }
+  checkVersion(version, path, dir);
+  return {
+    batchId,
+    batchWatermarkMs: fields.batchWatermarkMs as number,
+    batchTimestampMs: fields.batchTimestampMs as number,
+    offsets: offsetLines.map((line, i) => parseJson(line, `line ${i + 3}`, path, dir) as Offset),
+  };
+}
+
+export function parseCommitEntry(text: string, path: string, dir: string): CommitEntry {
+  const [version, body] = entryLines(text, path, dir);
+  checkVersion(version, path, dir);
+  const fields = parseJson(body, 'line 2', path, dir) as Record<string, unknown>;
+  if (typeof fields?.nextBatchWatermarkMs !== 'number') {
+    throw damagedFile(path, `line 2 has no number 'nextBatchWatermarkMs' (found ${body})`, dir);
+  }
+  return { nextBatchWatermarkMs: fields.nextBatchWatermarkMs };
+}
+
+/** JSON.parse with the file and the place in it named when it fails. */
+export function parseJson(text: string, where: string, path: string, dir: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const shown = text.length > 80 ? `${text.slice(0, 80)}...` : text;
+    throw damagedFile(path, `${where} is not valid JSON (${(error as Error).message}; found ${JSON.stringify(shown)})`, dir);
+  }
+}
+
+function entryLines(text: string, path: string, dir: string): string[] {
+  if (!text.endsWith('\n')) throw damagedFile(path, `it is truncated (${text.length} bytes, no final newline)`, dir);
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  if (lines.length < 2) throw damagedFile(path, `it is incomplete (${lines.length} of at least 2 lines)`, dir);
+  return lines;
+}
+
+function checkVersion(version: string, path: string, dir: string): void {
+  if (version === VERSION) return;
+  if (/^v\d+$/.test(version)) {
+    throw new RuntimeError(
+      `checkpoint file ${path} has version '${version}', this streamlab reads '${VERSION}': run it with the streamlab that wrote it`,
+    );
+  }
+  throw damagedFile(path, `line 1 should be '${VERSION}', found ${JSON.stringify(version.slice(0, 40))}`, dir);
+}
