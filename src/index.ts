@@ -10,7 +10,7 @@ import { fileSource } from './sources/file/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sineSource } from './sources/sine.js';
-import { socketSource } from './sources/socket.js';
+import { socketSource } from './sources/socket/index.js';
 import { systemSource } from './sources/system.js';
 
 type OptionsOf<D extends { options: { _zod: { input: unknown } } }> = D['options']['_zod']['input'];

@@ -25,7 +25,7 @@ import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
 import { sineSource } from './sources/sine.js';
-import { socketSource } from './sources/socket.js';
+import { socketSource } from './sources/socket/index.js';
 import { systemSource } from './sources/system.js';
 
 /**

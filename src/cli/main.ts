@@ -4,6 +4,7 @@ import { loadJob } from '../config/load-job.js';
 import { redact } from '../core/redact.js';
 import { ConfigError, RuntimeError } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
+import { handleBrokenPipes } from './broken-pipe.js';
 import { formatExplain } from './explain.js';
 import { listJobs } from './list.js';
 import { runCommand } from './run.js';
@@ -68,6 +69,7 @@ function report(error: unknown): number {
   return 1;
 }
 
+handleBrokenPipes();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => process.exit(report(error)),

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { formatProgressLine } from '../core/progress.js';
 import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
+import { whenOutputCloses, writeTo } from './broken-pipe.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
 
@@ -20,9 +21,9 @@ Options:
 
 /** A logger whose every line passes the redactor, so no secret reaches the terminal. */
 export const redactingLogger: Logger = {
-  info: (m) => process.stderr.write(`${redact(m)}\n`),
-  warn: (m) => process.stderr.write(`warning: ${redact(m)}\n`),
-  error: (m) => process.stderr.write(`error: ${redact(m)}\n`),
+  info: (m) => writeTo(process.stderr, `${redact(m)}\n`),
+  warn: (m) => writeTo(process.stderr, `warning: ${redact(m)}\n`),
+  error: (m) => writeTo(process.stderr, `error: ${redact(m)}\n`),
 };
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -66,7 +67,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const built = buildJob(job);
   const query = new StreamingQuery(built.query, { logger: redactingLogger, maxBatches });
   query.progress$.subscribe((progress) => {
-    if (progressFormat === 'json') process.stdout.write(`${redact(JSON.stringify(progress))}\n`);
+    if (progressFormat === 'json') writeTo(process.stdout, `${redact(JSON.stringify(progress))}\n`);
     else redactingLogger.info(formatProgressLine(progress));
   });
 
@@ -85,11 +86,17 @@ export async function runCommand(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `--progress json | head`: the reader left; stop as on Ctrl-C, quietly (no stack, exit 0).
+  const restoreOutputs = whenOutputCloses((stream) => {
+    redactingLogger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
+    query.stop();
+  });
   try {
     redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
     await query.run();
     return 0;
   } finally {
+    restoreOutputs();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

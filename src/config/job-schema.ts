@@ -58,7 +58,9 @@ export const jobSchema = z.strictObject({
     .int()
     .positive()
     .optional()
-    .describe('Upper bound on rows per batch, for sources that can honour it (Spark: maxOffsetsPerTrigger).'),
+    .describe(
+      'Upper bound on rows per batch (Spark: maxOffsetsPerTrigger), honoured by rate (whole seconds, at least one), sine, rate-micro-batch, sensor (whole ticks), socket and system. The file source counts files instead (maxFilesPerBatch).',
+    ),
   onBadRecord: z
     .enum(badRecordPolicies)
     .default('fail')

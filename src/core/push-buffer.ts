@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Offset, Row } from './row.js';
+import { RingBuffer } from './ring-buffer.js';
+import type { Row } from './row.js';
 
 /** What a push source does when its buffer is full. */
 export const overflowPolicies = ['block', 'dropNewest', 'dropOldest'] as const;
@@ -12,24 +13,40 @@ export const pushBufferOptions = {
     .int()
     .positive()
     .default(100_000)
-    .describe('Rows held in memory between batches. A push source cannot replay, so this bounds what a slow sink can make it hold.'),
+    .describe(
+      'Rows waiting for the next batch. A push source cannot replay, so this bounds what a slow sink can make it hold; the rows of the batch being written are held besides, until it commits (at most twice this many in all).',
+    ),
   onBufferFull: z
     .enum(overflowPolicies)
     .default('block')
     .describe(
-      'When the buffer is full: block (pause the producer, e.g. stop reading the socket; where the producer cannot pause, the new row is dropped), dropNewest, or dropOldest. Drops are counted in progress (droppedRows).',
+      'When the buffer is full: block (pause the producer, e.g. stop reading the socket; where the producer cannot pause, the new row is dropped), dropNewest, or dropOldest (of the rows not yet in a batch: a batch keeps every row it was given). Drops are counted in progress (droppedRows).',
     ),
 };
 
+/** Rows handed to one batch: owned by it until it commits, never dropped by a policy. */
+interface Cut {
+  end: number;
+  rows: Row[];
+}
+
 /**
- * The bounded queue behind push sources (socket, system sampler). Rows get sequence numbers in arrival order;
- * the offset of a batch is the highest sequence number in it, so (start, end] is a slice of the buffer. Rows stay
- * until the batch that read them commits. Sequence numbers restart with each run: push sources are not replayable.
+ * The bounded queue behind push sources (socket, system sampler). Rows get sequence numbers in arrival order. When
+ * the engine asks for the latest offset, the rows waiting so far are cut off into the next batch: from then on the
+ * batch owns them (the overflow policy only ever drops rows still waiting), and they are freed when it commits.
+ * The batch's end offset is the sequence number of its last row, so (start, end] names exactly one cut. Sequence
+ * numbers restart with each run: push sources are not replayable.
  */
 export class PushBuffer {
-  private rows: Row[] = [];
-  /** Sequence number of rows[0] minus one: everything up to here is committed or dropped. */
-  private base = 0;
+  private readonly waiting: RingBuffer<Row>;
+  private cuts: Cut[] = [];
+  private cutRows = 0;
+  /** Sequence number of the newest row accepted. */
+  private accepted = 0;
+  /** End offset of the newest cut; 0 before the first. */
+  private cutEnd = 0;
+  /** No cut goes past this sequence number (availableNow, draining). */
+  private target = Infinity;
   private dropped = 0;
   private readonly waiters: Array<() => void> = [];
 
@@ -42,35 +59,40 @@ export class PushBuffer {
     readonly capacity: number,
     readonly policy: OverflowPolicy,
     private readonly producerCanPause = false,
-  ) {}
-
-  /** Total rows accepted so far; the latest offset. */
-  get latest(): number {
-    return this.base + this.rows.length;
+  ) {
+    this.waiting = new RingBuffer(Math.min(capacity, 1024));
   }
 
+  /** Rows held in memory: waiting, plus those of batches not yet committed. */
   get size(): number {
-    return this.rows.length;
+    return this.waiting.size + this.cutRows;
   }
 
   get droppedRows(): number {
     return this.dropped;
   }
 
+  /** The waiting rows reached the capacity. */
   get full(): boolean {
-    return this.rows.length >= this.capacity;
+    return this.waiting.size >= this.capacity;
+  }
+
+  /** Whether `push` would keep a row now: a producer may skip building rows that would only be dropped (see `reject`). */
+  get accepting(): boolean {
+    return !this.full || this.policy === 'dropOldest' || (this.policy === 'block' && this.producerCanPause);
   }
 
   /** Adds a row; returns false when it was dropped. With `block`, the producer should pause while `full`. */
   push(row: Row): boolean {
     if (!this.full || (this.policy === 'block' && this.producerCanPause)) {
-      this.rows.push(row);
+      this.waiting.push(row);
+      this.accepted++;
       return true;
     }
     if (this.policy === 'dropOldest') {
-      this.rows.shift();
-      this.base++;
-      this.rows.push(row);
+      this.waiting.shift(); // O(1) in a ring, where Array.shift moved every row
+      this.waiting.push(row);
+      this.accepted++;
       this.dropped++;
       return true;
     }
@@ -78,50 +100,50 @@ export class PushBuffer {
     return false;
   }
 
-  /** Rows with sequence numbers in (start, end]. Rows dropped with dropOldest before being read are skipped. */
-  slice(start: number, end: number): Row[] {
-    const from = Math.max(start - this.base, 0);
-    return this.rows.slice(from, Math.max(end - this.base, 0));
+  /** Counts a row the producer dropped without building it, because `accepting` was false. */
+  reject(): void {
+    this.dropped++;
   }
 
-  /** Drops rows up to `end` (committed) and wakes producers waiting for space. */
-  commit(end: number): void {
-    const count = Math.min(Math.max(end - this.base, 0), this.rows.length);
+  /**
+   * Hands up to `maxRows` waiting rows to the next batch and returns the end offset of all rows handed out so far
+   * (the same as before when none is waiting), or null before the first row. Makes room, so it wakes producers.
+   */
+  cut(maxRows = Infinity): number | null {
+    const firstWaiting = this.accepted - this.waiting.size + 1;
+    const count = Math.min(this.waiting.size, maxRows, this.target - firstWaiting + 1);
     if (count > 0) {
-      this.rows.splice(0, count);
-      this.base += count;
+      const rows = this.waiting.take(count);
+      this.cutEnd = firstWaiting + count - 1;
+      this.cuts.push({ end: this.cutEnd, rows });
+      this.cutRows += count;
+      this.wakeProducers();
     }
-    while (!this.full && this.waiters.length > 0) this.waiters.shift()!();
+    return this.cutEnd === 0 ? null : this.cutEnd;
+  }
+
+  /** The rows of the cuts in (start, end]. */
+  rowsOf(start: number, end: number): Row[] {
+    const cuts = this.cuts.filter((c) => c.end > start && c.end <= end);
+    return cuts.length === 1 ? cuts[0].rows : cuts.flatMap((c) => c.rows);
+  }
+
+  /** Frees the rows of batches up to `end` (committed). */
+  commit(end: number): void {
+    while (this.cuts.length > 0 && this.cuts[0].end <= end) this.cutRows -= this.cuts.shift()!.rows.length;
+  }
+
+  /** Later cuts stop at the rows accepted by now (availableNow; a source that stopped producing). */
+  closeAtLatest(): void {
+    this.target = this.accepted;
   }
 
   /** Resolves when there is room again (for producers that can pause). */
   whenNotFull(): Promise<void> {
     return this.full ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
   }
-}
 
-/**
- * The offset half of a push source: offsets are sequence numbers in the buffer, batches are slices of it, and a
- * commit frees what the batch read. Subclasses only produce rows into `this.buffer`.
- */
-export abstract class PushSource {
-  readonly replayable = false;
-
-  protected constructor(protected readonly buffer: PushBuffer) {}
-
-  latestOffset(): Offset | null {
-    return this.buffer.latest === 0 ? null : this.buffer.latest;
-  }
-
-  getBatch(start: Offset | null, end: Offset): Row[] {
-    return this.buffer.slice((start as number | null) ?? 0, end as number);
-  }
-
-  commit(end: Offset): void {
-    this.buffer.commit(end as number);
-  }
-
-  metrics() {
-    return { bufferedRows: this.buffer.size, droppedRows: this.buffer.droppedRows };
+  private wakeProducers(): void {
+    while (!this.full && this.waiters.length > 0) this.waiters.shift()!();
   }
 }

@@ -35,9 +35,7 @@ export type { QueryDefinition, RunOptions } from './query-definition.js';
  * - BatchRunner (runBatch): steps 3-5, with the state commit of stateful operators beside the sink;
  * - WatermarkTracker: the event-time watermark, moved after each batch and kept in the logs;
  * - ProgressReporter: times each phase by name (reportTimeTaken) and emits one progress object per batch.
- *
- * Stateful operators restore the state after the last committed batch at start (step 0), and commit state version
- * N alongside step 5 (both done before step 6): a crash before commits/N replays batch N from state N-1.
+ * Stateful operators restore the state of the last committed batch at start, and commit version N beside step 5.
  */
 export class StreamingQuery {
   readonly runId = randomUUID();
@@ -48,7 +46,7 @@ export class StreamingQuery {
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
   private readonly stop$ = new Subject<void>();
-  /** Lets a sink that is only waiting give up at once when the query is stopped (SinkContext.stopSignal). */
+  /** Aborted by stop() (not by maxBatches): a waiting sink gives up at once (SinkContext.stopSignal), a push source drains. */
   private readonly stopController = new AbortController();
   private readonly stateful: StatefulOperator[];
   private readonly watermark: WatermarkTracker;
@@ -90,7 +88,7 @@ export class StreamingQuery {
     return this.checkpoint?.metadata.id;
   }
 
-  /** Finish the batch in flight, commit it, then end `run()`. */
+  /** Finish the batch in flight, commit it, write what a push source still buffers, then end `run()`. */
   stop(): void {
     this.stop$.next();
     this.stopController.abort();
@@ -122,6 +120,7 @@ export class StreamingQuery {
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
         await lastValueFrom(loop, { defaultValue: undefined });
+        if (this.stopController.signal.aborted) await this.drainSource();
       } finally {
         for (const operator of this.stateful) await operator.close();
         await def.sink.close();
@@ -135,6 +134,14 @@ export class StreamingQuery {
       this.settleIdleWaiters(Infinity);
       this.progress$.complete();
     }
+  }
+
+  /** A push source stops taking in rows; batches then run until what it buffered is written (none when it has none). */
+  private async drainSource(): Promise<void> {
+    const { source } = this.definition;
+    if (!source.drain) return;
+    await source.drain();
+    while ((await this.runTrigger()).ranBatch) {}
   }
 
   /** Step 0: each stateful operator opens its store and loads the state the last committed batch left. */
@@ -179,9 +186,8 @@ export class StreamingQuery {
   }
 
   /**
-   * Reads the logs and decides where this run starts: Spark's `populateStartOffsets`. After a committed batch N the
-   * run goes on at N+1 with the watermark commits/N recorded; an uncommitted batch N runs again from the end offset
-   * of N-1 with its logged offsets and watermark, if the source can replay it.
+   * Spark's `populateStartOffsets`: after a committed batch N the run goes on at N+1 with the watermark commits/N
+   * recorded; an uncommitted batch N runs again from N-1's end with its logged offsets, if the source can replay it.
    */
   private async recover(): Promise<void> {
     const latest = await this.checkpoint.offsets.latest();
@@ -219,7 +225,7 @@ export class StreamingQuery {
     }
     this.batchesRun++;
     this.reporter.finishTrigger(ran.batch, ran.result);
-    if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop();
+    if (this.options.maxBatches !== undefined && this.batchesRun >= this.options.maxBatches) this.stop$.next();
     return { ranBatch: true, exhausted: this.definition.trigger.kind === 'availableNow' ? false : undefined };
   }
 

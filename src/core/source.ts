@@ -52,6 +52,11 @@ export interface Source {
   prepareForTriggerAvailableNow?(): Promise<void> | void;
   /** Everything up to `end` is committed: a push source may drop it from its buffer. */
   commit?(end: Offset): void;
+  /**
+   * Push sources: the query was asked to stop. Take in no more rows; the engine then runs batches until the rows
+   * already buffered are written, so a graceful stop loses nothing the source had accepted.
+   */
+  drain?(): Promise<void> | void;
   /** Counters for progress (e.g. rows dropped by a full buffer). */
   metrics?(): Record<string, number>;
   stop(): Promise<void>;

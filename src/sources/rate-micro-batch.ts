@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import type { Offset, Row } from '../core/row.js';
-import type { Source } from '../core/source.js';
+import type { Source, SourceContext } from '../core/source.js';
 import { RATE_SCHEMA } from './rate-schema.js';
 
 const options = z.strictObject({
@@ -13,12 +13,15 @@ const options = z.strictObject({
 /**
  * Spark's `rate-micro-batch` source: a fixed number of rows per batch, not tied to the clock, so it runs as fast as
  * the query can go (benchmarks) and is exactly reproducible (tests). All rows of batch b share the event time
- * startTimestamp + b * advanceMillisPerBatch. The offset is the number of rows produced.
+ * startTimestamp + b * advanceMillisPerBatch. The offset is the number of rows produced. A query's maxRowsPerBatch
+ * smaller than rowsPerBatch splits each of these batches into smaller ones; a row's event time stays that of the
+ * rowsPerBatch batch it belongs to, so the rows are the same whatever the split.
  */
 export class RateMicroBatchSource implements Source {
   readonly replayable = true;
   readonly schema = RATE_SCHEMA;
   readonly description: string;
+  private maxRowsPerBatch = Infinity;
 
   constructor(
     private readonly rowsPerBatch: number,
@@ -28,19 +31,24 @@ export class RateMicroBatchSource implements Source {
     this.description = `RatePerMicroBatchStream(rowsPerBatch=${rowsPerBatch}, startTimestamp=${startTimestamp}, advanceMillisPerBatch=${advanceMillisPerBatch})`;
   }
 
-  async open() {}
+  async open(context: SourceContext) {
+    this.maxRowsPerBatch = context.maxRowsPerBatch ?? Infinity;
+  }
 
   latestOffset(start: Offset | null): Offset {
-    return ((start as number | null) ?? 0) + this.rowsPerBatch;
+    return ((start as number | null) ?? 0) + Math.min(this.rowsPerBatch, this.maxRowsPerBatch);
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {
     const from = (start as number | null) ?? 0;
     const to = end as number;
     const rows: Row[] = new Array(to - from);
-    // One Date per batch: every row of the batch has the same event time, and nothing mutates rows' values.
-    const timestamp = new Date(this.startTimestamp + Math.floor(from / this.rowsPerBatch) * this.advanceMillisPerBatch);
-    for (let v = from; v < to; v++) rows[v - from] = { timestamp, value: v };
+    // One Date per rowsPerBatch batch: its rows share the event time, and nothing mutates rows' values.
+    for (let v = from; v < to; ) {
+      const batch = Math.floor(v / this.rowsPerBatch);
+      const timestamp = new Date(this.startTimestamp + batch * this.advanceMillisPerBatch);
+      for (const stop = Math.min(to, (batch + 1) * this.rowsPerBatch); v < stop; v++) rows[v - from] = { timestamp, value: v };
+    }
     return rows;
   }
 

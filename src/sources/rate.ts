@@ -28,6 +28,8 @@ export function valueAtSecond(seconds: number, rowsPerSecond: number, rampUpSeco
  * Spark's rate source. The offset is the number of whole seconds since the query was first started (kept in the
  * checkpoint, so a restart goes on from the same origin); second s holds values [valueAtSecond(s-1), valueAtSecond(s))
  * spread evenly over that second. `value` is the row's index from 0, so rows are a pure function of the offsets.
+ * With the query's maxRowsPerBatch a batch ends at the last whole second that keeps it within the limit (at least
+ * one second): after a long stop the catch-up comes in bounded batches, each one replayed exactly from its offsets.
  */
 export class RateSource implements Source {
   readonly replayable = true;
@@ -35,6 +37,7 @@ export class RateSource implements Source {
   readonly description: string;
   private readonly rampUpSeconds: number;
   private startTimeMs = 0;
+  private maxRowsPerBatch = Infinity;
   private context!: SourceContext;
 
   constructor(
@@ -49,13 +52,29 @@ export class RateSource implements Source {
     this.context = context;
     const stored = context.metadata as { startTimeMs?: number } | undefined;
     this.startTimeMs = stored?.startTimeMs ?? context.scheduler.now();
+    this.maxRowsPerBatch = context.maxRowsPerBatch ?? Infinity;
     return { metadata: { startTimeMs: this.startTimeMs } };
   }
 
-  /** Whole seconds since the first start; null during the first second, when no row is due yet. */
-  latestOffset(): Offset | null {
-    const seconds = Math.floor((this.context.scheduler.now() - this.startTimeMs) / 1000);
-    return seconds > 0 ? seconds : null;
+  /** Whole seconds since the first start (at most maxRowsPerBatch rows past `start`); null while no row is due. */
+  latestOffset(start: Offset | null = null): Offset | null {
+    const due = Math.floor((this.context.scheduler.now() - this.startTimeMs) / 1000);
+    if (due <= 0) return null;
+    const from = (start as number | null) ?? 0;
+    return due > from ? this.lastSecondWithinLimit(from, due) : due;
+  }
+
+  /** The last second in (from, due] whose rows since `from` fit in maxRowsPerBatch; from + 1 if none does. */
+  private lastSecondWithinLimit(from: number, due: number): number {
+    const limit = valueAtSecond(from, this.rowsPerSecond, this.rampUpSeconds) + this.maxRowsPerBatch;
+    let low = from + 1; // one second always goes, even if it alone is over the limit
+    let high = due;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (valueAtSecond(middle, this.rowsPerSecond, this.rampUpSeconds) <= limit) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {

@@ -19,13 +19,14 @@ const SINE_SCHEMA: Schema = [
 /**
  * The course's sine generator: row n (from 0) has value = amplitude * sin(n * increment) and timestamp
  * start + n * interval. The offset is the number of rows due by now, so rows are a pure function of the offsets
- * and the start time kept in the checkpoint: replayable.
+ * and the start time kept in the checkpoint: replayable. A batch holds at most the query's maxRowsPerBatch rows.
  */
 export class SineSource implements Source {
   readonly replayable = true;
   readonly schema = SINE_SCHEMA;
   readonly description: string;
   private startTimeMs = 0;
+  private maxRowsPerBatch = Infinity;
   private context!: SourceContext;
 
   constructor(
@@ -40,13 +41,15 @@ export class SineSource implements Source {
     this.context = context;
     const stored = context.metadata as { startTimeMs?: number } | undefined;
     this.startTimeMs = stored?.startTimeMs ?? context.scheduler.now();
+    this.maxRowsPerBatch = context.maxRowsPerBatch ?? Infinity;
     return { metadata: { startTimeMs: this.startTimeMs } };
   }
 
-  /** Rows due: row n is due at start + n * interval, so at the start itself one row (n = 0) is due. */
-  latestOffset(): Offset {
+  /** Rows due (at most maxRowsPerBatch past `start`): row n is due at start + n * interval, so row 0 at the start itself. */
+  latestOffset(start: Offset | null = null): Offset {
     const elapsed = this.context.scheduler.now() - this.startTimeMs;
-    return elapsed < 0 ? 0 : Math.floor(elapsed / this.intervalMs) + 1;
+    const due = elapsed < 0 ? 0 : Math.floor(elapsed / this.intervalMs) + 1;
+    return Math.min(due, ((start as number | null) ?? 0) + this.maxRowsPerBatch);
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {

@@ -4,7 +4,8 @@ import si from 'systeminformation';
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import { durationOption } from '../component/options.js';
-import { PushBuffer, PushSource, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
+import { PushBuffer, pushBufferOptions, type OverflowPolicy } from '../core/push-buffer.js';
+import { PushSource } from '../core/push-source.js';
 import type { Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
@@ -68,6 +69,7 @@ export class SystemSource extends PushSource implements Source {
 
   async open(context: SourceContext) {
     this.context = context;
+    this.limitBatches(context);
     await this.takeSample(); // a first sample at once, so the first batch does not wait a whole interval
     this.subscription = interval(this.intervalMs, context.scheduler).subscribe(() => void this.takeSample());
   }
@@ -81,8 +83,12 @@ export class SystemSource extends PushSource implements Source {
     }
   }
 
-  async stop(): Promise<void> {
+  protected stopProducing(): void {
     this.subscription?.unsubscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.stopProducing();
   }
 }
 

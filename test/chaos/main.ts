@@ -116,6 +116,7 @@ async function main(): Promise<number> {
   for (const s of skipped) process.stdout.write(`skipped ${s}\n`);
   const failed = all.filter((r) => r.failures.length > 0);
   for (const r of failed) process.stdout.write(`\n${r.target} FAILED:\n  ${r.failures.join('\n  ')}\n`);
+  process.stdout.write(`\nchaos: ${all.length - failed.length} passed, ${failed.length} failed, ${skipped.length} skipped\n`);
   return failed.length > 0 ? 1 : 0;
 }
 

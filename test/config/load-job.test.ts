@@ -132,6 +132,8 @@ sink: { type: consol }
       host: '127.0.0.1',
       port: 9999,
       includeTimestamp: true,
+      maxLineBytes: 4194304,
+      onLongLine: 'fail',
       maxBufferedRows: 100000,
       onBufferFull: 'block',
     });

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { asyncScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
-import { SocketSource } from '../../src/sources/socket.js';
+import { SocketSource } from '../../src/sources/socket/index.js';
 
 const context = { scheduler: asyncScheduler, logger: silentLogger };
 
@@ -35,7 +35,7 @@ describe('socket source', () => {
     await until(() => source.latestOffset() === 3);
     assert.deepEqual(source.getBatch(null, 3), [{ value: 'hello world' }, { value: 'second line' }, { value: 'third part' }]);
     source.commit(3);
-    assert.deepEqual(source.metrics(), { bufferedRows: 0, droppedRows: 0 });
+    assert.deepEqual(source.metrics(), { bufferedRows: 0, droppedRows: 0, droppedLongLines: 0 });
     await source.stop();
     peer.destroy();
     server.close();
@@ -69,6 +69,97 @@ describe('socket source', () => {
     });
     assert.deepEqual(seen, lines);
     assert.equal(source.metrics().droppedRows, 0);
+    await source.stop();
+    peer.destroy();
+    server.close();
+  });
+
+  it('dropOldest: a batch keeps the rows it was given while the producer overruns the buffer, and the next batch gets the newest', async () => {
+    const { server, port, connection } = await lineServer();
+    const source = new SocketSource('127.0.0.1', port, false, 10, 'dropOldest');
+    await source.open(context);
+    const peer = await connection;
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    peer.write(`${lines.slice(0, 10).join('\n')}\n`);
+    await until(() => source.latestOffset() === 10);
+    peer.write(`${lines.slice(10).join('\n')}\n`); // 20 more rows into a buffer of 10, before the batch is read
+    await until(() => source.metrics().droppedRows === 10);
+    assert.deepEqual(
+      source.getBatch(null, 10).map((r) => r.value),
+      lines.slice(0, 10),
+    );
+    source.commit(10);
+    const end = source.latestOffset() as number;
+    assert.equal(end, 30);
+    assert.deepEqual(
+      source.getBatch(10, end).map((r) => r.value),
+      lines.slice(20),
+    );
+    await source.stop();
+    peer.destroy();
+    server.close();
+  });
+
+  it('honours maxRowsPerBatch: each offset covers at most that many rows', async () => {
+    const { server, port, connection } = await lineServer();
+    const source = new SocketSource('127.0.0.1', port, false, 100, 'block');
+    await source.open({ ...context, maxRowsPerBatch: 4 });
+    const peer = await connection;
+    peer.write(`${Array.from({ length: 10 }, (_, i) => i).join('\n')}\n`);
+    await until(() => source.metrics().bufferedRows === 10);
+    const batches: string[][] = [];
+    for (let start = 0, end = source.latestOffset() as number; end > start; start = end, end = source.latestOffset() as number) {
+      batches.push(source.getBatch(start, end).map((r) => r.value as string));
+      source.commit(end);
+    }
+    assert.deepEqual(batches, [
+      ['0', '1', '2', '3'],
+      ['4', '5', '6', '7'],
+      ['8', '9'],
+    ]);
+    await source.stop();
+    peer.destroy();
+    server.close();
+  });
+
+  it('onLongLine drop: a line over maxLineBytes (split over chunks, no newline for a while) is skipped and counted', async () => {
+    const { server, port, connection } = await lineServer();
+    const source = new SocketSource('127.0.0.1', port, false, 100, 'block', { maxLineBytes: 1000, onLongLine: 'drop' });
+    await source.open(context);
+    const peer = await connection;
+    peer.write('before\nexactly');
+    peer.write(`${'x'.repeat(993)}\r\n`); // 1000 bytes without the CR LF: still accepted
+    for (let i = 0; i < 5; i++) peer.write('y'.repeat(700));
+    peer.write('y\nafter é\n');
+    await until(() => source.metrics().bufferedRows === 3);
+    assert.deepEqual(
+      source.getBatch(null, source.latestOffset()!).map((r) => r.value),
+      ['before', `exactly${'x'.repeat(993)}`, 'after é'],
+    );
+    assert.equal(source.metrics().droppedLongLines, 1);
+    await source.stop();
+    peer.destroy();
+    server.close();
+  });
+
+  it('onLongLine fail: the rows before the long line are handed out, then the source fails naming host:port and the limit', async () => {
+    const { server, port, connection } = await lineServer();
+    const source = new SocketSource('127.0.0.1', port, false, 100, 'block', { maxLineBytes: 64, onLongLine: 'fail' });
+    await source.open(context);
+    const peer = await connection;
+    peer.write(`one\ntwo\n${'z'.repeat(66)}`); // no newline: fails once past 64 bytes (+1 for a possible CR)
+    await until(() => source.metrics().bufferedRows === 2);
+    peer.on('error', () => {}).resume();
+    await until(() => peer.readableEnded || peer.destroyed); // the source stopped reading: it hung up
+    const end = source.latestOffset()!;
+    assert.deepEqual(
+      source.getBatch(null, end).map((r) => r.value),
+      ['one', 'two'],
+    );
+    source.commit(end);
+    assert.throws(() => source.latestOffset(), {
+      message: `socket source 127.0.0.1:${port}: a line is longer than maxLineBytes (64 bytes); the peer may not be sending newlines. Raise source.maxLineBytes, or set source.onLongLine: drop to skip such lines.`,
+    });
     await source.stop();
     peer.destroy();
     server.close();

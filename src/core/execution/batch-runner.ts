@@ -18,8 +18,10 @@ export interface BatchResult extends BatchOutcome {
 /**
  * Runs one planned batch, after Spark's runBatch: gets its rows from the source, runs them through the operators,
  * moves the watermark, then hands the output to `sink.foreachBatch` while the stateful operators commit state
- * version N, and writes the batch's dead letters (onBadRecord: deadLetter). A sink that gave up waiting because the
- * query is stopping (StopRequestedError) ends the batch there: it is returned, not thrown, and nothing is committed. It writes no log entry: the batch counts as done only once the planner has written commits/N.
+ * version N, and writes the batch's dead letters (onBadRecord: deadLetter). It writes no log entry: the batch counts
+ * as done only once the planner has written commits/N, so a crash before that replays batch N from state N-1.
+ * A sink that gave up waiting because the query is stopping (StopRequestedError) ends the batch there: the error is
+ * returned, not thrown, and nothing is committed.
  */
 export class BatchRunner {
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;

@@ -125,7 +125,7 @@ function sourceProgress(
   };
 }
 
-/** All phases at 0, in the order progress has always listed them; a phase that did not run this trigger (e.g. latestOffset on a replay) stays 0. */
+/** All phases at 0, in the order progress has always listed them; a phase that does not run (latestOffset on a replay) stays 0. */
 function zeroDurations(): QueryProgress['durationMs'] {
   return { latestOffset: 0, getBatch: 0, addBatch: 0, walCommit: 0, commitOffsets: 0, triggerExecution: 0 };
 }
