@@ -10,7 +10,8 @@ import { whenOutputCloses, writeTo } from './broken-pipe.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
 
-Runs a job until it is stopped (Ctrl-C finishes the batch in flight, commits it and exits; a second Ctrl-C aborts),
+Runs a job until it is stopped (Ctrl-C finishes the batch in flight, commits it, writes what a push source still
+buffers and exits; a sink that is only waiting may leave its batch to the next start; a second Ctrl-C aborts),
 or until --max-batches, or, with the availableNow trigger, until everything available has been processed.
 
 Options:

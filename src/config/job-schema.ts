@@ -74,6 +74,6 @@ export const jobSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      'Directory of the dead letters (onBadRecord: deadLetter), one JSON Lines file per batch id; default `<checkpointLocation>/deadLetters`.',
+      'Directory of the dead letters (onBadRecord: deadLetter), one JSON Lines file per batch id; relative to the working directory, like the output paths of sinks; default `<checkpointLocation>/deadLetters`.',
     ),
 });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { asyncScheduler, from, lastValueFrom, Subject, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, from, lastValueFrom, ReplaySubject, Subject, type SchedulerLike } from 'rxjs';
 import { BadRecords } from './bad-records.js';
 import { Checkpoint } from './checkpoint/checkpoint.js';
 import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
 import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
 import { ProgressReporter } from './execution/progress-reporter.js';
+import { recoverPosition } from './execution/recovery.js';
 import { WatermarkTracker } from './execution/watermark-tracker.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { StatefulOperator } from './operator.js';
@@ -45,7 +46,8 @@ export class StreamingQuery {
 
   private readonly scheduler: SchedulerLike;
   private readonly logger: Logger;
-  private readonly stop$ = new Subject<void>();
+  /** Replays its one value: a stop() while the source or sink is still opening ends the loop before it starts. */
+  private readonly stop$ = new ReplaySubject<void>(1);
   /** Aborted by stop() (not by maxBatches): a waiting sink gives up at once (SinkContext.stopSignal), a push source drains. */
   private readonly stopController = new AbortController();
   private readonly stateful: StatefulOperator[];
@@ -56,6 +58,11 @@ export class StreamingQuery {
   private checkpoint!: Checkpoint;
   private planner!: BatchPlanner;
   private batchesRun = 0;
+  /**
+   * A batch stopped before its commit (the sink gave up waiting on stop): nothing else may run in this process, or
+   * the next plan would rewrite offsets/N over it with other rows; the batch runs again on the next start.
+   */
+  private leftUncommitted = false;
   private triggersStarted = 0;
   private idleWaiters: Array<{ afterTrigger: number; resolve: () => void; reject: (error: unknown) => void }> = [];
 
@@ -112,7 +119,7 @@ export class StreamingQuery {
       await this.openSource();
       await this.openSink();
       try {
-        await this.recover();
+        await recoverPosition(this.checkpoint, def.source, this.planner, this.watermark, this.logger);
         const resumeAt = this.planner.resumePoint();
         await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.end, this.planner.lastCommittedOffset);
         await this.openStateful();
@@ -120,7 +127,7 @@ export class StreamingQuery {
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
         await lastValueFrom(loop, { defaultValue: undefined });
-        if (this.stopController.signal.aborted) await this.drainSource();
+        if (this.stopController.signal.aborted && !this.leftUncommitted) await this.drainSource();
       } finally {
         for (const operator of this.stateful) await operator.close();
         await def.sink.close();
@@ -185,34 +192,6 @@ export class StreamingQuery {
     await sink.open({ queryId: this.id, queryName: name, outputMode, logger: this.logger, badRecords, stopSignal });
   }
 
-  /**
-   * Spark's `populateStartOffsets`: after a committed batch N the run goes on at N+1 with the watermark commits/N
-   * recorded; an uncommitted batch N runs again from N-1's end with its logged offsets, if the source can replay it.
-   */
-  private async recover(): Promise<void> {
-    const latest = await this.checkpoint.offsets.latest();
-    if (latest === undefined) return;
-    const entry = (await this.checkpoint.readOffsets(latest))!;
-    const commit = await this.checkpoint.readCommit(latest);
-    const previous = latest > 0 ? await this.checkpoint.readOffsets(latest - 1) : undefined;
-    const { source } = this.definition;
-    if (commit) {
-      this.planner.resumeAt(latest + 1, source.replayable ? entry.offsets[0] : null);
-      this.watermark.restore(commit.nextBatchWatermarkMs, entry.batchWatermarkMs);
-      return;
-    }
-    this.watermark.restore(entry.batchWatermarkMs, 0);
-    if (source.replayable) {
-      this.planner.resumeAt(latest, previous?.offsets[0] ?? null, entry);
-    } else {
-      this.planner.resumeAt(latest, null);
-      this.logger.warn(
-        `batch ${latest} of the previous run never committed, and ${source.description} is not replayable: ` +
-          `its rows cannot be read again and are lost. Batch ${latest} is planned anew from this run's data.`,
-      );
-    }
-  }
-
   /** One trigger: plan, run and commit a batch if there is one, then report its progress. */
   private async runTrigger(): Promise<TriggerOutcome> {
     const triggerNumber = ++this.triggersStarted;
@@ -242,6 +221,7 @@ export class StreamingQuery {
 
   /** Stopped while the sink waited: like a crash before commits/N, the batch runs again on the next start. */
   private stoppedInBatch(batch: PlannedBatch, reason: StopRequestedError): 'stopped' {
+    this.leftUncommitted = true;
     this.logger.warn(`batch ${batch.entry.batchId} not committed (it runs again on the next start): ${reason.message}`);
     return 'stopped';
   }

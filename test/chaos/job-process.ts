@@ -65,6 +65,20 @@ export function start(cwd: string, job: string): { child: ChildProcess; output: 
 export const exited = (child: ChildProcess) =>
   new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.once('exit', r)));
 
+/** The exit code once the child exits after a Ctrl-C; a child still running after `ms` is killed: 'hung'. */
+export async function stoppedWithin(child: ChildProcess, ms: number): Promise<number | null | 'hung'> {
+  child.kill('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  const outcome = await Promise.race([exited(child), hung]);
+  clearTimeout(timer);
+  if (outcome === 'hung') {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+  return outcome;
+}
+
 /** Resolves when `dir` holds a batch id above `above`, or false when the child exits first or `timeoutMs` passes. */
 export async function waitForBatch(dir: string, above: number, child: ChildProcess, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -97,8 +111,7 @@ export async function finalRun(cwd: string, id: string, checkpoint: string, resu
   const run = start(cwd, id);
   const committed = lastOf(batchIds(join(checkpoint, 'commits')));
   const progressed = await waitForBatch(join(checkpoint, 'commits'), committed + 1, run.child, 60_000);
-  run.child.kill('SIGINT');
-  const code = await exited(run.child);
+  const code = await stoppedWithin(run.child, 60_000);
   if (!progressed || code !== 0) {
     result.restartsFailed++;
     result.failures.push(`final run: ${progressed ? '' : 'no new commit; '}exit ${code}:\n${run.output().slice(-2000)}`);

@@ -17,6 +17,7 @@ import {
   lastOf,
   sleep,
   start,
+  stoppedWithin,
   type Tally,
   waitForBatch,
   writeChaosJob,
@@ -44,29 +45,37 @@ export async function outageRun(target: ChaosTarget & { needs: ServiceName }, ou
   const result: OutageResult = { ...emptyTally(target.name), server: target.needs, outageSeconds: outageMs / 1000, restarts: 0 };
   const checkpoint = writeChaosJob(cwd, id, await target.prepare(id, cwd), target.rowsPerSecond);
   const commits = join(checkpoint, 'commits');
+  let run = start(cwd, id);
+  let serverDown = false;
   try {
-    let run = start(cwd, id);
     if (!(await waitForBatch(commits, 0, run.child, 60_000))) throw new Error(`no batch committed before the outage:\n${run.output()}`);
     services('down', target.needs);
+    serverDown = true;
     await sleep(outageMs);
     services('up', target.needs);
+    serverDown = false;
     // Two more commits after the server is back, restarting the job as often as it stops (at most 3 times).
-    const target2 = lastOf(batchIds(commits)) + 2;
-    while (!(await waitForBatch(commits, target2 - 1, run.child, 120_000))) {
+    const goal = lastOf(batchIds(commits)) + 2;
+    while (!(await waitForBatch(commits, goal - 1, run.child, 120_000))) {
       if (run.child.exitCode === null || result.restarts >= 3) {
-        run.child.kill('SIGKILL');
         result.failures.push(`no progress after the outage:\n${run.output().slice(-2000)}`);
         break;
       }
       result.restarts++;
       run = start(cwd, id);
     }
-    run.child.kill('SIGINT');
-    if ((await exited(run.child)) !== 0) result.failures.push(`did not stop cleanly:\n${run.output().slice(-2000)}`);
+    const code = await stoppedWithin(run.child, 60_000);
+    if (code !== 0) result.failures.push(`did not stop cleanly (${code}):\n${run.output().slice(-2000)}`);
     await finalRun(cwd, id, checkpoint, result);
     result.expected = committedRows(checkpoint, target.rowsPerSecond);
     compare(await target.readValues(id, cwd), result);
   } finally {
+    // Whatever went wrong, leave no job running and the server up for the targets after this one.
+    if (run.child.exitCode === null && run.child.signalCode === null) {
+      run.child.kill('SIGKILL');
+      await exited(run.child);
+    }
+    if (serverDown) services('up', target.needs);
     await target.cleanup(id).catch((e: unknown) => result.failures.push(`cleanup: ${String(e)}`));
   }
   return result;

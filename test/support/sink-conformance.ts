@@ -7,7 +7,8 @@
  *
  * A sink comes in through a small adapter (test/support/conformance/<sink>.ts): how to build the sink for a schema,
  * how to read everything back as rows of that schema, and a fresh, empty target per property. The rows are a pure
- * function of their id, with distinct timestamps (InfluxDB keys points by series and time).
+ * function of their id, with distinct timestamps, so that every store reads them back in one order; rows that share
+ * a series and a time in InfluxDB have their own test (test/sinks/influxdb-collisions.test.ts).
  *
  * This file is loaded by node's test runner as a file of its own: it does nothing at import time.
  */

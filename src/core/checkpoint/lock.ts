@@ -1,4 +1,4 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from '../errors.js';
 import { modifiedMsOf, startTicksOf, startTimeMsOf } from './process-start.js';
@@ -23,10 +23,7 @@ export class CheckpointLock {
     const path = join(dir, '.lock');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const handle = await open(path, 'wx');
-        const startTicks = startTicksOf(process.pid);
-        await handle.writeFile(JSON.stringify({ pid: process.pid, ...(startTicks ? { startTicks } : {}) }));
-        await handle.close();
+        await createWithOwner(path);
         return new CheckpointLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -44,6 +41,22 @@ export class CheckpointLock {
 
   async release(): Promise<void> {
     await rm(this.path, { force: true });
+  }
+}
+
+/**
+ * Creates `.lock` already holding its owner: written to a file of this process first, then linked into place, which
+ * fails with EEXIST if a lock exists. Created empty and written after (open 'wx'), another process could read it in
+ * between, find no owner, take it for stale and remove it, and both would run.
+ */
+async function createWithOwner(path: string): Promise<void> {
+  const own = `${path}.${process.pid}`;
+  const startTicks = startTicksOf(process.pid);
+  await writeFile(own, JSON.stringify({ pid: process.pid, ...(startTicks ? { startTicks } : {}) }));
+  try {
+    await link(own, path);
+  } finally {
+    await rm(own, { force: true });
   }
 }
 

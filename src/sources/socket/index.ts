@@ -8,6 +8,7 @@ import { backoffDelay, DEFAULT_RETRY } from '../../core/retry.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Source, SourceContext } from '../../core/source.js';
+import { sleepUnlessStopped } from '../../core/stop.js';
 import { LineSplitter } from './lines.js';
 
 const longLinePolicies = ['fail', 'drop'] as const;
@@ -56,6 +57,8 @@ export class SocketSource extends PushSource implements Source {
   readonly description: string;
   private socket?: Socket;
   private stopped = false;
+  /** Aborted on stop: ends a reconnect wait at once, so a stopped source keeps no timer and opens no socket. */
+  private readonly stopping = new AbortController();
   private context!: SourceContext;
   private droppedLongLines = 0;
   /** Set when a line passed maxLineBytes under `fail`: thrown once the rows before it are handed out. */
@@ -97,6 +100,11 @@ export class SocketSource extends PushSource implements Source {
     return new Promise((resolve, reject) => {
       const socket = createConnection({ host: this.host, port: this.port });
       socket.once('connect', () => {
+        if (this.stopped) {
+          socket.destroy(); // stopped while connecting: rows must not arrive after the drain
+          resolve();
+          return;
+        }
         this.socket = socket;
         this.read(socket);
         resolve();
@@ -173,8 +181,11 @@ export class SocketSource extends PushSource implements Source {
     for (let attempt = 1; !this.stopped; attempt++) {
       const delay = backoffDelay(Math.min(attempt, 8), DEFAULT_RETRY);
       this.context.logger.warn(`socket source: ${this.host}:${this.port} closed the connection; reconnecting in ${delay} ms`);
-      await new Promise((r) => setTimeout(r, delay));
-      if (this.stopped) return;
+      try {
+        await sleepUnlessStopped(delay, this.stopping.signal, () => 'stopped');
+      } catch {
+        return;
+      }
       try {
         await this.connect();
         this.context.logger.info(`socket source: reconnected to ${this.host}:${this.port}`);
@@ -187,6 +198,7 @@ export class SocketSource extends PushSource implements Source {
 
   protected stopProducing(): void {
     this.stopped = true;
+    this.stopping.abort();
     this.socket?.destroy();
   }
 
