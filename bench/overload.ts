@@ -6,7 +6,6 @@
  * the lines (what the producer offers), and, for the buffer itself, evicting the oldest row from a plain array queue
  * (Array.shift, as the buffer did before) against the ring buffer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,27 +14,13 @@ import { performance } from 'node:perf_hooks';
 import { readStream, socket } from '../src/index.js';
 import type { OverflowPolicy } from '../src/core/push-buffer.js';
 import { RingBuffer } from '../src/core/ring-buffer.js';
+import { startLineProducer as startProducer } from '../test/support/line-producer.js';
 import { formatRate } from './stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SINK_MS = Number(process.env.BENCH_SINK_MS ?? 50);
 const SINK_US_PER_ROW = Number(process.env.BENCH_SINK_US_PER_ROW ?? 2);
 const BUFFER = Number(process.env.BENCH_BUFFER ?? 100_000);
-
-/** Writes numbered 40-byte lines to every connection as fast as the socket takes them. */
-const PRODUCER = `
-const { createServer } = require('node:net');
-let n = 0;
-const chunk = () => { let s = ''; for (let i = 0; i < 1000; i++) s += 'line ' + String(n++).padStart(34, '0') + '\\n'; return s; };
-createServer((s) => { s.on('error', () => {}); const pump = () => { while (s.write(chunk())); s.once('drain', pump); }; pump(); })
-  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });
-`;
-
-async function startProducer(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-e', PRODUCER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
-  return { child, port };
-}
 
 /** Baseline: what the producer offers this process, counted by a plain reader (no rows, no buffer, no engine). */
 async function plainReader(port: number): Promise<number> {

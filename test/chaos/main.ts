@@ -1,9 +1,11 @@
 /**
- * `npm run chaos -- [--kills N] [--outage-seconds S] [--seed S] [--targets file,mysql,...] [--scenarios kill,outage]`
+ * `npm run chaos -- [--kills N] [--outage-seconds S] [--overload-lines N] [--seed S] [--targets file,...] [--scenarios kill,outage,overload]`
  *
  * - kill: for every sink, N seeded SIGKILLs of a running job (at random moments and right after a new offsets
  *   entry), restarts, a Ctrl-C, then a read-back of every value from the real server;
- * - outage: for every server, the server stopped for S seconds in the middle of a run and started again.
+ * - outage: for every server, the server stopped for S seconds in the middle of a run and started again;
+ * - overload: a producer far faster than the sink into the socket source, for each onBufferFull policy: batches
+ *   keep coming, and every line is delivered once or counted as dropped.
  *
  * Prints a table per scenario (rows expected, found, duplicates, missing, restarts failed) and exits 1 when anything
  * was lost, doubled or failed to restart. `.ci/run` runs it with a small budget; the defaults are the fuller local
@@ -19,6 +21,7 @@ import { isCI, type ServiceName, service } from '../support/services.js';
 import { emptyTally, type Tally } from './job-process.js';
 import { type KillRunResult, killRun } from './kill-run.js';
 import { type OutageResult, outageRun } from './outage-run.js';
+import { type OverloadResult, overloadRun, POLICIES } from './overload-run.js';
 import { printTable } from './table.js';
 import { type ChaosTarget, TARGETS } from './targets.js';
 
@@ -71,7 +74,8 @@ async function main(): Promise<number> {
       'outage-seconds': { type: 'string', default: '10' },
       seed: { type: 'string', default: String(Date.now() % 100000) },
       targets: { type: 'string' },
-      scenarios: { type: 'string', default: 'kill,outage' },
+      scenarios: { type: 'string', default: 'kill,outage,overload' },
+      'overload-lines': { type: 'string', default: '1000000' },
     },
   });
   const kills = Number(values.kills);
@@ -112,7 +116,25 @@ async function main(): Promise<number> {
     ]);
     all.push(...results);
   }
-  for (const t of targets.filter((t) => t.note)) process.stdout.write(`- ${t.name}: ${t.note}\n`);
+  if (scenarios.includes('overload')) {
+    const lines = Number(values['overload-lines']);
+    process.stdout.write(`\nchaos overload: ${lines} lines as fast as a producer can write them, into a slow sink\n`);
+    const results: OverloadResult[] = [];
+    for (const policy of POLICIES) {
+      try {
+        results.push(await overloadRun(policy, lines));
+      } catch (error) {
+        const failure = error instanceof Error ? error.message : String(error);
+        results.push({ ...emptyTally(`socket, ${policy}`), policy, batches: 0, dropped: 0, failures: [failure] });
+      }
+    }
+    printTable('Producer faster than the sink (socket source, each onBufferFull policy)', results, [
+      { header: 'batches', cell: (r) => String(r.batches) },
+      { header: 'dropped (counted)', cell: (r) => String(r.dropped) },
+    ]);
+    all.push(...results);
+  }
+  for (const t of targets.filter((t) => t.note && all.some((r) => r.target === t.name))) process.stdout.write(`- ${t.name}: ${t.note}\n`);
   for (const s of skipped) process.stdout.write(`skipped ${s}\n`);
   const failed = all.filter((r) => r.failures.length > 0);
   for (const r of failed) process.stdout.write(`\n${r.target} FAILED:\n  ${r.failures.join('\n  ')}\n`);
