@@ -152,7 +152,7 @@ describe("Spark's EventTimeWatermarkSuite, ported", () => {
     const step = async (...values: number[]) => {
       t.input.addRows(values.map((value) => ({ value })));
       t.start();
-      await t.stop();
+      await t.awaitTermination();
       return t.newAnswer(startAndCount);
     };
     assert.deepEqual(await step(15), []);

@@ -140,6 +140,12 @@ export class StreamHarness {
     this.rethrow();
   }
 
+  /** Waits until the query ends by itself (availableNow: once what was there at its start is processed). */
+  async awaitTermination(): Promise<void> {
+    await this.running;
+    this.rethrow();
+  }
+
   /** Spark's AddData + processAllAvailable: one new offset with these rows, then wait until all is processed. */
   async addData(...values: unknown[]): Promise<void> {
     this.input.addRows(values.map((v) => this.toRow(v as never)));
