@@ -42,3 +42,22 @@ export class RuntimeError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Node's codes for a connection that failed or broke (refused: a server restarting; reset or aborted: a dropped
+ * keep-alive socket; timed out, unreachable, DNS not answering): worth another attempt, for every client.
+ */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+
+export function isNetworkErrorCode(code: unknown): boolean {
+  return typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
+}

@@ -15,7 +15,7 @@
  * through the redactor on its way out.
  */
 import cassandra from 'cassandra-driver';
-import { errorMessage } from '../../core/errors.js';
+import { errorMessage, isNetworkErrorCode } from '../../core/errors.js';
 
 const { errors, types } = cassandra;
 const codes = types.responseErrorCodes;
@@ -48,19 +48,8 @@ export function isRetriable(error: unknown): boolean {
   // Sockets closed under an in-flight request (the node went away): the driver marks them isSocketError.
   if ((error as { isSocketError?: boolean } | undefined)?.isSocketError === true) return true;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
+  return isNetworkErrorCode(code);
 }
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
 
 function innerErrors(error: InstanceType<typeof errors.NoHostAvailableError>): unknown[] {
   return Object.values(error.innerErrors ?? {});

@@ -1,4 +1,4 @@
-import { errorMessage, RuntimeError } from '../../core/errors.js';
+import { errorMessage, isNetworkErrorCode, RuntimeError } from '../../core/errors.js';
 
 /** What mysql2 puts on its errors (server errors carry errno/sqlMessage, socket errors a Node code). */
 export interface DriverError {
@@ -20,13 +20,6 @@ export const driverError = (error: unknown): DriverError => (typeof error === 'o
 const RETRIABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
   'ER_LOCK_DEADLOCK',
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_SERVER_SHUTDOWN',
@@ -43,12 +36,18 @@ const RETRIABLE_ERRNOS = new Set([1213, 1205, 1053, 1040, 1927, 2006, 2013]);
 export function isRetriableMySqlError(error: unknown): boolean {
   if (error instanceof RuntimeError) return false;
   const e = driverError(error);
-  return (e.code !== undefined && RETRIABLE_CODES.has(e.code)) || (e.errno !== undefined && RETRIABLE_ERRNOS.has(e.errno));
+  return (
+    isNetworkErrorCode(e.code) ||
+    (e.code !== undefined && RETRIABLE_CODES.has(e.code)) ||
+    (e.errno !== undefined && RETRIABLE_ERRNOS.has(e.errno))
+  );
 }
 
 export const isConnectionError = (error: unknown): boolean => {
   const e = driverError(error);
-  return e.fatal === true || (e.code !== undefined && RETRIABLE_CODES.has(e.code) && !e.code.startsWith('ER_LOCK'));
+  return (
+    e.fatal === true || isNetworkErrorCode(e.code) || (e.code !== undefined && RETRIABLE_CODES.has(e.code) && !e.code.startsWith('ER_LOCK'))
+  );
 };
 
 /** Where the sink writes, for messages. */

@@ -14,6 +14,7 @@
  *   429/503 + Retry-After      overload, rate limits (Cloud)
  */
 import { AbortError, HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+import { isNetworkErrorCode } from '../../core/errors.js';
 
 export interface WriteTarget {
   api: 'v1' | 'v2';
@@ -23,17 +24,6 @@ export interface WriteTarget {
   org?: string;
 }
 
-/** Connection failures worth another attempt (a server restarting, a dropped keep-alive socket, a slow network). */
-const RETRIABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The text the server gave: `message` (2.x), `error` (1.x), or the body itself. */
@@ -50,7 +40,7 @@ export function isRetriable(error: unknown): boolean {
   }
   if (error instanceof RequestTimedOutError || error instanceof AbortError) return true;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && RETRIABLE_CODES.has(code);
+  return isNetworkErrorCode(code);
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110). The client's own parser reads it as ms. */
