@@ -10,19 +10,14 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import type { Logger } from '../../src/core/logger.js';
 import { loadLabel, starrocksSink } from '../../src/sinks/starrocks/index.js';
 import { service } from '../support/services.js';
+import { memoryLogger } from '../support/memory-logger.js';
 import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-peer/index.js';
 
 const mariadb = service('mariadb');
 const DATABASE = 'streamlab';
 const AUTH = `Basic ${Buffer.from('root:').toString('base64')}`;
-
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
-}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
