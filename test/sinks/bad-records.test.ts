@@ -1,6 +1,6 @@
 /**
  * onBadRecord at the sinks, against the real servers: a CSV file with empty strings, NaN and infinities runs through a
- * query into MariaDB, Cassandra and InfluxDB. Each test reads back the whole content written (every row, every field)
+ * query into MariaDB, the StarRocks Stream Load peer, Cassandra and InfluxDB. Each test reads back the whole content written (every row, every field)
  * and the whole dead-letter file; with `fail`, the message names batch, row and column.
  */
 import assert from 'node:assert/strict';
@@ -18,8 +18,10 @@ import { CassandraSink, CassandraSinkOptions, resolveConfig as cassandraConfig }
 import { InfluxDBSink, resolveConfig as influxConfig } from '../../src/sinks/influxdb/index.js';
 import { InfluxDBSinkOptions } from '../../src/sinks/influxdb/options.js';
 import { mysqlSink } from '../../src/sinks/mysql/index.js';
+import { starrocksSink } from '../../src/sinks/starrocks/index.js';
 import { FileSource } from '../../src/sources/file/index.js';
 import { service } from '../support/services.js';
+import { type StarRocksPeer, startStarRocksPeer } from '../support/starrocks-peer/index.js';
 import { client as cassandraClient, createKeyspace, readTable as readCassandra, testKeyspace } from './cassandra-fixtures/read-back.js';
 import { createDatabase, dropDatabase, fieldTypes, readInfluxQL } from './influxdb-fixtures/read-back.js';
 
@@ -118,6 +120,74 @@ describe('mysql sink: onBadRecord', { skip: mariadb.skip }, () => {
     assert.equal(
       deadLetters,
       sinkLetters(description, (_, v) => `column score of streamlab.${table}: ${v} has no SQL value (MySQL stores no NaN or infinity)`),
+    );
+    assert.deepEqual(progress[0].sink.metrics, { numBadRecords: 3 });
+  });
+});
+
+describe('starrocks sink (Stream Load, against the peer): onBadRecord', { skip: mariadb.skip }, () => {
+  let admin: mysql.Connection;
+  let peer: StarRocksPeer;
+  const table = `badrec_sr_${process.pid}`;
+  const sink = () =>
+    starrocksSink.create(
+      starrocksSink.options.parse({ feHost: peer.feHost, httpPort: peer.fePort, database: 'streamlab', table, maxRetries: 2 }),
+      { input: schema, location: { file: 'test.yaml', path: 'sink' }, queryName: 'test', compile: () => assert.fail('no expressions') },
+    );
+  before(async () => {
+    admin = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: 'streamlab', timezone: 'Z' });
+    await admin.query(`CREATE TABLE ${table} (id BIGINT NOT NULL, time DATETIME(3), name VARCHAR(20), score DOUBLE)`);
+    peer = await startStarRocksPeer({ mariadb: { host: mariadb.host, port: mariadb.port } });
+  });
+  after(async () => {
+    await peer?.close();
+    await admin?.query(`DROP TABLE IF EXISTS ${table}`);
+    await admin?.end();
+  });
+
+  it('NaN and infinities go to the policy (dead letters / fail naming row and column); the other rows are loaded', async () => {
+    await assert.rejects(run(sink(), 'fail'), {
+      message: `starrocks sink: batch 0, row 2: column score of streamlab.${table}: NaN has no StarRocks value. The batch failed (onBadRecord: fail); set onBadRecord to skip or deadLetter to go on without such records.`,
+    });
+    const { progress, deadLetters } = await run(sink(), 'deadLetter');
+    const [rows] = await admin.query(`SELECT id, time, name, score FROM ${table} ORDER BY id`);
+    assert.deepEqual(
+      (rows as mysql.RowDataPacket[]).map((r) => ({ ...r })),
+      [
+        { id: 1, time: new Date(at(1)), name: '', score: 1.5 },
+        { id: 3, time: new Date(at(3)), name: null, score: 2.5 },
+      ],
+    );
+    assert.equal(
+      deadLetters,
+      sinkLetters(progress[0].sink.description, (_, v) => `column score of streamlab.${table}: ${v} has no StarRocks value`),
+    );
+    assert.deepEqual(progress[0].sink.metrics, { numBadRecords: 3 });
+  });
+
+  it('mode insert (against MariaDB): checked before any statement, so a failed batch inserted nothing', async () => {
+    await admin.query(`DELETE FROM ${table}`);
+    const insert = () =>
+      starrocksSink.create(
+        starrocksSink.options.parse({
+          mode: 'insert',
+          mysqlPort: mariadb.port,
+          database: 'streamlab',
+          table,
+          withLabel: false,
+          batchSize: 1,
+          maxRetries: 2,
+        }),
+        { input: schema, location: { file: 'test.yaml', path: 'sink' }, queryName: 'test', compile: () => assert.fail('no expressions') },
+      );
+    await assert.rejects(run(insert(), 'fail'), /starrocks sink: batch 0, row 2: column score of streamlab\.\w+: NaN has no SQL value/);
+    const [none] = await admin.query(`SELECT id FROM ${table}`);
+    assert.deepEqual(none, [], 'row 1 comes before the bad row 2 but was not inserted');
+    const { progress } = await run(insert(), 'skip');
+    const [rows] = await admin.query(`SELECT id FROM ${table} ORDER BY id`);
+    assert.deepEqual(
+      (rows as mysql.RowDataPacket[]).map((r) => r.id),
+      [1, 3],
     );
     assert.deepEqual(progress[0].sink.metrics, { numBadRecords: 3 });
   });

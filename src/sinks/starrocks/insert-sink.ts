@@ -1,3 +1,4 @@
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import type mysql from 'mysql2/promise';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
@@ -7,7 +8,7 @@ import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
 import { describeMySqlError, isConnectionError, isRetriableMySqlError, type Target } from '../../connectors/mysql/errors.js';
 import { openSession } from '../../connectors/mysql/session.js';
-import { insertShape, insertStatements, UnfitRowError } from '../../connectors/mysql/statements.js';
+import { type InsertShape, insertShape, insertStatements, UnfitRowError, unfitRows } from '../../connectors/mysql/statements.js';
 import { createTableSqlFor, type CreateTable } from './create.js';
 import { labelPrefixOf, loadLabel } from './label.js';
 import { LABEL_PATTERN } from './options.js';
@@ -64,6 +65,7 @@ export class InsertSink implements Sink {
   readonly description: string;
   private connection: mysql.Connection | undefined;
   private context!: SinkContext;
+  private badRecords: BadRecordHandler = failOnBadRecord;
   private logger: Logger = silentLogger;
   private readonly target: Target;
   private readonly states: StreamLoadClient;
@@ -88,6 +90,7 @@ export class InsertSink implements Sink {
 
   async open(context: SinkContext): Promise<void> {
     this.context = context;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     this.logger = context.logger;
     try {
       await this.retrying('connect', async () => {
@@ -109,13 +112,14 @@ export class InsertSink implements Sink {
   }
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
-    if (rows.length === 0) return;
     const { database, table, columns, batchSize, withLabel } = this.config;
     const plain = insertShape(database, table, columns, 'append');
+    const fit = this.withoutUnfitRows(rows, plain, batchId);
+    if (fit.length === 0) return;
     const prefix = this.config.labelPrefix ?? labelPrefixOf(this.context.queryName);
     let part = 0;
     try {
-      for (const statement of insertStatements(rows, plain, batchSize, MAX_STATEMENT_CHARS)) {
+      for (const statement of insertStatements(fit, plain, batchSize, MAX_STATEMENT_CHARS)) {
         const label = withLabel ? loadLabel(prefix, this.context.queryId, batchId, part) : undefined;
         const sql = label
           ? insertShape(database, table, columns, 'append', ` WITH LABEL ${labelIdentifier(label)}`).prefix +
@@ -129,6 +133,25 @@ export class InsertSink implements Sink {
         throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Statements before it were inserted.`);
       throw error;
     }
+  }
+
+  /**
+   * Rows with a value StarRocks cannot take go to the onBadRecord policy before any statement is sent (found while
+   * sending, the statements before would already be in): `fail` stops the batch naming row and column.
+   */
+  private withoutUnfitRows(rows: Row[], shape: InsertShape, batchId: number): Row[] {
+    const unfit = unfitRows(rows, shape);
+    if (unfit.size === 0) return rows;
+    const { database, table } = this.config;
+    for (const [r, error] of unfit) {
+      this.badRecords.report({
+        raw: rows[r],
+        reason: `column ${error.column} of ${database}.${table}: ${error.reason}`,
+        where: `starrocks sink: batch ${batchId}, row ${r + 1}`,
+        position: { row: r },
+      });
+    }
+    return rows.filter((_, r) => !unfit.has(r));
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import http from 'node:http';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
@@ -75,6 +76,7 @@ export class StreamLoadSink implements Sink {
   private readonly headers: Record<string, string>;
   private logger: Logger = silentLogger;
   private context!: SinkContext;
+  private badRecords: BadRecordHandler = failOnBadRecord;
 
   constructor(private readonly config: StreamLoadSinkConfig) {
     const { feHost, httpPort, database, table, format } = config;
@@ -93,6 +95,7 @@ export class StreamLoadSink implements Sink {
   async open(context: SinkContext): Promise<void> {
     this.context = context;
     this.logger = context.logger;
+    this.badRecords = context.badRecords ?? failOnBadRecord;
     if (this.config.create) await createTableIfAsked(this.config, this.config.create, this.config.columns);
     await this.checkFe();
   }
@@ -131,17 +134,39 @@ export class StreamLoadSink implements Sink {
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     if (rows.length === 0) return;
-    let bodies: Buffer[];
-    try {
-      bodies = encodeBodies(rows, this.config.columns, this.config.format, this.config.maxBytesPerLoad);
-    } catch (error) {
-      if (error instanceof UnfitRowError)
-        throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Nothing of this batch was loaded.`);
-      throw error;
-    }
+    const bodies = this.encode(rows, batchId);
+    if (bodies.length === 0) return;
     const prefix = this.config.labelPrefix ?? labelPrefixOf(this.context.queryName);
     for (let part = 0; part < bodies.length; part++) {
       await this.loadPart(loadLabel(prefix, this.context.queryId, batchId, part), bodies[part], batchId);
+    }
+  }
+
+  /**
+   * The load bodies of a batch. A row with a value StarRocks cannot take (NaN, a year past 9999, a tab in a csv
+   * body) goes to the onBadRecord policy before anything is sent: `fail` stops the batch naming row and column;
+   * `skip` and `deadLetter` leave it out. The same rows leave out the same rows, so a replay sends the same bodies
+   * under the same labels.
+   */
+  private encode(rows: Row[], batchId: number): Buffer[] {
+    const { columns, format, maxBytesPerLoad, database, table } = this.config;
+    let fit = rows;
+    const original: number[] = rows.map((_, r) => r);
+    for (;;) {
+      try {
+        return fit.length === 0 ? [] : encodeBodies(fit, columns, format, maxBytesPerLoad);
+      } catch (error) {
+        if (!(error instanceof UnfitRowError)) throw error;
+        const r = original[error.row];
+        this.badRecords.report({
+          raw: rows[r],
+          reason: `column ${error.unfit.column} of ${database}.${table}: ${error.unfit.reason}`,
+          where: `starrocks sink: batch ${batchId}, row ${r + 1}`,
+          position: { row: r },
+        });
+        fit = fit.filter((_, i) => i !== error.row);
+        original.splice(error.row, 1);
+      }
     }
   }
 
