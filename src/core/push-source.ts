@@ -44,6 +44,11 @@ export abstract class PushSource {
     this.buffer.closeAtLatest();
   }
 
+  /** The query ended (or failed): stop producing; what is still buffered is not read any more. */
+  async stop(): Promise<void> {
+    await this.stopProducing();
+  }
+
   metrics(): Record<string, number> {
     return { bufferedRows: this.buffer.size, droppedRows: this.buffer.droppedRows };
   }

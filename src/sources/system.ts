@@ -86,10 +86,6 @@ export class SystemSource extends PushSource implements Source {
   protected stopProducing(): void {
     this.subscription?.unsubscribe();
   }
-
-  async stop(): Promise<void> {
-    this.stopProducing();
-  }
 }
 
 export const systemSource = defineSource({

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { valueAtSecond } from '../../src/sources/rate.js';
-import { cliPath } from '../support/cli.js';
+import { cliPath, exited } from '../support/cli.js';
 
 /** What every scenario reports per sink: the rows the commits promise and what the server holds. */
 export interface Tally {
@@ -61,9 +61,6 @@ export function start(cwd: string, job: string): { child: ChildProcess; output: 
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   return { child, output: () => output };
 }
-
-export const exited = (child: ChildProcess) =>
-  new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.once('exit', r)));
 
 /** The exit code once the child exits after a Ctrl-C; a child still running after `ms` is killed: 'hung'. */
 export async function stoppedWithin(child: ChildProcess, ms: number): Promise<number | null | 'hung'> {

@@ -5,13 +5,13 @@
  * produced: each value from 0 exactly once.
  */
 import { join } from 'node:path';
+import { exited } from '../support/cli.js';
 import {
   aliveAfter,
   batchIds,
   committedRows,
   compare,
   emptyTally,
-  exited,
   finalRun,
   lastOf,
   start,

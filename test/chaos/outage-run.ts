@@ -5,14 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../support/cli.js';
+import { exited, repoRoot } from '../support/cli.js';
 import type { ServiceName } from '../support/services.js';
 import {
   batchIds,
   committedRows,
   compare,
   emptyTally,
-  exited,
   finalRun,
   lastOf,
   sleep,

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { OverflowPolicy } from '../../src/core/push-buffer.js';
 import { readStream, socket } from '../../src/index.js';
 import { lineNumber, startLineProducer } from '../support/line-producer.js';
-import { emptyTally, exited, type Tally } from './job-process.js';
+import { exited } from '../support/cli.js';
+import { emptyTally, type Tally } from './job-process.js';
 
 export interface OverloadResult extends Tally {
   policy: OverflowPolicy;

@@ -8,6 +8,7 @@ import { StreamingQuery } from '../../src/core/query.js';
 import type { Row } from '../../src/core/row.js';
 import type { Sink } from '../../src/core/sink.js';
 import { SocketSource } from '../../src/sources/socket/index.js';
+import { until } from '../support/until.js';
 
 class RecordingSink implements Sink {
   readonly description = 'RecordingSink';
@@ -17,14 +18,6 @@ class RecordingSink implements Sink {
     this.batches.push({ batchId, values: rows.map((r) => r.value) });
   }
   async close() {}
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('stopping a query on a push source', () => {
@@ -50,7 +43,7 @@ describe('stopping a query on a push source', () => {
     const peer = await connection;
     await query.processAllAvailable(); // the first trigger found nothing; the next one is an hour away
     peer.write('a\nb\nc\nd\ne\n');
-    await until(() => source.metrics().bufferedRows === 5);
+    await until(() => source.metrics().bufferedRows === 5, 5000);
     query.stop();
     await running;
     assert.deepEqual(sink.batches, [

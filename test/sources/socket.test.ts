@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { asyncScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
 import { SocketSource } from '../../src/sources/socket/index.js';
+import { until } from '../support/until.js';
 
 const context = { scheduler: asyncScheduler, logger: silentLogger };
 
@@ -14,14 +15,6 @@ async function lineServer(): Promise<{ server: Server; port: number; connection:
   const server = createServer(accept);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as { port: number }).port, connection };
-}
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('socket source', () => {

@@ -28,9 +28,11 @@ export function startCli(
   });
 }
 
-/** Resolves with the exit code once the child has exited (at once if it already has). */
+/** Resolves with the exit code (null when a signal ended it) once the child has exited, at once if it already has. */
 export const exited = (child: ChildProcess) =>
-  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+  new Promise<number | null>((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+  );
 
 /**
  * A real crash of a job run by the CLI: killed with SIGKILL once it has run batch 3 (wherever in its batch it is),

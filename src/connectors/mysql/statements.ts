@@ -1,3 +1,4 @@
+import type { BadRecordHandler } from '../../core/bad-records.js';
 import type { Row } from '../../core/row.js';
 import type { ColumnBinding } from './columns.js';
 import { qualifiedName, quoteIdentifier } from './identifiers.js';
@@ -75,6 +76,30 @@ export function unfitRows(rows: readonly Row[], shape: InsertShape): Map<number,
     }
   }
   return unfit;
+}
+
+/**
+ * The rows of a batch without those holding a value the table cannot hold, each of which goes to the query's
+ * onBadRecord policy before anything is sent: `fail` stops the batch naming row and column; `skip` and `deadLetter`
+ * leave it out. `sink` names the sink in messages (`mysql sink`); `table` is `database.table`.
+ */
+export function withoutUnfitRows(
+  rows: Row[],
+  shape: InsertShape,
+  badRecords: BadRecordHandler,
+  at: { sink: string; batchId: number; table: string },
+): Row[] {
+  const unfit = unfitRows(rows, shape);
+  if (unfit.size === 0) return rows;
+  for (const [r, error] of unfit) {
+    badRecords.report({
+      raw: rows[r],
+      reason: `column ${error.column} of ${at.table}: ${error.reason}`,
+      where: `${at.sink}: batch ${at.batchId}, row ${r + 1}`,
+      position: { row: r },
+    });
+  }
+  return rows.filter((_, r) => !unfit.has(r));
 }
 
 /**

@@ -18,7 +18,7 @@ import { openSession } from '../../connectors/mysql/session.js';
 import {
   insertShape,
   insertStatements,
-  unfitRows,
+  withoutUnfitRows,
   UnfitRowError,
   type InsertShape,
   type Statement,
@@ -105,28 +105,10 @@ export class MySqlSink implements Sink {
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     if (rows.length === 0) return; // nothing to write, nothing that a replay could duplicate
-    const fit = this.withoutUnfitRows(rows, batchId);
+    const { database, table } = this.config;
+    const fit = withoutUnfitRows(rows, this.shape, this.badRecords, { sink: 'mysql sink', batchId, table: `${database}.${table}` });
     if (fit.length === 0) return;
     await this.retrying(`batch ${batchId}`, () => this.writeBatch(fit, batchId));
-  }
-
-  /**
-   * Rows with a value the table cannot hold (NaN, infinity, a year outside DATETIME) go to the onBadRecord policy
-   * before anything is sent: `fail` stops the batch naming row and column; `skip` and `deadLetter` leave them out.
-   */
-  private withoutUnfitRows(rows: Row[], batchId: number): Row[] {
-    const unfit = unfitRows(rows, this.shape);
-    if (unfit.size === 0) return rows;
-    const { database, table } = this.config;
-    for (const [r, error] of unfit) {
-      this.badRecords.report({
-        raw: rows[r],
-        reason: `column ${error.column} of ${database}.${table}: ${error.reason}`,
-        where: `mysql sink: batch ${batchId}, row ${r + 1}`,
-        position: { row: r },
-      });
-    }
-    return rows.filter((_, r) => !unfit.has(r));
   }
 
   async close(): Promise<void> {

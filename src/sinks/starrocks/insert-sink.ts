@@ -8,7 +8,7 @@ import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
 import { describeMySqlError, isConnectionError, isRetriableMySqlError, type Target } from '../../connectors/mysql/errors.js';
 import { openSession } from '../../connectors/mysql/session.js';
-import { type InsertShape, insertShape, insertStatements, UnfitRowError, unfitRows } from '../../connectors/mysql/statements.js';
+import { insertShape, insertStatements, UnfitRowError, withoutUnfitRows } from '../../connectors/mysql/statements.js';
 import { createTableSqlFor, type CreateTable } from './create.js';
 import { labelPrefixOf, loadLabel } from './label.js';
 import { LABEL_PATTERN } from './options.js';
@@ -114,7 +114,8 @@ export class InsertSink implements Sink {
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
     const { database, table, columns, batchSize, withLabel } = this.config;
     const plain = insertShape(database, table, columns, 'append');
-    const fit = this.withoutUnfitRows(rows, plain, batchId);
+    const at = { sink: 'starrocks sink', batchId, table: `${database}.${table}` };
+    const fit = withoutUnfitRows(rows, plain, this.badRecords, at);
     if (fit.length === 0) return;
     const prefix = this.config.labelPrefix ?? labelPrefixOf(this.context.queryName);
     let part = 0;
@@ -133,25 +134,6 @@ export class InsertSink implements Sink {
         throw new RuntimeError(`starrocks sink: batch ${batchId}: ${error.message}. Statements before it were inserted.`);
       throw error;
     }
-  }
-
-  /**
-   * Rows with a value StarRocks cannot take go to the onBadRecord policy before any statement is sent (found while
-   * sending, the statements before would already be in): `fail` stops the batch naming row and column.
-   */
-  private withoutUnfitRows(rows: Row[], shape: InsertShape, batchId: number): Row[] {
-    const unfit = unfitRows(rows, shape);
-    if (unfit.size === 0) return rows;
-    const { database, table } = this.config;
-    for (const [r, error] of unfit) {
-      this.badRecords.report({
-        raw: rows[r],
-        reason: `column ${error.column} of ${database}.${table}: ${error.reason}`,
-        where: `starrocks sink: batch ${batchId}, row ${r + 1}`,
-        position: { row: r },
-      });
-    }
-    return rows.filter((_, r) => !unfit.has(r));
   }
 
   async close(): Promise<void> {

@@ -201,10 +201,6 @@ export class SocketSource extends PushSource implements Source {
     this.stopping.abort();
     this.socket?.destroy();
   }
-
-  async stop(): Promise<void> {
-    this.stopProducing();
-  }
 }
 
 export const socketSource = defineSource({
