@@ -17,6 +17,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ['cli/', 0],
   ['api/', 0],
   ['index.ts', 0],
+  ['benchmark/', 0.5],
   ['config/', 1],
   ['registry.ts', 2],
   ['sources/', 3],
