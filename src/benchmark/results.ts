@@ -33,7 +33,7 @@ export const resourceSchema = z.strictObject({
 export const runSchema = z.strictObject({
   target: z.string().describe('The configuration measured: the sink name plus any swept option, e.g. "influxdb concurrency=4"'),
   sink: z.string().describe('Sink type'),
-  writer: z.enum(['sink', 'baseline']).describe('streamlab\'s sink, or the server\'s own bulk path on the same rows'),
+  writer: z.enum(['sink', 'baseline']).describe("streamlab's sink, or the server's own bulk path on the same rows"),
   baseline: z.string().optional().describe('Name of the bulk path, for writer "baseline"'),
   batchSize: z.number().int(),
   guarantee: z.enum(['exactly-once', 'none']),
@@ -46,9 +46,12 @@ export const runSchema = z.strictObject({
   rowsPerSecond: z.number(),
   mbPerSecond: z.number().describe('bytes / seconds / 1e6'),
   batchLatencyMs: z.array(z.number()).describe('Write time of every measured batch (addBatch for the sink)'),
-  freshnessMs: z.array(z.number()).describe('Sampled: from a batch\'s start until a read-back query saw all its rows'),
+  freshnessMs: z.array(z.number()).describe("Sampled: from a batch's start until a read-back query saw all its rows"),
   client: resourceSchema,
-  server: resourceSchema.extend({ pids: z.array(z.number().int()) }).nullable().describe('null when no local PID is known'),
+  server: resourceSchema
+    .extend({ pids: z.array(z.number().int()) })
+    .nullable()
+    .describe('null when no local PID is known'),
   diskBytes: z.number().nullable().describe('Bytes the destination holds on disk after the run, null when unknown'),
   verification: verificationSchema,
   error: z.string().optional().describe('Why the run stopped, when it failed'),
@@ -78,7 +81,7 @@ export const resultsSchema = z.strictObject({
   versions: z.strictObject({ streamlab: z.string(), node: z.string() }),
   machine: machineSchema,
   config: z.strictObject({
-    name: z.string().optional().describe('The bench file\'s name, when run from one'),
+    name: z.string().optional().describe("The bench file's name, when run from one"),
     workload: z.strictObject({ name: z.string(), scale: z.number().int() }),
     rows: z.number().int().describe('Measured rows per run; one more warm-up batch is written before them'),
     batchSizes: z.array(z.number().int()),
