@@ -60,7 +60,7 @@ export async function writeThroughSink(
 ): Promise<void> {
   const definition = findComponent(sinks, target.sink);
   if (!definition) throw new Error(`no sink ${target.sink} in the registry`);
-  const options = definition.options.parse({ ...connection, ...target.defaults, ...destination.sinkOptions });
+  const options = definition.options.parse({ ...target.defaults, ...connection, ...destination.sinkOptions });
   const sink = definition.create(options, buildContext(spec.schema));
   await sink.open({ queryId: `bench-test-${process.pid}`, queryName: 'bench-test', outputMode: 'append', logger: silentLogger });
   try {

@@ -1,0 +1,7 @@
+/** Every sink `streamlab bench` can measure: one BenchTarget per sink, found by its `sink` type. */
+import type { BenchTarget } from '../target.js';
+import { fileTarget } from './file.js';
+import { influxdbTarget } from './influxdb.js';
+import { parquetTarget } from './parquet.js';
+
+export const TARGETS: readonly BenchTarget[] = [influxdbTarget, parquetTarget, fileTarget];
