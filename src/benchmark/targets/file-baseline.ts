@@ -1,9 +1,10 @@
 /**
  * The file baseline: the same text the file sink writes (CSV in schema order, or JSON Lines), made by a plain loop
- * and written with plain fs calls, one file per batch, fsynced like the sink's files. What it leaves out is the
- * sink's own machinery: no temp file and rename, no fsync of the folder, no bad-record checks.
+ * and written with plain fs calls, one file per batch, fsynced and renamed into place like the sink's files (so a
+ * freshness poll never reads half a file). What it leaves out is the sink's own machinery: no fsync of the folder,
+ * no bad-record checks.
  */
-import { open } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Row, Value } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
@@ -11,20 +12,23 @@ import type { Baseline } from '../target.js';
 
 export function fileBaseline(format: 'csv' | 'jsonl', header: boolean): Baseline {
   return {
-    name: `plain fs write of the same ${format === 'csv' ? 'CSV' : 'JSON Lines'} text (fsync per file)`,
+    name: `plain fs write of the same ${format === 'csv' ? 'CSV' : 'JSON Lines'} text (fsync + rename per file)`,
     async write(batches, destination, spec) {
       const dir = String(destination.sinkOptions.path);
       let n = 0;
       for (const batch of batches) {
         if (batch.length === 0) continue;
         const text = format === 'csv' ? csvText(batch, spec.schema, header) : jsonLines(batch);
-        const handle = await open(join(dir, `part-${String(n++).padStart(8, '0')}.${format}`), 'w');
+        const name = `part-${String(n++).padStart(8, '0')}.${format}`;
+        const temp = join(dir, `.${name}.tmp`);
+        const handle = await open(temp, 'w');
         try {
           await handle.writeFile(text);
           await handle.sync();
         } finally {
           await handle.close();
         }
+        await rename(temp, join(dir, name));
       }
     },
   };

@@ -3,7 +3,8 @@
  * session, started (and pyarrow imported) when the target opens, so no run pays for it; each run then sends it a
  * line with its folder and schema, and its batches in order over the pipe, each as CSV text (`<bytes>\n<csv>`).
  * pyarrow's C++ CSV reader makes a Table of the schema's types, written as one file per batch with the sink's
- * compression and row-group size and fsynced (the sink fsyncs its files too); `ok` comes back before the next batch.
+ * compression and row-group size, fsynced and renamed into place (as the sink's files, so a freshness poll never
+ * reads half a file; the sink also fsyncs the folder); `ok` comes back before the next batch.
  *
  * A run's time therefore includes: making the CSV text in Node, the pipe, pyarrow's CSV parse (multi-threaded), the
  * Parquet encoding and the write + fsync. Types as the sink writes them: long int64, double, boolean, string,
@@ -42,9 +43,12 @@ for run in stream:
         for i, c in enumerate(cols):
             if c['type'] == 'timestamp':
                 table = table.set_column(i, c['name'], pc.multiply(table.column(i), 1000).cast(pa.timestamp('us', tz='UTC')))
-        with open(os.path.join(run['dir'], 'part-%012d.parquet' % n), 'wb') as f:
+        name = os.path.join(run['dir'], 'part-%012d.parquet' % n)
+        temp = os.path.join(run['dir'], '.part-%012d.parquet.tmp' % n)
+        with open(temp, 'wb') as f:
             pq.write_table(table, f, compression=run['codec'], row_group_size=run['rowGroupSize'])
             f.flush(); os.fsync(f.fileno())
+        os.rename(temp, name)
         n += 1
         answer('ok')
     answer('done')
@@ -95,7 +99,7 @@ export async function startPyarrowBaseline(options: PyarrowOptions): Promise<{ b
   }
   const codec = options.compression === 'uncompressed' ? 'none' : options.compression;
   const baseline: Baseline = {
-    name: `pyarrow ${version} write_table (batches as CSV over a pipe, one fsynced file per batch)`,
+    name: `pyarrow ${version} write_table (batches as CSV over a pipe, one file per batch, fsync + rename)`,
     async write(batches, destination, spec) {
       const columns = spec.schema.map((c) => ({ name: c.name, type: c.type }));
       python.send(`${JSON.stringify({ dir: String(destination.sinkOptions.path), columns, codec, rowGroupSize: options.rowGroupSize })}\n`);
