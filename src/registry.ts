@@ -27,6 +27,8 @@ import { sensorSource } from './sources/sensor.js';
 import { sineSource } from './sources/sine.js';
 import { socketSource } from './sources/socket/index.js';
 import { systemSource } from './sources/system.js';
+import { tsbsCpuSource } from './sources/tsbs-cpu/index.js';
+import { wideSource } from './sources/wide/index.js';
 
 /**
  * Every component, registered once. Validation, building, the JSON Schema for job files and the reference docs are
@@ -41,6 +43,8 @@ export const sources: SourceDefinition[] = [
   fileSource,
   cassandraSource,
   sensorSource,
+  tsbsCpuSource,
+  wideSource,
 ];
 export const operators: OperatorDefinition[] = [
   filterOperator,

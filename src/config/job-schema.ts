@@ -59,7 +59,7 @@ export const jobSchema = z.strictObject({
     .positive()
     .optional()
     .describe(
-      'Upper bound on rows per batch (Spark: maxOffsetsPerTrigger), honoured by rate (whole seconds, at least one), sine, rate-micro-batch, sensor (whole ticks), socket and system. The file source counts files instead (maxFilesPerBatch).',
+      'Upper bound on rows per batch (Spark: maxOffsetsPerTrigger), honoured by rate (whole seconds, at least one), sine, rate-micro-batch, sensor (whole ticks; rows exactly with `rows`), tsbs-cpu, wide, socket and system. The file source counts files instead (maxFilesPerBatch).',
     ),
   onBadRecord: z
     .enum(badRecordPolicies)

@@ -1,20 +1,42 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
+import { optionalTimestampOption } from '../component/generator-options.js';
 import { durationOption } from '../component/options.js';
+import { GeneratorSource } from '../core/generator-source.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
 
-const options = z.strictObject({
-  sensors: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(3)
-    .describe('Number of simulated sensors; each gives one reading per interval, sensor_id 1..sensors.'),
-  interval: durationOption('Time between two readings of a sensor.', { default: '1s', positive: true }),
-});
+/** Time of tick 0 in the bounded mode, unless `start` says otherwise. */
+export const BOUNDED_START = '2024-01-01T00:00:00Z';
+
+const options = z
+  .strictObject({
+    sensors: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(3)
+      .describe('Number of simulated sensors; each gives one reading per interval, sensor_id 1..sensors.'),
+    interval: durationOption('Time between two readings of a sensor.', { default: '1s', positive: true }),
+    rows: z
+      .number()
+      .int()
+      .positive()
+      .max(1e12)
+      .optional()
+      .describe(
+        'Bounded mode: this many readings in all, every one available at once, timestamps from `start` instead of the wall clock ' +
+          '(row i: sensor i % sensors + 1 at tick floor(i / sensors)); an availableNow job ends after the last. Offsets then count ' +
+          'rows, not ticks, so maxRowsPerBatch is met exactly. Unset: readings come with the wall clock, one tick per interval.',
+      ),
+    start: optionalTimestampOption(`Bounded mode (with rows only): time of the first tick, RFC 3339; default ${BOUNDED_START}.`),
+  })
+  .refine((o) => o.start === undefined || o.rows !== undefined, {
+    message: 'start applies only with rows (the bounded mode); without rows the readings start at the wall clock',
+    path: ['start'],
+  });
 
 export const SENSOR_SCHEMA: Schema = [
   { name: 'sensor_id', type: 'long' },
@@ -42,6 +64,20 @@ export function reading(tick: number, sensor: number): { temperature: number; hu
   const temperature = 21 + 5 * Math.sin((2 * Math.PI * tick) / 360 + sensor) + 0.8 * noise(tick, sensor, 0);
   const humidity = 55 + 20 * Math.sin((2 * Math.PI * tick) / 600 + 2 * sensor) + 3 * noise(tick, sensor, 1);
   return { temperature: round2(temperature), humidity: round2(Math.min(100, Math.max(0, humidity))) };
+}
+
+/** The bounded mode's rows: row i is sensor i % sensors + 1 at tick floor(i / sensors), the order SensorSource gives. */
+export function sensorRows(sensors: number, intervalMs: number, startMs: number): (from: number, to: number) => Row[] {
+  return (from, to) => {
+    const rows: Row[] = new Array(to - from);
+    for (let i = from; i < to; ) {
+      const tick = Math.floor(i / sensors);
+      const timestamp = new Date(startMs + tick * intervalMs);
+      for (let s = i - tick * sensors; s < sensors && i < to; s++, i++)
+        rows[i - from] = { sensor_id: s + 1, timestamp, ...reading(tick, s) };
+    }
+    return rows;
+  };
 }
 
 /**
@@ -93,10 +129,24 @@ export class SensorSource implements Source {
 
 export const sensorSource = defineSource({
   type: 'sensor',
-  offsetIdentity: (o) => ({ interval: o.interval }),
+  // The live mode's offsets are ticks (sensors may change between runs); the bounded mode's are rows.
+  offsetIdentity: (o) =>
+    o.rows === undefined
+      ? { interval: o.interval }
+      : { interval: o.interval, offsets: 'rows', sensors: o.sensors, start: boundedStart(o.start) },
   summary:
-    'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable.',
+    'Simulated humidity/temperature sensors (the StarRocks demo): one reading per sensor per interval, values a pure function of the tick. Replayable; bounded with `rows`.',
   options,
-  examples: [{}, { sensors: 10, interval: '5s' }],
-  create: (o) => new SensorSource(o.sensors, o.interval),
+  examples: [{}, { sensors: 10, interval: '5s' }, { rows: 100_000, sensors: 10 }, { rows: 600, start: '2024-06-01T12:00:00Z' }],
+  create: (o) =>
+    o.rows === undefined ? new SensorSource(o.sensors, o.interval) : boundedSensorSource(o.sensors, o.interval, o.rows, o.start),
 });
+
+/** The bounded mode's tick 0, epoch ms: `start`, else BOUNDED_START. */
+export const boundedStart = (start: number | undefined) => start ?? Date.parse(BOUNDED_START);
+
+function boundedSensorSource(sensors: number, intervalMs: number, rows: number, start: number | undefined): Source {
+  const startMs = boundedStart(start);
+  const description = `SensorSource(sensors=${sensors}, intervalMs=${intervalMs}, rows=${rows}, start=${new Date(startMs).toISOString()})`;
+  return new GeneratorSource(description, SENSOR_SCHEMA, sensorRows(sensors, intervalMs, startMs), { kind: 'all', rows });
+}
