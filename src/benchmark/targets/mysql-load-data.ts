@@ -2,6 +2,8 @@
  * The MySQL/MariaDB baseline: LOAD DATA LOCAL INFILE, the server's fastest load path, one statement per batch (each
  * its own autocommit transaction, as the sink commits one per batch), the batch streamed from memory through mysql2's
  * `infileStreamFactory` (no file on disk). As bench/mysql.ts, on the same rows into a table made like the sink's.
+ * With LOCAL the server turns bad values and duplicate keys into warnings (it cannot stop the client's stream), so a
+ * mistake in this encoding shows up in the read-back (rows lost or garbled), not as an error: seen while testing.
  */
 import { Readable } from 'node:stream';
 import { quoteIdentifier, qualifiedName } from '../../connectors/mysql/identifiers.js';

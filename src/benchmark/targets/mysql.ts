@@ -1,7 +1,8 @@
 /**
  * The `mysql` sink's bench target, against MySQL or MariaDB (by default the MariaDB of `npm run services -- up
  * mariadb`). A destination is a fresh table with the primary key (key columns, time column) made by mysql-table.ts;
- * the sink writes into it as it exists (no `create` option). Read-back: COUNT(*) and SUM of the checksum column.
+ * the sink writes into it as it exists (no `create` option). Read-back: COUNT(*) and SUM of the checksum column;
+ * count() is an exact COUNT(*) too (InnoDB scans an index for it: fine for freshness samples, not free).
  *
  * Bytes on disk: DATA_LENGTH + INDEX_LENGTH from information_schema.TABLES after ANALYZE TABLE. Those are InnoDB's
  * persistent statistics: the pages allocated to the clustered and secondary indexes times the page size, refreshed by

@@ -73,7 +73,8 @@ async function serverVersionOf(admin: mysql.Connection): Promise<{ overPeer: boo
   return { overPeer: false, serverVersion: `StarRocks ${current}` };
 }
 
-async function openStarRocks(connection: SinkConnection): Promise<TargetSession> {
+/** The sink's connection as the FE's HTTP endpoint and the MySQL-protocol server tables are made and read on. */
+function endpointsOf(connection: SinkConnection): { endpoint: StreamLoadEndpoint; sql: SqlServer } {
   const endpoint: StreamLoadEndpoint = {
     feHost: String(connection.feHost ?? '127.0.0.1'),
     httpPort: Number(connection.httpPort ?? 8030),
@@ -89,6 +90,11 @@ async function openStarRocks(connection: SinkConnection): Promise<TargetSession>
     howToStart:
       "The test peer keeps its rows in MariaDB: start it with `npm run services -- up mariadb` and set STARROCKS_MYSQL_PORT to its port (3307); against a real StarRocks, STARROCKS_MYSQL_PORT is the FE's query_port",
   };
+  return { endpoint, sql };
+}
+
+async function openStarRocks(connection: SinkConnection): Promise<TargetSession> {
+  const { endpoint, sql } = endpointsOf(connection);
   const admin = await connectSql(sql);
   let overPeer: boolean;
   let serverVersion: string;
@@ -106,7 +112,7 @@ async function openStarRocks(connection: SinkConnection): Promise<TargetSession>
     await dropLeftover(admin, database, spec, sql);
     await admin.query(starrocksTableSql(database, spec, overPeer));
     return {
-      // Labels start with the table's name, so the loads of two runs never share one.
+      // Labels start with the table's name (instead of the job's): each load in the FE's log names its run.
       sinkOptions: { table: spec.name, mode: 'stream_load', labelPrefix: spec.name },
       count: () => countRows(admin, database, spec.name),
       readBack: () => readBackTable(admin, database, spec.name, spec.checksumColumn),
