@@ -12,7 +12,7 @@ export async function down(servers: readonly Server[]): Promise<void> {
     const dir = serviceDir(server.name);
     const record = readRecord(dir);
     if (!record) {
-      process.stdout.write(`${server.name.padEnd(11)} not running\n`);
+      process.stdout.write(`${server.name.padEnd(14)} not running\n`);
       continue;
     }
     const started = Date.now();
@@ -23,7 +23,7 @@ export async function down(servers: readonly Server[]): Promise<void> {
       killed: `killed (pid ${record.pid}) after not stopping within ${seconds(server.stopTimeoutMs)}`,
       gone: `was not running any more (pid ${record.pid} had exited); its record is removed`,
     }[outcome];
-    process.stdout.write(`${server.name.padEnd(11)} ${what}\n`);
+    process.stdout.write(`${server.name.padEnd(14)} ${what}\n`);
   }
   refreshEnvFile();
 }

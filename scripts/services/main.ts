@@ -13,7 +13,7 @@ import { up } from './up.js';
 function help(): string {
   const servers = SERVERS.map(
     (s) =>
-      `  ${s.name.padEnd(11)} ${s.summary}\n${' '.repeat(14)}port ${s.ports.map((p) => `${p.default} (${p.key}, ${p.env})`).join(', ')}`,
+      `  ${s.name.padEnd(14)} ${s.summary}\n${' '.repeat(17)}port ${s.ports.map((p) => `${p.default} (${p.key}, ${p.env})`).join(', ')}`,
   );
   return `Usage: npm run services -- <command> [name ...]
 

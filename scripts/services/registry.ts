@@ -10,8 +10,9 @@ import { kafka } from './kafka.js';
 import { mariadb } from './mariadb.js';
 import { postgres } from './postgres.js';
 import type { Server } from './server.js';
+import { starrocksPeer } from './starrocks-peer.js';
 
-export const SERVERS: readonly Server[] = [mariadb, postgres, influxdb1, influxdb18, kafka, cassandra];
+export const SERVERS: readonly Server[] = [mariadb, starrocksPeer, postgres, influxdb1, influxdb18, kafka, cassandra];
 
 /** The named servers in registry order (all of them when no name is given); unknown names are an error. */
 export function selectServers(names: readonly string[]): Server[] {

@@ -13,7 +13,7 @@ export async function status(servers: readonly Server[]): Promise<boolean> {
   let total = 0;
   for (const server of servers) {
     const record = runningRecord(server);
-    const name = server.name.padEnd(11);
+    const name = server.name.padEnd(14);
     if (!record) {
       const stale = readRecord(serviceDir(server.name));
       // A record whose process is gone: it crashed or was killed; `down` or the next `up` removes the record.

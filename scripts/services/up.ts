@@ -34,7 +34,7 @@ function readyTimeoutMs(server: Server): number {
 }
 
 function line(server: Server, address: string, what: string): void {
-  process.stdout.write(`${pad(server.name, 11)} ${pad(address, 16)} ${what}\n`);
+  process.stdout.write(`${pad(server.name, 14)} ${pad(address, 16)} ${what}\n`);
 }
 
 /** A port override given while the server already runs elsewhere has no effect until `down`: say so. */

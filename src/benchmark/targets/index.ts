@@ -2,6 +2,8 @@
 import type { BenchTarget } from '../target.js';
 import { fileTarget } from './file.js';
 import { influxdbTarget } from './influxdb.js';
+import { mysqlTarget } from './mysql.js';
 import { parquetTarget } from './parquet.js';
+import { starrocksTarget } from './starrocks.js';
 
-export const TARGETS: readonly BenchTarget[] = [influxdbTarget, parquetTarget, fileTarget];
+export const TARGETS: readonly BenchTarget[] = [influxdbTarget, mysqlTarget, starrocksTarget, parquetTarget, fileTarget];
