@@ -39,13 +39,11 @@ const schema: Schema = [
   { name: 'timestamp', type: 'timestamp' },
   ...FIELDS.map((name) => ({ name, type: 'long' as const })),
 ];
-const HOSTS = 30;
-
-/** tsbs-cpu-like rows: host i % HOSTS, one reading per host every 10 s, fields 0..100. */
-function tsbsRows(count: number): Row[] {
+/** tsbs-cpu-like rows: host i % hosts, one reading per host every 10 s, fields 0..100. */
+function tsbsRows(count: number, hosts = 30): Row[] {
   return Array.from({ length: count }, (_, i) => {
-    const h = i % HOSTS;
-    const row: Row = { timestamp: new Date(Date.UTC(2016, 0, 1) + Math.floor(i / HOSTS) * 10_000) };
+    const h = i % hosts;
+    const row: Row = { timestamp: new Date(Date.UTC(2016, 0, 1) + Math.floor(i / hosts) * 10_000) };
     TAGS.forEach((tag, t) => {
       row[tag] = tag === 'hostname' ? `host_${h}` : `${tag}_${(h + t) % 7}`;
     });
@@ -64,10 +62,10 @@ const sortKey = (r: Record<string, unknown>) => `${r.hostname}/${(r.timestamp as
 
 describe('cassandra bench target: without a server', () => {
   it('cuts the token ring into slices that cover it exactly once', () => {
-    const slices = tokenSlices(32);
-    assert.equal(slices.length, 32);
+    const slices = tokenSlices(64);
+    assert.equal(slices.length, 64);
     assert.equal(slices[0][0], -(2n ** 63n));
-    assert.equal(slices[31][1], 2n ** 63n - 1n);
+    assert.equal(slices[63][1], 2n ** 63n - 1n);
     for (let i = 1; i < slices.length; i++) assert.equal(slices[i][0], slices[i - 1][1] + 1n);
   });
 
@@ -154,6 +152,15 @@ describe('cassandra bench target against Cassandra', { skip: cassandra.skip }, (
       stored,
       [...rows].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
     );
+    await destination.drop();
+  });
+
+  it('counts every partition, wherever its token falls in the ring (2000 partitions, one row each)', async () => {
+    const rows = tsbsRows(2000, 2000);
+    const destination = await session.prepare(spec(`${prefix}_ring`));
+    await session.baseline!.write([rows], destination, spec(`${prefix}_ring`));
+    assert.deepEqual(await destination.readBack(), { rows: 2000, checksum: sumOf(rows) });
+    assert.equal(await destination.count(), 2000);
     await destination.drop();
   });
 

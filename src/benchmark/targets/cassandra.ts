@@ -4,7 +4,8 @@
  * so that the sink and the baseline write into identical tables; the sink only gets `table`.
  *
  * - readBack and count: exact, by token-range aggregates on the server (cassandra/read-back.ts). count() is the
- *   same query without the SUM: a reader's view, cheap enough to poll (measured: see docs/benchmarking.md).
+ *   same scan without the SUM: exact, but Cassandra reads every row to count them, about 1 s per 100k rows on the
+ *   shared 2-core machine (1M rows: 10-11 s for either), so a freshness sample includes that time.
  * - diskBytes: SSTable bytes after a flush, for a server on this machine; undefined for one elsewhere
  *   (cassandra/disk.ts).
  * - baseline: hand-written unlogged batches of one partition's rows, many in flight (cassandra/baseline.ts).
@@ -29,7 +30,7 @@ import { flushTable, localTableDirs, removeDroppedSnapshots, sstableBytes } from
 import { countAndSum, countRows } from './cassandra/read-back.js';
 import { type BenchTable, checkLeftover, createTableCql, designTable } from './cassandra/table.js';
 
-/** Measured on 200k tsbs-cpu-like rows against the server of `npm run services` (see the report of issue 12). */
+/** Measured on 200k tsbs-cpu-like rows against the server of `npm run services` (cassandra/baseline.ts). */
 const BASELINE = { rowsPerBatch: 100, concurrency: 64 };
 const DDL: cassandra.QueryOptions = { prepare: false };
 

@@ -1,9 +1,14 @@
 /**
- * The fastest hand-written cassandra-driver code for the bench's rows, measured against the alternatives of
- * bench/cassandra.ts on 200k tsbs-cpu-like rows (docs: see the measurement in the cassandra target's header):
- * rows grouped by partition key into unlogged batches of one partition each, many batches in flight. One
- * partition per batch is one mutation on one replica; the server then does far less work per row than for single
- * INSERTs. No value checks or conversions besides what the driver needs, no retries: a failed write fails the run.
+ * The fastest hand-written cassandra-driver code for the bench's rows: rows grouped by partition key into unlogged
+ * batches of one partition each (up to 100 rows), 64 batches in flight. One partition per batch is one mutation on
+ * one replica, and Cassandra applies its batch size thresholds (warn 5 KiB, fail 50 KiB) only to batches that span
+ * partitions, so the batches may be large. No value checks or conversions besides what the driver needs, no
+ * retries: a failed write fails the run.
+ *
+ * Chosen by measurement (200k tsbs-cpu-like rows, 100 hosts, micro-batches of 10 000, Cassandra 5.0.9 of
+ * `npm run services` on the shared 2-core machine under a load of 10-20, hence the spread): single-row INSERTs,
+ * 256 in flight (bench/cassandra.ts's `pool`): 3.0k rows/s; partition batches of 20 rows x 256: 6.8k-13.2k
+ * (median 9.3k); 50 x 128: 9.3k-10.3k; 100 x 64: 10.5k-12.8k (median 11.1k).
  */
 import cassandra from 'cassandra-driver';
 import type { Row, Value } from '../../../core/row.js';

@@ -6,8 +6,9 @@
  * which hostname alone already decides the other nine), its rows clustered by time. This is TSBS's own Cassandra
  * layout made wide: tsbs_load_cassandra writes one narrow table per value type, partitioned by a series id made of
  * the measurement, every tag, the field name and the day, clustered by timestamp_ns. The rows here carry no day
- * column, so a partition holds a series' whole run: rows / scale rows (10 000 for 1M rows over 100 hosts, about
- * 1 MB), far below the sizes Cassandra warns about (100 MB). Tag values are stored once per partition.
+ * column, so a partition holds a series' whole run: rows / scale rows (1M rows over 100 hosts: 10 000 rows, 0.36 MB
+ * on disk each, measured), far below the sizes Cassandra warns about (100 MB). Tag values are stored once per
+ * partition, not once per row.
  */
 import type cassandra from 'cassandra-driver';
 import { type DestinationSpec, TargetError } from '../../target.js';
