@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type cassandraDriver from 'cassandra-driver';
 import { TargetError, type DestinationSpec, type SinkConnection, type TargetSession } from '../../src/benchmark/target.js';
 import { cassandraTarget } from '../../src/benchmark/targets/cassandra.js';
-import { localTableDirs } from '../../src/benchmark/targets/cassandra/disk.js';
+import { localTableDirs, removeDroppedSnapshots } from '../../src/benchmark/targets/cassandra/disk.js';
 import { tokenSlices } from '../../src/benchmark/targets/cassandra/read-back.js';
 import { BENCH_COMMENT, checkLeftover, createTableCql, designTable } from '../../src/benchmark/targets/cassandra/table.js';
 import type { Row } from '../../src/core/row.js';
@@ -176,6 +176,7 @@ describe('cassandra bench target against Cassandra', { skip: cassandra.skip }, (
   it('refuses a table of the same name with another schema, naming it and the server, and leaves it alone', async () => {
     const name = `${prefix}_foreign`;
     await c.execute(`CREATE TABLE "${KEYSPACE}"."${name}" (id int PRIMARY KEY, note text)`);
+    const dirs = await localTableDirs(c, designTable(KEYSPACE, spec(name)));
     try {
       await assert.rejects(session.prepare(spec(name)), (error: Error) => {
         assert.ok(error instanceof TargetError);
@@ -189,6 +190,7 @@ describe('cassandra bench target against Cassandra', { skip: cassandra.skip }, (
       assert.notEqual(await c.metadata.getTable(KEYSPACE, name), null);
     } finally {
       await c.execute(`DROP TABLE IF EXISTS "${KEYSPACE}"."${name}"`);
+      removeDroppedSnapshots(dirs);
     }
   });
 
