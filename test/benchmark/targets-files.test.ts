@@ -104,11 +104,12 @@ for (const c of CASES) {
         t.skip('no baseline here (the parquet one needs python3 with pyarrow)');
         return;
       }
-      // Two runs in one session: the parquet baseline's python3 process serves every run of the session.
+      // Two runs in one session: the parquet baseline's python3 process serves every run of the session. The runner
+      // calls write() once per batch, so each call must add to what the earlier ones wrote.
       for (const suffix of ['base', 'base2']) {
         const s = spec(name(suffix));
         const destination = await session.prepare(s);
-        await session.baseline.write(batches(rows, 1000), destination, s);
+        for (const batch of batches(rows, 1000)) await session.baseline.write([batch], destination, s);
         assert.deepEqual(await c.content(String(destination.sinkOptions.path)), c.wanted());
         assert.deepEqual(await destination.readBack(), expected(rows));
         await destination.drop();

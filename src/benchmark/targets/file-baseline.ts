@@ -11,11 +11,13 @@ import type { Schema } from '../../core/schema.js';
 import type { Baseline } from '../target.js';
 
 export function fileBaseline(format: 'csv' | 'jsonl', header: boolean): Baseline {
+  // write() is called once per batch: number the files per destination folder, so a batch never replaces another.
+  const filesWritten = new Map<string, number>();
   return {
     name: `plain fs write of the same ${format === 'csv' ? 'CSV' : 'JSON Lines'} text (fsync + rename per file)`,
     async write(batches, destination, spec) {
       const dir = String(destination.sinkOptions.path);
-      let n = 0;
+      let n = filesWritten.get(dir) ?? 0;
       for (const batch of batches) {
         if (batch.length === 0) continue;
         const text = format === 'csv' ? csvText(batch, spec.schema, header) : jsonLines(batch);
@@ -29,6 +31,7 @@ export function fileBaseline(format: 'csv' | 'jsonl', header: boolean): Baseline
           await handle.close();
         }
         await rename(temp, join(dir, name));
+        filesWritten.set(dir, n);
       }
     },
   };

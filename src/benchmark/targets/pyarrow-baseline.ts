@@ -29,13 +29,14 @@ stream = sys.stdin.buffer
 def answer(text):
     sys.stdout.write(text + '\\n'); sys.stdout.flush()
 answer('ready ' + pa.__version__)
+files_written = {}  # a run sends one batch at a time: number the files per folder, so no batch replaces another
 for run in stream:
     run = json.loads(run)
     cols = run['columns']
     read = pcsv.ReadOptions(column_names=[c['name'] for c in cols])
     convert = pcsv.ConvertOptions(column_types={c['name']: types.get(c['type'], pa.string()) for c in cols},
                                   strings_can_be_null=True, quoted_strings_can_be_null=False)
-    n = 0
+    n = files_written.get(run['dir'], 0)
     while True:
         size = int(stream.readline())
         if size == 0: break
@@ -50,6 +51,7 @@ for run in stream:
             f.flush(); os.fsync(f.fileno())
         os.rename(temp, name)
         n += 1
+        files_written[run['dir']] = n
         answer('ok')
     answer('done')
 `;
