@@ -17,7 +17,7 @@ import { writeWithBaseline, writeWithSink } from './measure/writers.js';
 import type { BenchEvent, BenchPlan, Guarantee } from './plan.js';
 import { resultsSchema, type BenchResults, type BenchRun } from './results.js';
 import { closeSessions, openSessions, serverEntries, targetEntries, type OpenTarget } from './sessions.js';
-import type { BenchTarget, DestinationSpec } from './target.js';
+import type { Baseline, BenchTarget, DestinationSpec } from './target.js';
 import { TARGETS } from './targets/index.js';
 import type { Workload } from './workload.js';
 
@@ -79,11 +79,11 @@ async function runAll(
 ): Promise<void> {
   const expected = new ExpectedRows(workload, plan.workload.scale);
   const nextName = destinationNames(workload.name);
-  const dir = servicesDir(plan.cwd, plan.env);
+  const pidsOf = serverPidsByTarget(opened, plan, emit);
   for (let repeat = 0; repeat < plan.repeat; repeat++) {
     let order = 0;
     for (const open of rotated(opened, repeat)) {
-      const serverPids = serverPidsFor(open.target.service, dir, plan.serverPids);
+      const serverPids = pidsOf.get(open) ?? [];
       for (const batchSize of plan.batchSizes) {
         for (const guarantee of plan.guarantees) {
           if (signal?.aborted) return;
@@ -91,16 +91,7 @@ async function runAll(
           runs.push(await measureRun(sinkRun({ ...common, order: order++, spec: specOf(workload, nextName()) })));
           const baseline = open.session.baseline;
           if (!plan.baselines || !baseline || signal?.aborted) continue;
-          const spec = specOf(workload, nextName());
-          runs.push(
-            await measureRun({
-              ...requestBase({ ...common, order: order++, spec }),
-              writer: 'baseline',
-              baseline: baseline.name,
-              write: (destination, slices, hooks) =>
-                writeWithBaseline(baseline, workload, plan.workload.scale, destination, spec, slices, hooks),
-            }),
-          );
+          runs.push(await measureRun(baselineRun({ ...common, order: order++, spec: specOf(workload, nextName()) }, baseline)));
         }
       }
     }
@@ -132,6 +123,17 @@ function sinkRun(c: RunCommon): RunRequest {
   };
 }
 
+/** The server's bulk path on the same rows, into a destination of its own. */
+function baselineRun(c: RunCommon, baseline: Baseline): RunRequest {
+  const { workload, plan, spec } = c;
+  return {
+    ...requestBase(c),
+    writer: 'baseline',
+    baseline: baseline.name,
+    write: (destination, slices, hooks) => writeWithBaseline(baseline, workload, plan.workload.scale, destination, spec, slices, hooks),
+  };
+}
+
 function requestBase(c: RunCommon): Omit<RunRequest, 'writer' | 'write'> {
   return {
     target: c.open.config.target,
@@ -150,6 +152,21 @@ function requestBase(c: RunCommon): Omit<RunRequest, 'writer' | 'write'> {
     signal: c.signal,
     emit: c.emit,
   };
+}
+
+/** The server processes each target's runs are charged with; a note for a service whose PID is not known. */
+function serverPidsByTarget(opened: OpenTarget[], plan: BenchPlan, emit: (event: BenchEvent) => void): Map<OpenTarget, number[]> {
+  const dir = servicesDir(plan.cwd, plan.env);
+  const pidsOf = new Map<OpenTarget, number[]>();
+  for (const open of opened) {
+    const pids = serverPidsFor(open.target.service, dir, plan.serverPids);
+    pidsOf.set(open, pids);
+    if (pids.length === 0 && open.target.service) {
+      const message = `${open.config.target}: no running PID recorded for ${open.target.service} in ${dir}: its server CPU and RSS are not measured (--server-pid gives one)`;
+      emit({ type: 'note', message });
+    }
+  }
+  return pidsOf;
 }
 
 /** Repeat r starts at target r mod n. */
