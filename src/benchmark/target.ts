@@ -50,7 +50,11 @@ export interface Destination {
 export interface Baseline {
   /** Short, shown in the report: `LOAD DATA LOCAL INFILE`, `hand-written line protocol`. */
   name: string;
-  /** Writes these batches, in order, into `destination` (prepared like the sink's; read back and verified too). */
+  /**
+   * Writes these batches, in order, into `destination` (prepared like the sink's; read back and verified too). The
+   * runner calls it once per batch, with that one batch, so each batch has its own latency like the sink's: a call
+   * adds to what earlier calls wrote into the same destination (file names, labels... must not restart per call).
+   */
   write(batches: Row[][], destination: Destination, spec: DestinationSpec): Promise<void>;
 }
 

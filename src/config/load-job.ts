@@ -12,6 +12,7 @@ import { loadEnv, type Env } from './env.js';
 import { jobSchema } from './job-schema.js';
 import { registerSecret } from '../core/redact.js';
 import { secretKeys } from '../component/secret.js';
+import { stringify as stringifyYaml } from 'yaml';
 import { YamlFile, type PathSegment } from './yaml-file.js';
 import { checkpointLocationOf } from './checkpoint-location.js';
 
@@ -94,8 +95,51 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? loadEnv(cwd);
   const file = resolveJobFile(nameOrPath, cwd);
-  const display = relativeForDisplay(file, cwd);
-  const yaml = YamlFile.read(file, env, display);
+  return checkJob(YamlFile.read(file, env, relativeForDisplay(file, cwd)), file, cwd, env);
+}
+
+/**
+ * A job given as a value instead of a file (`streamlab bench` builds one per run), checked exactly as a job file is;
+ * `display` names it in messages. Its strings are taken as they are: a `${` in them is not expanded again.
+ */
+export function loadJobValue(value: Record<string, unknown>, display: string, options: LoadOptions = {}): LoadedJob {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? loadEnv(cwd);
+  return checkJob(new YamlFile(display, stringifyYaml(escapeReferences(value)), env), resolve(cwd, display), cwd, env);
+}
+
+/**
+ * The options of a sink given as `{ type, profile, ...options }`, profile merged and checked by the sink's schema as
+ * in a job, except that options it requires may be missing (a bench target adds the table or measurement of each run
+ * later): what a bench target connects with. `display` names it in messages.
+ */
+export function loadSinkConnection(
+  reference: { type: string; profile?: string; [key: string]: unknown },
+  display: string,
+  options: LoadOptions = {},
+): ComponentConfig<SinkDefinition> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? loadEnv(cwd);
+  const yaml = new YamlFile(display, stringifyYaml(escapeReferences({ sink: reference })), env);
+  const problems: ConfigProblem[] = [];
+  const located = (path: PathSegment[], message: string): ConfigProblem => yaml.problem(path, message);
+  const ctx = { cwd, env, display, problems, located, partial: true };
+  const sink = checkComponent(sinkList, 'sink', reference, ['sink'], yaml, ctx);
+  if (problems.length > 0 || !sink) throw new ConfigError(problems);
+  return sink;
+}
+
+/** `$${` is YAML-file text for a literal `${`: a value built in memory is not interpolated a second time. */
+function escapeReferences(value: unknown): unknown {
+  // A function, not a string: in a replacement string `$$` means one `$`.
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
+  if (Array.isArray(value)) return value.map(escapeReferences);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeReferences(v)]));
+  return value;
+}
+
+function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJob {
+  const display = yaml.file;
   // Syntax and variable problems first: shape errors on half-interpolated values would only add noise.
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
 
@@ -146,6 +190,8 @@ interface CheckContext {
   display: string;
   problems: ConfigProblem[];
   located: (path: PathSegment[], message: string) => ConfigProblem;
+  /** Options the schema requires may be missing (loadSinkConnection). */
+  partial?: boolean;
 }
 
 function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlFile, ctx: CheckContext) {
@@ -233,7 +279,8 @@ function validateOptions<D extends ComponentDefinition>(
   ctx: CheckContext,
   profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
 ): ComponentConfig<D> | undefined {
-  const result = (definition.options as z.ZodType).safeParse(secretsAsText(definition, value));
+  const schema = ctx.partial ? (definition.options as unknown as z.ZodObject).partial() : (definition.options as z.ZodType);
+  const result = schema.safeParse(secretsAsText(definition, value));
   if (!result.success) {
     for (const issue of result.error.issues) {
       ctx.problems.push(

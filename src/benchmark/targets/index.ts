@@ -3,6 +3,7 @@ import type { BenchTarget } from '../target.js';
 import { cassandraTarget } from './cassandra.js';
 import { fileTarget } from './file.js';
 import { influxdbTarget } from './influxdb.js';
+import { memoryTarget } from './memory.js';
 import { mysqlTarget } from './mysql.js';
 import { parquetTarget } from './parquet.js';
 import { starrocksTarget } from './starrocks.js';
@@ -14,4 +15,5 @@ export const TARGETS: readonly BenchTarget[] = [
   starrocksTarget,
   parquetTarget,
   fileTarget,
+  memoryTarget,
 ];

@@ -17,6 +17,11 @@ export function memoryTable(name: string): Row[] {
   return [...batches.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows);
 }
 
+/** Forgets in-memory table `name` (a bench drops what it wrote, once no sink writes to it any more). */
+export function dropMemoryTable(name: string): void {
+  tables.delete(name);
+}
+
 /** Spark's memory sink: keeps rows in this process, for tests and the programmatic API. Complete mode keeps the last batch only. */
 export class MemorySink implements Sink {
   readonly description: string;
