@@ -20,6 +20,7 @@ import { closeSessions, openSessions, serverEntries, targetEntries, type OpenTar
 import type { Baseline, BenchTarget, DestinationSpec } from './target.js';
 import { TARGETS } from './targets/index.js';
 import type { Workload } from './workload.js';
+import { WORKLOADS } from './workloads.js';
 
 export interface RunBenchOptions {
   /** The targets sinks are looked up in (default: every target in targets/index.ts); tests pass their own. */
@@ -27,14 +28,14 @@ export interface RunBenchOptions {
   /** Ctrl-C: the run in flight stops gracefully, what was measured is returned, marked partial. */
   signal?: AbortSignal;
   onEvent?: (event: BenchEvent) => void;
-  /** The workloads plan.workload.name is looked up in. Until src/benchmark/workloads.ts is on main, callers pass them. */
+  /** The workloads plan.workload.name is looked up in (default: workloads.ts); tests pass their own. */
   workloads?: readonly Workload[];
 }
 
 export async function runBench(plan: BenchPlan, opts: RunBenchOptions = {}): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const emit = opts.onEvent ?? (() => {});
-  const workload = findWorkloadIn(opts.workloads ?? [], plan.workload.name);
+  const workload = findWorkloadIn(opts.workloads ?? WORKLOADS, plan.workload.name);
   const opened = await openSessions(plan, opts.targets ?? TARGETS, emit);
   const runs: BenchRun[] = [];
   try {
