@@ -39,8 +39,6 @@ export interface BenchPlan {
   reportDir: string;
   /** Server processes to sample (--server-pid); default: those `npm run services` recorded for each target. */
   serverPids?: number[];
-  /** The `npm run services` folder when its servers are used (--services): `<dir>/<name>/process.json` holds their PIDs. */
-  servicesDir?: string;
   /** Variables for profiles' `${VAR}`: the environment, `.env`, and with --services the servers of `services up`. */
   env: Env;
   /** Where jobs/ and config/ are looked up, as for `streamlab run`. */

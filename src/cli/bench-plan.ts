@@ -26,11 +26,10 @@ export interface PlanInput {
   cwd: string;
   /** The environment, with the services' variables laid over it when they are used. */
   env: Env;
-  servicesDir: string | undefined;
   now: Date;
 }
 
-export function buildPlan({ flags, file, catalog, cwd, env, servicesDir, now }: PlanInput): BenchPlan {
+export function buildPlan({ flags, file, catalog, cwd, env, now }: PlanInput): BenchPlan {
   const problems: ConfigProblem[] = [];
   const bench = file?.bench;
   const targets = chooseTargets(flags.sinks, file, catalog, problems);
@@ -53,7 +52,6 @@ export function buildPlan({ flags, file, catalog, cwd, env, servicesDir, now }: 
     keep: flags.keep || (bench?.keep ?? false),
     reportDir: resolve(cwd, flags.report ?? bench?.report ?? defaultReportDir(now)),
     ...(flags.serverPids ? { serverPids: flags.serverPids } : {}),
-    ...(servicesDir ? { servicesDir } : {}),
     env,
     cwd,
   };

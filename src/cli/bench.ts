@@ -13,6 +13,7 @@ import type { BenchEvent, BenchPlan } from '../benchmark/plan.js';
 import { type BenchResults, resultsSchema } from '../benchmark/results.js';
 import { findServicesDir, servicesEnv } from '../benchmark/services-env.js';
 import type { BenchTarget } from '../benchmark/target.js';
+import type { Workload } from '../benchmark/workload.js';
 import { BENCH_USAGE, COMPARE_USAGE } from './bench-usage.js';
 import { parseBenchFlags } from './bench-flags.js';
 import { buildPlan } from './bench-plan.js';
@@ -24,7 +25,12 @@ import { parseCommandArgs } from './args.js';
 export interface BenchDeps extends BenchCatalog {
   runBench(
     plan: BenchPlan,
-    opts: { targets?: readonly BenchTarget[]; signal?: AbortSignal; onEvent?: (e: BenchEvent) => void },
+    opts: {
+      targets?: readonly BenchTarget[];
+      signal?: AbortSignal;
+      onEvent?: (e: BenchEvent) => void;
+      workloads?: readonly Workload[];
+    },
   ): Promise<BenchResults>;
   writeReport(results: BenchResults, dir: string): Promise<string[]>;
   cwd: string;
@@ -57,7 +63,7 @@ export async function benchCommand(args: string[], deps: BenchDeps): Promise<num
   const services = servicesDir ? servicesEnv(servicesDir, deps.env) : undefined;
   const env = services ? { ...deps.env, ...services.vars } : deps.env;
   const file = flags.file ? loadBenchFile(flags.file, { cwd: deps.cwd, env, catalog: deps }) : undefined;
-  const plan = buildPlan({ flags, file, catalog: deps, cwd: deps.cwd, env, servicesDir, now: deps.now() });
+  const plan = buildPlan({ flags, file, catalog: deps, cwd: deps.cwd, env, now: deps.now() });
   if (services) deps.stderr.write(`servers of \`npm run services\` (${services.dir}): ${services.servers.join(', ') || 'none listed'}\n`);
   deps.stderr.write(`${describePlan(plan)}\n`);
   return runAndReport(plan, deps);
@@ -75,7 +81,12 @@ async function runAndReport(plan: BenchPlan, deps: BenchDeps): Promise<number> {
   });
   let results: BenchResults;
   try {
-    results = await deps.runBench(plan, { targets: deps.targets, signal: controller.signal, onEvent: progress.onEvent });
+    results = await deps.runBench(plan, {
+      targets: deps.targets,
+      workloads: deps.workloads,
+      signal: controller.signal,
+      onEvent: progress.onEvent,
+    });
   } catch (error) {
     progress.finish();
     // A server that is not up or a table in the way: the setup, not a bug (exit 2, no stack trace).

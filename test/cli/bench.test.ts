@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BenchEvent, BenchPlan } from '../../src/benchmark/plan.js';
+import type { BenchPlan } from '../../src/benchmark/plan.js';
 import type { BenchResults } from '../../src/benchmark/results.js';
 import { TargetError } from '../../src/benchmark/target.js';
 import { type BenchDeps, benchCommand } from '../../src/cli/bench.js';
@@ -23,7 +23,7 @@ interface Harness {
 
 /** benchCommand's dependencies with a fake runner and report, the output captured. */
 function harness(
-  runBench: (plan: BenchPlan, opts: { signal?: AbortSignal; onEvent?: (e: BenchEvent) => void }) => Promise<BenchResults>,
+  runBench: (plan: BenchPlan, opts: Parameters<BenchDeps['runBench']>[1]) => Promise<BenchResults>,
   over: Partial<BenchDeps> = {},
 ): Harness {
   let out = '';
@@ -77,7 +77,12 @@ async function configProblems(promise: Promise<unknown>): Promise<string[]> {
 
 describe('streamlab bench (front end, fake runner)', () => {
   it('builds the plan from flags over defaults, writes results.json and the report, prints the summary', async () => {
-    const h = harness(finished);
+    const h = harness(async (_plan, opts) => {
+      assert.equal(opts.targets, fakeTargets);
+      assert.equal(opts.workloads, fakeWorkloads);
+      assert.ok(opts.signal instanceof AbortSignal);
+      return results();
+    });
     const code = await benchCommand(
       [
         '--sinks',
@@ -164,12 +169,10 @@ describe('streamlab bench (front end, fake runner)', () => {
     assert.equal(h.plans[0].env.MYSQL_PORT, '3307', 'the services win over the environment for what they set');
     assert.equal(h.plans[0].env.MYSQL_PASSWORD, '');
     assert.equal(h.plans[0].env.PATH, '/bin');
-    assert.equal(h.plans[0].servicesDir, join(h.deps.cwd, '.services'));
     assert.match(h.stderr(), /servers of `npm run services` \(.*\.services\): mariadb 127\.0\.0\.1:3307/);
 
     assert.equal(await benchCommand(['--sinks', 'mysql', '--no-services'], h.deps), 0);
     assert.equal(h.plans[1].env.MYSQL_PORT, '3306');
-    assert.equal(h.plans[1].servicesDir, undefined);
   });
 
   it('refuses bad flags with every problem at once (exit 2, before anything runs)', async () => {
