@@ -1,5 +1,5 @@
 /** The table printed when the bench ends: one line per configuration of results.json's summary. */
-import type { BenchResults, BenchSummary } from '../benchmark/results.js';
+import type { BenchResults } from '../benchmark/results.js';
 import { bytes, count, short, table } from './bench-format.js';
 import { finishedLine } from './bench-progress.js';
 
@@ -20,7 +20,7 @@ const RIGHT = [false, false, true, false, true, true, true, true, true, false];
 export function formatSummary(results: BenchResults): string {
   const rows = results.summary.map((s) => [
     s.target,
-    writerOf(s, results),
+    s.writer,
     count(s.batchSize),
     s.guarantee,
     `${count(s.rowsPerSecond.median)} [${count(s.rowsPerSecond.min)}-${count(s.rowsPerSecond.max)}]`,
@@ -30,15 +30,17 @@ export function formatSummary(results: BenchResults): string {
     bytes(s.diskBytes),
     s.verified ? 'yes' : 'NO',
   ]);
+  const baselines = baselineNames(results);
+  const legend = baselines.length > 0 ? `baseline = the server's own bulk path: ${baselines.join('; ')}\n` : '';
   const title = `${results.partial ? 'PARTIAL results (not every run finished)' : 'Results'}: ${results.config.workload.name}, ${count(results.config.rows)} rows per run, ${results.config.repeat} repeat(s)`;
-  return `${title}\n${table(HEADER, rows, RIGHT)}\n`;
+  return `${title}\n${table(HEADER, rows, RIGHT)}\n${legend}`;
 }
 
-/** `sink`, or the baseline's name (`baseline: LOAD DATA LOCAL INFILE`) taken from its runs. */
-function writerOf(s: BenchSummary, results: BenchResults): string {
-  if (s.writer === 'sink') return 'sink';
-  const run = results.runs.find((r) => r.writer === 'baseline' && r.target === s.target && r.batchSize === s.batchSize);
-  return run?.baseline ? `baseline: ${run.baseline}` : 'baseline';
+/** `mysql: LOAD DATA LOCAL INFILE`, once per target that has a baseline (the names are too long for a column). */
+function baselineNames(results: BenchResults): string[] {
+  const names = new Map<string, string>();
+  for (const run of results.runs) if (run.writer === 'baseline' && run.baseline) names.set(run.target, run.baseline);
+  return [...names].map(([target, name]) => `${target}: ${name}`);
 }
 
 /** One line per run that was not verified or failed (why the bench exits 1). */

@@ -99,9 +99,10 @@ async function runAndReport(plan: BenchPlan, deps: BenchDeps): Promise<number> {
   if (controller.signal.aborted) results = { ...results, partial: true };
   const written = await writeOutputs(results, plan.reportDir, deps);
   deps.stdout.write(formatSummary(results));
-  deps.stdout.write(`\nWritten:\n${written.paths.map((p) => `  ${relative(deps.cwd, p) || p}`).join('\n')}\n`);
+  deps.stdout.write(`\nWritten:\n${written.paths.map((p) => `  ${shown(p, deps.cwd)}`).join('\n')}\n`);
   const failures = failureLines(results);
-  for (const line of failures) deps.stderr.write(`${redact(line)}\n`);
+  if (failures.length > 0) deps.stderr.write(`${failures.length} run(s) failed or were not verified:\n`);
+  for (const line of failures) deps.stderr.write(`  ${redact(line)}\n`);
   if (controller.signal.aborted) return 130;
   return failures.length > 0 || !written.ok ? 1 : 0;
 }
@@ -133,8 +134,14 @@ function describePlan(plan: BenchPlan): string {
   return (
     `bench${plan.name ? ` ${plan.name}` : ''}: ${configs}; batch sizes ${plan.batchSizes.join(', ')}; ${plan.guarantees.join(' and ')}; ` +
     `${plan.repeat} repeat(s): ${runs} runs${plan.baselines ? ' (+ a baseline run each where the server has a bulk path)' : ''} ` +
-    `of ${plan.rows} ${plan.workload.name} rows (scale ${plan.workload.scale}); report in ${relative(plan.cwd, plan.reportDir) || plan.reportDir}`
+    `of ${plan.rows} ${plan.workload.name} rows (scale ${plan.workload.scale}); report in ${shown(plan.reportDir, plan.cwd)}`
   );
+}
+
+/** A path relative to the working directory when inside it, else absolute. */
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 function compareCommand(args: string[], deps: BenchDeps): number {

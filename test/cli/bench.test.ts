@@ -77,11 +77,15 @@ async function configProblems(promise: Promise<unknown>): Promise<string[]> {
 
 describe('streamlab bench (front end, fake runner)', () => {
   it('builds the plan from flags over defaults, writes results.json and the report, prints the summary', async () => {
+    const measured = results({
+      runs: [run(), run({ writer: 'baseline', baseline: 'LOAD DATA LOCAL INFILE', rowsPerSecond: 2000 })],
+      summary: [summary(), summary({ writer: 'baseline', rps: [2000, 2000, 2000], ofBaseline: null })],
+    });
     const h = harness(async (_plan, opts) => {
       assert.equal(opts.targets, fakeTargets);
       assert.equal(opts.workloads, fakeWorkloads);
       assert.ok(opts.signal instanceof AbortSignal);
-      return results();
+      return measured;
     });
     const code = await benchCommand(
       [
@@ -125,12 +129,14 @@ describe('streamlab bench (front end, fake runner)', () => {
       },
     );
     const written = JSON.parse(readFileSync(join(plan.reportDir, 'results.json'), 'utf8'));
-    assert.deepEqual(written, results());
+    assert.deepEqual(written, measured);
     assert.match(
       h.stdout(),
       /^target\s+writer\s+batch\s+guarantee\s+rows\/s median \[min-max\]\s+MB\/s\s+p50\/p99 ms\s+% of baseline\s+disk\s+verified$/m,
     );
     assert.match(h.stdout(), /^mysql\s+sink\s+100\s+exactly-once\s+1,000 \[900-1,100\]\s+0\.1\s+12\/30\s+50%\s+2 MB\s+yes$/m);
+    assert.match(h.stdout(), /^mysql\s+baseline\s+100\s+exactly-once\s+2,000 \[2,000-2,000\]\s+0\.2\s+12\/30\s+-\s+2 MB\s+yes$/m);
+    assert.match(h.stdout(), /^baseline = the server's own bulk path: mysql: LOAD DATA LOCAL INFILE$/m);
     assert.match(h.stdout(), /Written:\n {2}out\/bench-2026-11-30-221500\/results\.json\n {2}out\/bench-2026-11-30-221500\/report\.html\n/);
   });
 
@@ -238,7 +244,7 @@ describe('streamlab bench (front end, fake runner)', () => {
     assert.match(h.stdout(), /^parquet\s+sink .* NO$/m);
     assert.match(
       h.stderr(),
-      /^parquet \[sink\] batch 100 exactly-once #1: 1,000 rows in 1 s, .*, NOT VERIFIED: 10 rows lost \(checksum 45, expected 50\)$/m,
+      /^1 run\(s\) failed or were not verified:\n {2}parquet \[sink\] batch 100 exactly-once #1: 1,000 rows in 1 s, .*, NOT VERIFIED: 10 rows lost \(checksum 45, expected 50\)$/m,
     );
   });
 
