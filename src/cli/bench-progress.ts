@@ -36,8 +36,8 @@ export class BenchProgress {
         this.redraw(this.progressLine(event));
         return;
       case 'run-end':
-        this.print(finishedLine(event.run));
         this.current = undefined;
+        this.print(finishedLine(event.run));
         return;
       case 'note':
         this.print(event.message);
@@ -74,7 +74,7 @@ export class BenchProgress {
       this.out.write(`${line}\n`);
       return;
     }
-    const progress = this.current && this.drawn && !this.drawn.endsWith('starting') ? this.drawn : '';
+    const progress = this.current ? this.drawn : '';
     this.out.write(`${CLEAR_LINE}${line}\n`);
     this.drawn = '';
     if (progress) this.redraw(progress);

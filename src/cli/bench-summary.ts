@@ -31,9 +31,10 @@ export function formatSummary(results: BenchResults): string {
     s.verified ? 'yes' : 'NO',
   ]);
   const baselines = baselineNames(results);
-  const legend = baselines.length > 0 ? `baseline = the server's own bulk path: ${baselines.join('; ')}\n` : '';
+  const legend = baselines.length > 0 ? `baseline = the server's own bulk path:\n${baselines.map((b) => `  ${b}\n`).join('')}` : '';
+  const none = rows.length === 0 ? 'No configuration finished a run.\n' : '';
   const title = `${results.partial ? 'PARTIAL results (not every run finished)' : 'Results'}: ${results.config.workload.name}, ${count(results.config.rows)} rows per run, ${results.config.repeat} repeat(s)`;
-  return `${title}\n${table(HEADER, rows, RIGHT)}\n${legend}`;
+  return `${title}\n${table(HEADER, rows, RIGHT)}\n${none}${legend}`;
 }
 
 /** `mysql: LOAD DATA LOCAL INFILE`, once per target that has a baseline (the names are too long for a column). */

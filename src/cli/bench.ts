@@ -133,7 +133,7 @@ function describePlan(plan: BenchPlan): string {
   const configs = plan.targets.map((t) => t.target).join(', ');
   return (
     `bench${plan.name ? ` ${plan.name}` : ''}: ${configs}; batch sizes ${plan.batchSizes.join(', ')}; ${plan.guarantees.join(' and ')}; ` +
-    `${plan.repeat} repeat(s): ${runs} runs${plan.baselines ? ' (+ a baseline run each where the server has a bulk path)' : ''} ` +
+    `${plan.repeat} repeat(s): ${runs} run${runs === 1 ? '' : 's'}${plan.baselines ? ' (+ a baseline run each where the server has a bulk path)' : ''} ` +
     `of ${plan.rows} ${plan.workload.name} rows (scale ${plan.workload.scale}); report in ${shown(plan.reportDir, plan.cwd)}`
   );
 }

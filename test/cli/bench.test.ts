@@ -136,7 +136,7 @@ describe('streamlab bench (front end, fake runner)', () => {
     );
     assert.match(h.stdout(), /^mysql\s+sink\s+100\s+exactly-once\s+1,000 \[900-1,100\]\s+0\.1\s+12\/30\s+50%\s+2 MB\s+yes$/m);
     assert.match(h.stdout(), /^mysql\s+baseline\s+100\s+exactly-once\s+2,000 \[2,000-2,000\]\s+0\.2\s+12\/30\s+-\s+2 MB\s+yes$/m);
-    assert.match(h.stdout(), /^baseline = the server's own bulk path: mysql: LOAD DATA LOCAL INFILE$/m);
+    assert.match(h.stdout(), /^baseline = the server's own bulk path:\n {2}mysql: LOAD DATA LOCAL INFILE$/m);
     assert.match(h.stdout(), /Written:\n {2}out\/bench-2026-11-30-221500\/results\.json\n {2}out\/bench-2026-11-30-221500\/report\.html\n/);
   });
 
@@ -279,6 +279,38 @@ describe('streamlab bench (front end, fake runner)', () => {
     assert.match(h.stdout(), /^PARTIAL results/m);
     assert.ok(err.includes('\r\x1b[2Kmysql [sink] batch 100 exactly-once #1: 500/1,100 rows  500 rows/s  ETA 1s'), JSON.stringify(err));
     assert.match(err, /Ctrl-C: stopping; writing what was measured so far \(Ctrl-C again exits at once\)/);
+  });
+
+  it('on a TTY: the progress line is redrawn in place, a note keeps it below, a finished run leaves a plain line', async () => {
+    let err = '';
+    const h = harness(
+      async (_plan, { onEvent }) => {
+        onEvent?.({
+          type: 'run-start',
+          target: 'mysql',
+          writer: 'sink',
+          batchSize: 100,
+          guarantee: 'exactly-once',
+          repeat: 0,
+          totalRows: 1100,
+        });
+        onEvent?.({ type: 'run-progress', rowsDone: 500, totalRows: 1100, elapsedMs: 1000 });
+        onEvent?.({ type: 'run-progress', rowsDone: 600, totalRows: 1100, elapsedMs: 1050 }); // within 100 ms: not drawn
+        onEvent?.({ type: 'note', message: 'mysql: a note' });
+        onEvent?.({ type: 'run-end', run: run() });
+        return results();
+      },
+      { stderr: { write: (t) => void (err += t), isTTY: true } },
+    );
+    assert.equal(await benchCommand(['--sinks', 'mysql', '--no-services'], h.deps), 0);
+    const clear = '\r\x1b[2K';
+    const progress = 'mysql [sink] batch 100 exactly-once #1: 500/1,100 rows  500 rows/s  ETA 1s';
+    const expected =
+      `${clear}mysql [sink] batch 100 exactly-once #1: starting` +
+      `${clear}${progress}` +
+      `${clear}mysql: a note\n${clear}${progress}` +
+      `${clear}mysql [sink] batch 100 exactly-once #1: 1,000 rows in 1 s, 1,000 rows/s, 0.1 MB/s, p99 30 ms, verified\n`;
+    assert.equal(err.slice(err.indexOf(clear)), expected);
   });
 
   it('not on a TTY: one plain line per finished run, no redrawing', async () => {
