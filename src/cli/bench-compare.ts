@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { dottedPath, type PathSegment } from '../config/yaml-file.js';
 import { type BenchResults, type BenchRun, type BenchSummary, resultsSchema } from '../benchmark/results.js';
 import { bytes, percentile, short, table } from './bench-format.js';
 
@@ -52,10 +53,17 @@ export function readResults(path: string, file = path): BenchResults {
   } catch (error) {
     throw ConfigError.single({ file, message: `not a results.json of streamlab bench: ${(error as Error).message}` });
   }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== 1) {
+    const found = version === undefined ? 'it has no schemaVersion' : `its schemaVersion is ${JSON.stringify(version)}`;
+    throw ConfigError.single({ file, message: `not a results.json (version 1) of streamlab bench: ${found}` });
+  }
   const parsed = resultsSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, 5).map((i) => ({ file, path: i.path.join('.') || undefined, message: i.message }));
-  issues[0].message = `not a results.json (version 1) of streamlab bench: ${issues[0].message}`;
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => ({ file, path: dottedPath(i.path as PathSegment[]) || undefined, message: i.message }));
+  issues[0].message = `a damaged results.json: ${issues[0].message}`;
   throw new ConfigError(issues);
 }
 

@@ -84,8 +84,12 @@ describe('streamlab bench compare', () => {
     const { cwd } = files(before, JSON.stringify({ schemaVersion: 2, runs: [] }));
     await assert.rejects(compare(cwd), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /^b\.json schemaVersion: not a results\.json \(version 1\) of streamlab bench: /);
+      assert.equal(error.message, 'b.json: not a results.json (version 1) of streamlab bench: its schemaVersion is 2');
       return true;
+    });
+    const damaged = { ...before, runs: [{ ...before.runs[0], rowsPerSecond: 'fast' }] };
+    await assert.rejects(compare(files(JSON.stringify(damaged), after).cwd), {
+      message: 'a.json runs[0].rowsPerSecond: a damaged results.json: Invalid input: expected number, received string',
     });
     const broken = files('{ not json', before).cwd;
     const cli = spawnSync(process.execPath, [cliPath, 'bench', 'compare', 'a.json', 'b.json'], { cwd: broken, encoding: 'utf8' });
