@@ -65,7 +65,11 @@ export const benchFileSchema = z.strictObject({
   baselines: z.boolean().default(DEFAULT_BASELINES).describe("Also time each server's own bulk path on the same rows."),
   freshnessSamples: z.number().int().min(0).default(DEFAULT_FRESHNESS_SAMPLES).describe('Read-back polls per run for freshness (0: none).'),
   keep: z.boolean().default(false).describe('Keep the tables, measurements and folders written (default: dropped).'),
-  report: z.string().min(1).optional().describe('Folder for results.json, report.html and the charts (default: out/bench-<date>/).'),
+  report: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Folder for results.json, report.html and the charts, relative to the working directory (default: out/bench-<date>/).'),
   sinks: z
     .array(z.union([z.string().min(1), sinkEntrySchema]))
     .min(1)
