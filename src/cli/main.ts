@@ -4,6 +4,8 @@ import { loadJob } from '../config/load-job.js';
 import { redact } from '../core/redact.js';
 import { ConfigError, RuntimeError } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
+import { benchCommand } from './bench.js';
+import { realBenchDeps } from './bench-deps.js';
 import { handleBrokenPipes } from './broken-pipe.js';
 import { formatExplain } from './explain.js';
 import { listJobs } from './list.js';
@@ -19,6 +21,7 @@ Commands:
   list                  the jobs in jobs/ with their descriptions
   validate <job|--all>  check jobs without running them (exit 2 when invalid)
   explain <job>         the query plan: input, each step with its columns, output, trigger, checkpoint
+  bench [bench] [opts]  benchmark sinks on the same rows, verified, with a report (bench compare a.json b.json)
 
 Run 'streamlab <command> --help' for a command's options.`;
 
@@ -31,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(args);
     case 'validate':
       return validateCommand(args);
+    case 'bench':
+      return benchCommand(args, realBenchDeps());
     case 'list':
       process.stdout.write(listJobs());
       return 0;

@@ -184,7 +184,7 @@ function toTrigger(trigger: { processingTime: number } | { availableNow: true } 
   return { kind: 'availableNow' };
 }
 
-interface CheckContext {
+export interface CheckContext {
   cwd: string;
   env: Env;
   display: string;
@@ -244,7 +244,7 @@ function checkComponent<D extends SourceDefinition | SinkDefinition>(
   return checked && { ...checked, profile };
 }
 
-function loadProfile(name: string, type: string, path: PathSegment[], ctx: CheckContext): YamlFile | undefined {
+export function loadProfile(name: string, type: string, path: PathSegment[], ctx: CheckContext): YamlFile | undefined {
   const dir = configDir('config', ctx.cwd);
   const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
   if (!file) {
@@ -306,7 +306,7 @@ function validateOptions<D extends ComponentDefinition>(
  * is taken as the text it was written as, which YAML and `${VAR}` keep exact (a number that would not read back as
  * the same text, like 0042, stays text).
  */
-function secretsAsText(definition: ComponentDefinition, value: unknown): unknown {
+export function secretsAsText(definition: ComponentDefinition, value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const key of secretKeys(definition.options)) {

@@ -4,7 +4,7 @@ import type { ComponentDefinition } from '../component/definition.js';
 import { optionsJsonSchema } from './json-schema.js';
 import { secretKeys } from '../component/secret.js';
 
-type JsonSchema = {
+export type JsonSchema = {
   type?: string | string[];
   enum?: unknown[];
   default?: unknown;
@@ -16,7 +16,7 @@ type JsonSchema = {
   additionalProperties?: JsonSchema | boolean;
 };
 
-function typeName(s: JsonSchema): string {
+export function typeName(s: JsonSchema): string {
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (s.anyOf) return s.anyOf.map(typeName).join(' \\| ');
   if (s.type === 'array') return `list of ${s.items ? typeName(s.items) : 'any'}`;
@@ -25,7 +25,7 @@ function typeName(s: JsonSchema): string {
   return Array.isArray(s.type) ? s.type.join(' \\| ') : (s.type ?? 'any');
 }
 
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 

@@ -1,0 +1,102 @@
+/**
+ * What the terminal shows while the bench runs (on stderr). On a TTY: one progress line for the run in flight
+ * (target, writer, rows done, rows/s, ETA), redrawn in place with \r and ANSI clear-line; every finished run leaves a
+ * plain line. Not on a TTY (CI logs, a pipe): only the plain line per finished run, and the notes.
+ */
+import type { BenchEvent } from '../benchmark/plan.js';
+import type { BenchRun } from '../benchmark/results.js';
+import { count, duration, percentile, short } from './bench-format.js';
+
+export interface TextOut {
+  write(text: string): void;
+  isTTY?: boolean;
+}
+
+const CLEAR_LINE = '\r\x1b[2K';
+/** Redraws at most this often (in the run's own elapsed time), so a fast sink does not flood the terminal. */
+const REDRAW_MS = 100;
+
+export class BenchProgress {
+  private current: Extract<BenchEvent, { type: 'run-start' }> | undefined;
+  private drawn = '';
+  private lastDrawMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly out: TextOut) {}
+
+  readonly onEvent = (event: BenchEvent): void => {
+    switch (event.type) {
+      case 'run-start':
+        this.current = event;
+        this.lastDrawMs = Number.NEGATIVE_INFINITY;
+        this.redraw(`${this.label()}: starting`);
+        return;
+      case 'run-progress':
+        if (event.elapsedMs - this.lastDrawMs < REDRAW_MS && event.rowsDone < event.totalRows) return;
+        this.lastDrawMs = event.elapsedMs;
+        this.redraw(this.progressLine(event));
+        return;
+      case 'run-end':
+        this.current = undefined;
+        this.print(finishedLine(event.run));
+        return;
+      case 'note':
+        this.print(event.message);
+    }
+  };
+
+  /** Leaves the terminal on a fresh line (before the summary, or when stopped). */
+  finish(): void {
+    if (this.drawn) this.out.write(CLEAR_LINE);
+    this.drawn = '';
+  }
+
+  private progressLine(event: Extract<BenchEvent, { type: 'run-progress' }>): string {
+    const rate = event.elapsedMs > 0 ? (event.rowsDone / event.elapsedMs) * 1000 : 0;
+    const eta = rate > 0 ? duration((event.totalRows - event.rowsDone) / rate) : '?';
+    return `${this.label()}: ${count(event.rowsDone)}/${count(event.totalRows)} rows  ${count(rate)} rows/s  ETA ${eta}`;
+  }
+
+  private label(): string {
+    const run = this.current;
+    if (!run) return '';
+    return `${run.target} [${run.writer}] batch ${count(run.batchSize)} ${run.guarantee} #${run.repeat + 1}`;
+  }
+
+  private redraw(line: string): void {
+    if (!this.out.isTTY) return;
+    this.out.write(`${CLEAR_LINE}${line}`);
+    this.drawn = line;
+  }
+
+  /** A line that stays; on a TTY the progress line is drawn again below it. */
+  private print(line: string): void {
+    if (!this.out.isTTY) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    const progress = this.current ? this.drawn : '';
+    this.out.write(`${CLEAR_LINE}${line}\n`);
+    this.drawn = '';
+    if (progress) this.redraw(progress);
+  }
+}
+
+/** `mysql [sink] batch 10,000 exactly-once #1: 1,000,000 rows in 8.21 s, 121,803 rows/s, 14.2 MB/s, p99 45 ms, verified`. */
+export function finishedLine(run: BenchRun): string {
+  const writer = run.writer === 'baseline' ? `baseline: ${run.baseline ?? '?'}` : 'sink';
+  const head = `${run.target} [${writer}] batch ${count(run.batchSize)} ${run.guarantee} #${run.repeat + 1}`;
+  if (run.error) return `${head}: FAILED: ${run.error}`;
+  const verdict = run.verification.ok ? 'verified' : `NOT VERIFIED: ${verificationText(run)}`;
+  return (
+    `${head}: ${count(run.rows)} rows in ${short(run.seconds)} s, ${count(run.rowsPerSecond)} rows/s, ` +
+    `${short(run.mbPerSecond)} MB/s, p99 ${short(percentile(run.batchLatencyMs, 99))} ms, ${verdict}`
+  );
+}
+
+export function verificationText(run: BenchRun): string {
+  const v = run.verification;
+  return (
+    v.message ??
+    `expected ${count(v.expectedRows)} rows (checksum ${v.expectedChecksum}), read back ${count(v.rows)} (checksum ${v.checksum})`
+  );
+}
