@@ -114,7 +114,7 @@ describe('tsbs-cpu source: TSBS cpu-only shape', () => {
     assert.ok(seen.has(0) && seen.has(100) && seen.size === 101, `values seen: ${seen.size}`);
   });
 
-  it('the generator (knots cached across ticks) gives exactly cpuUsage, the pure function, also across knots', () => {
+  it('field f of row i is cpuUsage(floor(i / scale), i % scale, f), from any offset, across knots', () => {
     const generate = tsbsCpuRows({ scale: 7, intervalMs: 10_000, startMs: START });
     const rows = generate(3, 7 * 1100);
     rows.forEach((row, n) => {

@@ -72,68 +72,28 @@ export function cpuUsage(tick: number, host: number, field: number): number {
   return toUsage(sum);
 }
 
-/** Hosts whose knots are cached (3 octaves x 10 fields x 2 knots each, 8 bytes: 480 bytes a host, 48 MB at most). */
-const MAX_CACHED_HOSTS = 100_000;
-
 /**
- * cpuUsage, faster: a knot stays the same for `spacing` ticks, so the two knots of each (host, field, octave) are
- * kept until the tick moves past them. Same arithmetic in the same order as cpuUsage: the same numbers, bit for bit.
+ * The row generator of one configuration; it keeps each host's tags once computed (they never change). The values
+ * are computed afresh: caching the knots per host measured no faster, building the row objects is most of the cost.
  */
-class CpuUsageCache {
-  private readonly knot: Float64Array;
-  private readonly left: Float64Array;
-  private readonly right: Float64Array;
-
-  constructor(hosts: number) {
-    const size = Math.min(hosts, MAX_CACHED_HOSTS) * TSBS_CPU_FIELDS.length * OCTAVES.length;
-    this.knot = new Float64Array(size).fill(-1);
-    this.left = new Float64Array(size);
-    this.right = new Float64Array(size);
-  }
-
-  usage(tick: number, host: number, field: number): number {
-    if (host >= MAX_CACHED_HOSTS) return cpuUsage(tick, host, field);
-    let sum = 0;
-    const base = (host * TSBS_CPU_FIELDS.length + field) * OCTAVES.length;
-    for (let o = 0; o < OCTAVES.length; o++) {
-      const spacing = OCTAVES[o].spacing;
-      const knot = Math.floor(tick / spacing);
-      const slot = base + o;
-      if (this.knot[slot] !== knot) {
-        this.knot[slot] = knot;
-        this.left[slot] = unit3(knot, host, field * 4 + o);
-        this.right[slot] = unit3(knot + 1, host, field * 4 + o);
-      }
-      const a = this.left[slot];
-      const t = (tick - knot * spacing) / spacing;
-      sum += OCTAVES[o].weight * (2 * (a + (this.right[slot] - a) * t) - 1);
-    }
-    return toUsage(sum);
-  }
-}
-
-/** The row generator of one configuration; it keeps each host's tags once computed (they never change). */
 export function tsbsCpuRows(config: TsbsCpuConfig): (from: number, to: number) => Row[] {
   const { scale, intervalMs, startMs } = config;
   const tags: HostTags[] = [];
   const tagsOf = (host: number) => tags[host] ?? (tags[host] = hostTags(host));
-  let cache: CpuUsageCache | undefined; // made on first use: a workload may hold generators it never asks for rows
   return (from, to) => {
     const rows: Row[] = new Array(to - from);
-    const values = (cache ??= new CpuUsageCache(scale));
     for (let i = from; i < to; ) {
       const tick = Math.floor(i / scale);
       // One Date per tick, shared by its hosts' rows: rows' values are never mutated.
       const timestamp = new Date(startMs + tick * intervalMs);
-      for (let host = i - tick * scale; host < scale && i < to; host++, i++)
-        rows[i - from] = cpuRow(timestamp, tagsOf(host), values, tick, host);
+      for (let host = i - tick * scale; host < scale && i < to; host++, i++) rows[i - from] = cpuRow(timestamp, tagsOf(host), tick, host);
     }
     return rows;
   };
 }
 
 /** One row as an object literal of fixed shape (one hidden class for all rows: fast to build and to read). */
-function cpuRow(timestamp: Date, t: HostTags, v: CpuUsageCache, tick: number, host: number): Row {
+function cpuRow(timestamp: Date, t: HostTags, tick: number, host: number): Row {
   return {
     timestamp,
     hostname: t.hostname,
@@ -146,15 +106,15 @@ function cpuRow(timestamp: Date, t: HostTags, v: CpuUsageCache, tick: number, ho
     service: t.service,
     service_version: t.service_version,
     service_environment: t.service_environment,
-    usage_user: v.usage(tick, host, 0),
-    usage_system: v.usage(tick, host, 1),
-    usage_idle: v.usage(tick, host, 2),
-    usage_nice: v.usage(tick, host, 3),
-    usage_iowait: v.usage(tick, host, 4),
-    usage_irq: v.usage(tick, host, 5),
-    usage_softirq: v.usage(tick, host, 6),
-    usage_steal: v.usage(tick, host, 7),
-    usage_guest: v.usage(tick, host, 8),
-    usage_guest_nice: v.usage(tick, host, 9),
+    usage_user: cpuUsage(tick, host, 0),
+    usage_system: cpuUsage(tick, host, 1),
+    usage_idle: cpuUsage(tick, host, 2),
+    usage_nice: cpuUsage(tick, host, 3),
+    usage_iowait: cpuUsage(tick, host, 4),
+    usage_irq: cpuUsage(tick, host, 5),
+    usage_softirq: cpuUsage(tick, host, 6),
+    usage_steal: cpuUsage(tick, host, 7),
+    usage_guest: cpuUsage(tick, host, 8),
+    usage_guest_nice: cpuUsage(tick, host, 9),
   };
 }
