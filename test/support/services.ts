@@ -26,7 +26,8 @@
  * What `up` sets up on each: mariadb (root, no password, database `streamlab`), postgres (user `postgres`, trust,
  * database `streamlab`), influxdb1 (1.x API, database `streamlab`), influxdb18 (2.x API at http://address, bucket
  * `streamlab` or `streamlab/autogen`, any token), cassandra (datacenter `datacenter1`, keyspace `streamlab`),
- * kafka (one broker, topics auto-created, replication factor 1).
+ * kafka (one broker, topics auto-created, replication factor 1), starrocks-peer (the Stream Load test peer over mariadb:
+ * its FE address).
  *
  * This module reads nothing at import time: node's runner also loads it as a file of its own.
  */
@@ -34,7 +35,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ServiceName = 'mariadb' | 'postgres' | 'influxdb1' | 'influxdb18' | 'cassandra' | 'kafka';
+export type ServiceName = 'mariadb' | 'postgres' | 'influxdb1' | 'influxdb18' | 'cassandra' | 'kafka' | 'starrocks-peer';
 
 export interface Service {
   name: ServiceName;
@@ -66,7 +67,8 @@ function readEnvFile(): Record<string, string> {
 }
 
 export function envKey(name: ServiceName): string {
-  return `STREAMLAB_TEST_${name.toUpperCase()}`;
+  // The StarRocks test peer's line is STREAMLAB_TEST_STARROCKS: the address a StarRocks server would have there.
+  return `STREAMLAB_TEST_${name.replace(/-peer$/, '').toUpperCase()}`;
 }
 
 export function isCI(): boolean {
