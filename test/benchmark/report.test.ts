@@ -104,6 +104,18 @@ describe('writeReport', () => {
     assert.match(await readFile(join(out, 'report.html'), 'utf8'), /<p class="banner" role="alert"><strong>PARTIAL<\/strong>/);
   });
 
+  it('writes a page without charts when nothing was measured to the end (interrupted in the first run)', async () => {
+    const out = join(dir, 'empty');
+    const results = benchResultsFixture();
+    const run = { ...results.runs[0], batchLatencyMs: [], error: 'interrupted (Ctrl-C)' };
+    run.verification = { ...run.verification, rows: 0, checksum: 0, ok: false };
+    const paths = await writeReport({ ...results, partial: true, runs: [run], summary: [] }, out);
+    assert.deepEqual(paths, [join(out, 'report.html')]);
+    const html = await readFile(paths[0], 'utf8');
+    assert.match(html, /No charts: no configuration was measured to the end/);
+    assert.match(html, /1 of 1 runs FAILED verification.*interrupted \(Ctrl-C\)/s);
+  });
+
   it('escapes a target name with <script> in the page, the chart options and the SVGs', async () => {
     const evil = '<script>alert("x")</script>&{a|b}';
     const out = join(dir, 'evil');

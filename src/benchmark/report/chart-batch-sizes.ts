@@ -30,6 +30,7 @@ export function batchSizesChart(results: BenchResults): EChartsOption | undefine
     line.points.push(s);
     lines.set(name, line);
   }
+  if (lines.size === 0) return undefined;
   // A baseline takes its sink's colour: the pair reads as one target.
   const configs = [...new Set([...lines.values()].map((l) => l.config))];
   const colorOf = (config: string) => PALETTE[configs.indexOf(config) % PALETTE.length];

@@ -26,9 +26,15 @@ const DRAW = `
   var options = JSON.parse(document.getElementById('chart-options').textContent);
   var charts = {};
   Object.keys(options).forEach(function (id) {
-    var chart = echarts.init(document.getElementById(id), null, { renderer: 'canvas' });
-    chart.setOption(options[id]);
-    charts[id] = chart;
+    var el = document.getElementById(id);
+    try {
+      var chart = echarts.init(el, null, { renderer: 'canvas' });
+      chart.setOption(options[id]);
+      charts[id] = chart;
+    } catch (e) {
+      // One chart that cannot draw must not take the others with it; say so where it would be.
+      el.textContent = 'This chart could not be drawn: ' + e;
+    }
   });
   window.addEventListener('resize', function () { Object.keys(charts).forEach(function (id) { charts[id].resize(); }); });
   window.streamlabCharts = charts;
@@ -60,7 +66,7 @@ ${header(results)}
 <p>After every run the bench read the destination back: the row count and the sum of a numeric column must match what was written, the warm-up batch included. <a href="#runs-heading">Every run</a> is listed at the end.</p>
 ${verificationTally(results)}
 <h2 id="charts">Charts</h2>
-${charts.map(figure).join('\n')}
+${charts.length > 0 ? charts.map(figure).join('\n') : '<p>No charts: no configuration was measured to the end.</p>'}
 <h2 id="summary-heading">Summary</h2>
 <div class="table-wrap">${summaryTable(results)}</div>
 <h2 id="servers-heading">Servers</h2>
