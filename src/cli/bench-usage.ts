@@ -6,8 +6,14 @@ Prints, for every configuration (target, writer, batch size, guarantee) in both 
 to b in %, marked * when it is larger than the runs' spread (the [min, max] over the repeats of a and of b do not
 overlap; a configuration run once is never marked), and lists the configurations found in only one file.`;
 
+export const REPORT_USAGE = `Usage: streamlab bench report <results.json> [--report DIR]
+
+Draws report.html and the SVG charts again from a results.json, into its folder (or DIR): after a report that could
+not be written, or to see older results with this version's report.`;
+
 export const BENCH_USAGE = `Usage: streamlab bench [bench file] [options]
        streamlab bench compare a.json b.json
+       streamlab bench report results.json [--report DIR]
 
 Writes the same rows through each sink (as a job would), reads them back to verify every row arrived, and writes
 results.json, report.html and SVG charts. A bench file (benches/<name>.yaml, or a path) gives the same settings plus

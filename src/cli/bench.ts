@@ -4,7 +4,7 @@
  * real ones), so the tests drive it with fakes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import type { Env } from '../config/env.js';
@@ -14,7 +14,7 @@ import { type BenchResults, resultsSchema } from '../benchmark/results.js';
 import { findServicesDir, servicesEnv } from '../benchmark/services-env.js';
 import type { BenchTarget } from '../benchmark/target.js';
 import type { Workload } from '../benchmark/workload.js';
-import { BENCH_USAGE, COMPARE_USAGE } from './bench-usage.js';
+import { BENCH_USAGE, COMPARE_USAGE, REPORT_USAGE } from './bench-usage.js';
 import { parseBenchFlags } from './bench-flags.js';
 import { buildPlan } from './bench-plan.js';
 import { BenchProgress, type TextOut } from './bench-progress.js';
@@ -49,6 +49,7 @@ export interface BenchDeps extends BenchCatalog {
 
 export async function benchCommand(args: string[], deps: BenchDeps): Promise<number> {
   if (args[0] === 'compare') return compareCommand(args.slice(1), deps);
+  if (args[0] === 'report') return reportCommand(args.slice(1), deps);
   const flags = parseBenchFlags(args, BENCH_USAGE);
   if (flags.help) {
     deps.stdout.write(`${BENCH_USAGE}\n`);
@@ -142,6 +143,22 @@ function describePlan(plan: BenchPlan): string {
 function shown(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Draws report.html and the charts again from a results.json (into its own folder unless --report says otherwise). */
+async function reportCommand(args: string[], deps: BenchDeps): Promise<number> {
+  const options = { report: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const { values, positionals } = parseCommandArgs(args, options, REPORT_USAGE);
+  if (values.help) {
+    deps.stdout.write(`${REPORT_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw ConfigError.single({ message: `report takes one results.json\n\n${REPORT_USAGE}` });
+  const results = readResults(resolve(deps.cwd, positionals[0]), positionals[0]);
+  const dir = resolve(deps.cwd, (values.report as string | undefined) ?? dirname(positionals[0]));
+  const written = await deps.writeReport(results, dir);
+  deps.stdout.write(`Written:\n${written.map((path) => `  ${shown(path, deps.cwd)}\n`).join('')}`);
+  return 0;
 }
 
 function compareCommand(args: string[], deps: BenchDeps): number {
