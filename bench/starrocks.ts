@@ -26,6 +26,7 @@ import type { ColumnBinding } from '../src/connectors/mysql/columns.js';
 import { encodeBodies, datetimeText } from '../src/sinks/starrocks/body.js';
 import { StreamLoadSink } from '../src/sinks/starrocks/index.js';
 import { SENSOR_SCHEMA, reading } from '../src/sources/sensor.js';
+import { put } from '../src/benchmark/targets/starrocks-stream-load.js';
 import { service } from '../test/support/services.js';
 import { median } from './stats.js';
 
@@ -71,36 +72,6 @@ const bareBody = (rows: Row[]) =>
       })),
     ),
   );
-
-function put(
-  url: string,
-  headers: Record<string, string>,
-  body: Buffer,
-  agent: http.Agent,
-): Promise<{ status: number; location?: string; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'PUT',
-      headers: { ...headers, Expect: '100-continue', 'Content-Length': String(body.length) },
-      agent,
-    });
-    let sent = false;
-    req.on('continue', () => {
-      sent = true;
-      req.end(body);
-    });
-    req.on('response', (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location, text });
-        if (!sent) req.destroy();
-      });
-    });
-    req.on('error', (e) => (sent ? reject(e) : undefined));
-    req.flushHeaders();
-  });
-}
 
 async function bareLoad(feUrl: string, body: Buffer, agent: http.Agent): Promise<void> {
   const headers = {

@@ -1,5 +1,7 @@
 /** Number formats shared by the bench's progress lines, summary table and compare output. */
 
+export { percentile } from '../benchmark/measure/summary.js';
+
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** 1234567 -> `1,234,567`. */
@@ -31,13 +33,6 @@ export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
-/** Nearest-rank percentile of `values` (sorted copy), 0 for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Rows of cells as aligned text columns (numbers right-aligned where `right[i]`). */

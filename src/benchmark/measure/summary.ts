@@ -63,7 +63,7 @@ export function median(values: number[]): number {
 }
 
 /** Nearest-rank percentile (the value at or below which p % of the samples lie); 0 without samples. */
-export function percentile(values: number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];

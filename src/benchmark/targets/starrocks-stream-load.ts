@@ -25,8 +25,12 @@ interface Answer {
   text: string;
 }
 
-/** One PUT with `Expect: 100-continue`: the body goes only to a server that says `100 Continue` (the BE, not the FE). */
-function put(url: string, headers: Record<string, string>, body: Buffer, agent: http.Agent): Promise<Answer> {
+/**
+ * One PUT with `Expect: 100-continue`: the body goes only to a server that says `100 Continue` (the BE, not the FE).
+ * An error after the answer (the request destroyed unsent) comes after resolve and changes nothing; one before it (a
+ * refused connection) rejects, where ignoring it would leave the caller waiting forever.
+ */
+export function put(url: string, headers: Record<string, string>, body: Buffer, agent: http.Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'PUT',
@@ -46,7 +50,7 @@ function put(url: string, headers: Record<string, string>, body: Buffer, agent: 
         if (!sent) req.destroy();
       });
     });
-    req.on('error', (error) => (sent ? reject(error) : undefined));
+    req.on('error', reject);
     req.flushHeaders();
   });
 }
