@@ -50,7 +50,10 @@ export async function validateCommand(args: string[]): Promise<number> {
       process.stdout.write(`ok      ${target}${values.connect ? ' (connected)' : ''}\n`);
     } catch (error) {
       failures++;
-      const text = error instanceof ConfigError ? error.problems.map(formatProblem).join('\n        ') : (error as Error).message;
+      const text =
+        error instanceof ConfigError
+          ? [...error.problems.map(formatProblem), ...error.notes.map((n) => `note: ${n}`)].join('\n        ')
+          : (error as Error).message;
       process.stdout.write(redact(`invalid ${target}\n        ${text}\n`));
     }
   }
