@@ -31,17 +31,17 @@ export function ensureDebianPackages(packages: string[], why: string): void {
   if (process.getuid?.() !== 0) {
     throw new SetupError(`${why} needs the Debian package(s) ${missing.join(', ')}`, `run: sudo ${manual}`);
   }
-  process.stderr.write(`  installing Debian packages: ${missing.join(' ')}\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const ownPolicy = !existsSync(POLICY);
   if (ownPolicy) writeFileSync(POLICY, '#!/bin/sh\n# streamlab services: do not start system-wide servers\nexit 101\n', { mode: 0o755 });
   try {
     if (!listsUpdated) {
-      runLogged('apt-get update', 'apt-get', ['update'], { env });
+      runLogged('apt-get update', 'apt-get', ['update'], { env, why: `the package lists, before installing ${missing.join(' ')}` });
       listsUpdated = true;
     }
-    runLogged(`installing ${missing.join(' ')}`, 'apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    runLogged(`installing Debian packages ${missing.join(' ')}`, 'apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
       env,
+      why: `for ${why}, first time only`,
     });
   } finally {
     if (ownPolicy) rmSync(POLICY, { force: true });

@@ -19,13 +19,15 @@ export interface GoProgram {
   /** Package path inside the module, e.g. `cmd/influxd`. */
   pkg: string;
   binary: string;
+  /** What the program is, for the step line: `InfluxDB 1.8.10`. */
+  title: string;
   ldflags?: string;
 }
 
 function goCommand(): string {
   for (const go of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) if (hasCommand(go)) return go;
   try {
-    ensureDebianPackages(['golang-go'], 'Building InfluxDB 1.8');
+    ensureDebianPackages(['golang-go'], 'building InfluxDB 1.8');
   } catch (error) {
     throw new SetupError(
       `Go is needed to build InfluxDB 1.8 and was not found (${error instanceof Error ? error.message : error})`,
@@ -54,14 +56,16 @@ export function goBinary(program: GoProgram): string {
   if (existsSync(binary)) return binary;
 
   const go = goCommand();
-  process.stderr.write(`  building ${program.module}/${program.pkg}@${program.version} with Go (about a minute)\n`);
   const staging = join(dir, 'staging');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const flags = program.ldflags ? [`-ldflags=${program.ldflags}`] : [];
   const target = `${program.module}/${program.pkg}@${program.version}`;
   try {
-    runLogged(`go install ${target}`, go, ['install', ...flags, target], { env: goEnv(staging) });
+    runLogged(`building ${program.title} from the Go module proxy`, go, ['install', ...flags, target], {
+      env: goEnv(staging),
+      why: 'first time only, ~1 min',
+    });
   } catch (first) {
     process.stderr.write(`  go install failed; retrying in a writable copy of the module with -mod=mod\n`);
     buildInCopy(go, program, staging, flags, first);
@@ -74,7 +78,7 @@ export function goBinary(program: GoProgram): string {
 
 function buildInCopy(go: string, program: GoProgram, staging: string, flags: string[], first: unknown): void {
   const module = `${program.module}@${program.version}`;
-  runLogged(`go mod download ${module}`, go, ['mod', 'download', module], { env: goEnv() });
+  runLogged(`downloading ${module}`, go, ['mod', 'download', module], { env: goEnv(), why: 'to build it in a writable copy' });
   const info = capture(go, ['mod', 'download', '-json', module], goEnv());
   const source = info?.status === 0 ? (JSON.parse(info.stdout) as { Dir?: string }).Dir : undefined;
   if (!source) throw first;
@@ -83,10 +87,10 @@ function buildInCopy(go: string, program: GoProgram, staging: string, flags: str
   cpSync(source, copy, { recursive: true });
   chmodAll(copy);
   runLogged(
-    `go build ${program.pkg} in a copy`,
+    `building ${program.title} in a writable copy of the module`,
     go,
     ['build', '-mod=mod', ...flags, '-o', join(staging, program.binary), `./${program.pkg}`],
-    { cwd: copy, env: goEnv() },
+    { cwd: copy, env: goEnv(), why: 'go install refused it; ~1 min' },
   );
 }
 

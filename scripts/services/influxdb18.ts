@@ -16,6 +16,7 @@ const program = {
   version: `v${VERSION}`,
   pkg: 'cmd/influxd',
   binary: 'influxd',
+  title: `InfluxDB ${VERSION}`,
   // Without these the binary reports version "unknown" in /ping and /health.
   ldflags: `-X main.version=${VERSION} -X main.branch=${VERSION} -X main.commit=v${VERSION}`,
 };

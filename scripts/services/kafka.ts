@@ -86,16 +86,12 @@ export const kafka: Server = {
     writeFileSync(log4j, LOG4J);
     const jvm = [...COMMON_JVM_OPTIONS, `-Dlog4j.configuration=file:${log4j}`, ...classpath(lib)];
     if (!existsSync(join(logDir, 'meta.properties'))) {
-      runLogged('kafka storage format', java17(), [
-        '-Xmx256m',
-        ...jvm,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId(),
-        '-c',
-        config,
-      ]);
+      runLogged(
+        'formatting the Kafka storage',
+        java17(),
+        ['-Xmx256m', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config],
+        { why: 'KRaft metadata, first start only' },
+      );
     }
     return {
       command: java17(),

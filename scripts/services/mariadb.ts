@@ -50,14 +50,19 @@ export const mariadb: Server = {
     // mariadbd refuses to run as root unless told to; as another user it runs as that user.
     const user = userInfo().username;
     if (!existsSync(join(data, 'mysql'))) {
-      runLogged('mariadb-install-db', 'mariadb-install-db', [
-        '--no-defaults',
-        `--datadir=${data}`,
-        `--user=${user}`,
-        '--auth-root-authentication-method=normal',
-        '--skip-test-db',
-        '--skip-name-resolve',
-      ]);
+      runLogged(
+        'initialising the MariaDB data directory',
+        'mariadb-install-db',
+        [
+          '--no-defaults',
+          `--datadir=${data}`,
+          `--user=${user}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+          '--skip-name-resolve',
+        ],
+        { why: 'mariadb-install-db, first start only' },
+      );
     }
     return {
       command: '/usr/sbin/mariadbd',

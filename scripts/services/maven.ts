@@ -43,7 +43,7 @@ ${deps}
 function ensureMaven(): void {
   if (hasCommand('mvn')) return;
   try {
-    ensureDebianPackages(['maven'], 'Fetching the Cassandra and Kafka jars');
+    ensureDebianPackages(['maven'], 'fetching the Cassandra and Kafka jars');
   } catch (error) {
     throw new SetupError(
       `Maven (mvn) is needed to fetch the Cassandra and Kafka jars and was not found (${error instanceof Error ? error.message : error})`,
@@ -61,12 +61,11 @@ export function mavenJars(name: string, artifacts: readonly MavenArtifact[]): st
   if (existsSync(marker) && readFileSync(marker, 'utf8') === key) return lib;
 
   ensureMaven();
-  process.stderr.write(`  fetching ${key} and its dependencies with Maven\n`);
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'pom.xml'), pom(name, artifacts));
   runLogged(
-    `mvn copy-dependencies for ${name}`,
+    `fetching the ${name} jars from Maven Central`,
     'mvn',
     [
       '-B',
@@ -76,7 +75,11 @@ export function mavenJars(name: string, artifacts: readonly MavenArtifact[]): st
       `-DoutputDirectory=${lib}`,
       '-DincludeScope=runtime',
     ],
-    { cwd: dir, env: { ...process.env, JAVA_HOME: javaHome() } },
+    {
+      cwd: dir,
+      env: { ...process.env, JAVA_HOME: javaHome() },
+      why: `${artifacts.length} artifacts and their dependencies, first time only`,
+    },
   );
   writeFileSync(marker, key);
   return lib;

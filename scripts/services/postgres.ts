@@ -89,10 +89,16 @@ export const postgres: Server = {
     const data = join(clusterBase(ctx, who), 'data');
     const ids = who ? { uid: who.uid, gid: who.gid } : {};
     if (!existsSync(join(data, 'PG_VERSION'))) {
-      runLogged('initdb', `${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], {
-        ...ids,
-        cwd: tmpdir(),
-      });
+      runLogged(
+        'initialising the PostgreSQL data directory',
+        `${BIN}/initdb`,
+        ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
+        {
+          ...ids,
+          cwd: tmpdir(),
+          why: 'initdb, first start only',
+        },
+      );
     }
     return {
       command: `${BIN}/postgres`,

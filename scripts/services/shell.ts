@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { SetupError } from './errors.js';
 import { tailLines } from './logs.js';
 import { installLog } from './paths.js';
+import { steps } from './step.js';
 
 /** True when `command` is found on PATH (or is an executable path). */
 export function hasCommand(command: string): boolean {
@@ -22,11 +23,15 @@ export function hasCommand(command: string): boolean {
   return spawnSync('/bin/sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', command]).status === 0;
 }
 
-/** Runs a command to completion, logging to the install log; throws a SetupError with the log tail on failure. */
-export function runLogged(what: string, command: string, args: string[], options: SpawnSyncOptions = {}): void {
+/**
+ * Runs a command to completion as a step of `up` (a line saying `what` and `why`, the seconds counting on a terminal),
+ * logging its output to the install log; throws a SetupError with the log tail on failure.
+ */
+export function runLogged(what: string, command: string, args: string[], options: SpawnSyncOptions & { why?: string } = {}): void {
+  const { why, ...spawnOptions } = options;
   mkdirSync(dirname(installLog), { recursive: true });
   appendFileSync(installLog, `\n--- ${new Date().toISOString()} ${what}: ${command} ${args.join(' ')}\n`);
-  const result = spawnSync(command, args, { ...options, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = steps.run(what, why, () => spawnSync(command, args, { ...spawnOptions, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
   appendFileSync(installLog, `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.error || result.status !== 0) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;

@@ -6,48 +6,47 @@
 import type { BenchEvent } from '../benchmark/plan.js';
 import type { BenchRun } from '../benchmark/results.js';
 import { count, duration, percentile, short } from './bench-format.js';
+import { TtyLine, type TextOut } from './tty-line.js';
 
-export interface TextOut {
-  write(text: string): void;
-  isTTY?: boolean;
-}
+export type { TextOut } from './tty-line.js';
 
-const CLEAR_LINE = '\r\x1b[2K';
 /** Redraws at most this often (in the run's own elapsed time), so a fast sink does not flood the terminal. */
 const REDRAW_MS = 100;
 
 export class BenchProgress {
   private current: Extract<BenchEvent, { type: 'run-start' }> | undefined;
-  private drawn = '';
+  private readonly line: TtyLine;
   private lastDrawMs = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly out: TextOut) {}
+  constructor(out: TextOut) {
+    this.line = new TtyLine(out);
+  }
 
   readonly onEvent = (event: BenchEvent): void => {
     switch (event.type) {
       case 'run-start':
         this.current = event;
         this.lastDrawMs = Number.NEGATIVE_INFINITY;
-        this.redraw(`${this.label()}: starting`);
+        this.line.draw(`${this.label()}: starting`);
         return;
       case 'run-progress':
         if (event.elapsedMs - this.lastDrawMs < REDRAW_MS && event.rowsDone < event.totalRows) return;
         this.lastDrawMs = event.elapsedMs;
-        this.redraw(this.progressLine(event));
+        this.line.draw(this.progressLine(event));
         return;
       case 'run-end':
         this.current = undefined;
-        this.print(finishedLine(event.run));
+        this.line.clear();
+        this.line.print(finishedLine(event.run));
         return;
       case 'note':
-        this.print(event.message);
+        this.line.print(event.message);
     }
   };
 
   /** Leaves the terminal on a fresh line (before the summary, or when stopped). */
   finish(): void {
-    if (this.drawn) this.out.write(CLEAR_LINE);
-    this.drawn = '';
+    this.line.clear();
   }
 
   private progressLine(event: Extract<BenchEvent, { type: 'run-progress' }>): string {
@@ -60,24 +59,6 @@ export class BenchProgress {
     const run = this.current;
     if (!run) return '';
     return `${run.target} [${run.writer}] batch ${count(run.batchSize)} ${run.guarantee} #${run.repeat + 1}`;
-  }
-
-  private redraw(line: string): void {
-    if (!this.out.isTTY) return;
-    this.out.write(`${CLEAR_LINE}${line}`);
-    this.drawn = line;
-  }
-
-  /** A line that stays; on a TTY the progress line is drawn again below it. */
-  private print(line: string): void {
-    if (!this.out.isTTY) {
-      this.out.write(`${line}\n`);
-      return;
-    }
-    const progress = this.current ? this.drawn : '';
-    this.out.write(`${CLEAR_LINE}${line}\n`);
-    this.drawn = '';
-    if (progress) this.redraw(progress);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { formatProgressLine } from '../core/progress.js';
 import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
+import { BacklogBar } from './backlog-bar.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
@@ -27,6 +28,17 @@ export const redactingLogger: Logger = {
   info: (m) => writeTo(process.stderr, `${redact(m)}\n`),
   warn: (m) => writeTo(process.stderr, `warning: ${redact(m)}\n`),
   error: (m) => writeTo(process.stderr, `error: ${redact(m)}\n`),
+};
+
+/** stderr for the progress bar: writes that skip a closed stream, its TTY-ness and width read when drawn. */
+const stderrOut = {
+  write: (text: string) => writeTo(process.stderr, text),
+  get isTTY() {
+    return process.stderr.isTTY === true;
+  },
+  get columns() {
+    return process.stderr.columns;
+  },
 };
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -70,22 +82,27 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   }
   const built = buildJob(job);
-  const query = new StreamingQuery(built.query, { logger: redactingLogger, maxBatches });
+  // availableNow on a terminal: a progress bar on stderr below the text lines (never among JSON progress).
+  const bar = progressFormat === 'text' && built.query.trigger.kind === 'availableNow' ? new BacklogBar(stderrOut, job.name) : undefined;
+  const logger = bar?.wrap(redactingLogger) ?? redactingLogger;
+  const query = new StreamingQuery(built.query, { logger, maxBatches });
   query.progress$.subscribe((progress) => {
     if (progressFormat === 'json') writeTo(process.stdout, `${redact(JSON.stringify(progress))}\n`);
-    else redactingLogger.info(formatProgressLine(progress));
+    else logger.info(formatProgressLine(progress));
+    bar?.afterBatch(query, progress);
   });
 
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      redactingLogger.info(
+      logger.info(
         `${signal}: finishing the batch in flight, then stopping (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} aborts)`,
       );
       query.stop();
     } else {
-      redactingLogger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);
+      logger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);
+      bar?.finish();
       process.exit(130);
     }
   };
@@ -103,6 +120,7 @@ export async function runCommand(args: string[]): Promise<number> {
     await query.run();
     return 0;
   } finally {
+    bar?.finish();
     restoreOutputs();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 import type { Offset, Row } from './row.js';
 import type { Schema } from './schema.js';
-import type { Source, SourceContext } from './source.js';
+import type { Backlog, Source, SourceContext } from './source.js';
 
 /** The rows at offsets [from, to): a pure function, so any range can be asked for again and gives the same rows. */
 export type RowGenerator = (from: number, to: number) => Row[];
@@ -77,6 +77,12 @@ export class GeneratorSource implements Source {
   /** Bounded sources end after their last row anyway; paced ones stop at what is due now. */
   prepareForTriggerAvailableNow(): void {
     this.target = this.available();
+  }
+
+  /** Rows: the offset is the number of rows given out, the target the rows available at the start. */
+  backlog(committed: Offset | null): Backlog | undefined {
+    if (this.target === undefined) return undefined;
+    return { done: Math.min((committed as number | null) ?? 0, this.target), total: this.target, unit: 'rows' };
   }
 
   async stop(): Promise<void> {}

@@ -12,6 +12,8 @@ import { silentLogger, type Logger } from './logger.js';
 import type { StatefulOperator } from './operator.js';
 import type { QueryProgress } from './progress.js';
 import type { QueryDefinition, RunOptions } from './query-definition.js';
+import type { Offset } from './row.js';
+import type { Backlog } from './source.js';
 import { StopRequestedError } from './stop.js';
 import { triggerLoop, type TriggerOutcome } from './trigger.js';
 
@@ -108,6 +110,16 @@ export class StreamingQuery {
    */
   processAllAvailable(): Promise<void> {
     return new Promise((resolve, reject) => this.idleWaiters.push({ afterTrigger: this.triggersStarted, resolve, reject }));
+  }
+
+  /**
+   * availableNow: how far the run is through what was available at its start, once everything up to `committed` (by
+   * default the last committed end) is committed; undefined for other triggers, before the run started, or when the
+   * source cannot count (Source.backlog).
+   */
+  backlog(committed: Offset | null | undefined = this.planner?.lastCommittedOffset): Backlog | undefined {
+    if (this.definition.trigger.kind !== 'availableNow' || !this.planner || committed === undefined) return undefined;
+    return this.definition.source.backlog?.(committed);
   }
 
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */

@@ -24,6 +24,13 @@ export interface SourceContext {
   badRecords?: BadRecordHandler;
 }
 
+/** How far an availableNow run is through what was there when it started: `done` of `total` `unit`s (rows, files). */
+export interface Backlog {
+  done: number;
+  total: number;
+  unit: string;
+}
+
 /**
  * A streaming source, after Spark's `Source`: the engine asks for the latest offset, writes it to the offsets log,
  * then asks for the rows in (start, end].
@@ -50,6 +57,11 @@ export interface Source {
    * now, so `latestOffset` never goes past it. Sources that are bounded anyway need not implement it.
    */
   prepareForTriggerAvailableNow?(): Promise<void> | void;
+  /**
+   * After prepareForTriggerAvailableNow: how much of the target it fixed is done once everything up to `committed` is
+   * (for a progress bar). Synchronous and cheap: it is asked after every batch. Sources that cannot count leave it out.
+   */
+  backlog?(committed: Offset | null): Backlog | undefined;
   /** Everything up to `end` is committed: a push source may drop it from its buffer. */
   commit?(end: Offset): void;
   /**

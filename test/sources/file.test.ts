@@ -77,6 +77,19 @@ describe('file source', () => {
     assert.equal(await source.latestOffset('a.json'), 'a.json');
   });
 
+  it('availableNow backlog: files of the start listing done once committed, files written later not counted', async () => {
+    const dir = directory({ 'a.json': '{"name":"A"}\n', 'b.json': '{"name":"B"}\n', 'c.json': '{"name":"C"}\n' });
+    const source = new FileSource(dir, 'json', people, false, 1);
+    await source.open(context);
+    assert.equal(source.backlog(null), undefined, 'no target before prepareForTriggerAvailableNow');
+    await source.prepareForTriggerAvailableNow();
+    writeFileSync(join(dir, 'd.json'), '{"name":"D"}\n');
+    assert.deepEqual(
+      [null, 'a.json', 'b.json', 'c.json'].map((committed) => source.backlog(committed)),
+      [0, 1, 2, 3].map((done) => ({ done, total: 3, unit: 'files' })),
+    );
+  });
+
   it('a missing path is a clear error', async () => {
     await assert.rejects(
       new FileSource('/nonexistent/dir', 'json', people, false, undefined).open(context),

@@ -89,4 +89,16 @@ describe('GeneratorSource', () => {
       [4, 8, 10, 10],
     );
   });
+
+  it('availableNow backlog: rows committed of the rows due at the start', async () => {
+    const { source, clock } = await opened({ kind: 'rate', rowsPerSecond: 10 }, virtualClock(), { maxRowsPerBatch: 4 });
+    clock.advance(1_000);
+    assert.equal(source.backlog(null), undefined, 'no target before prepareForTriggerAvailableNow');
+    source.prepareForTriggerAvailableNow();
+    clock.advance(60_000);
+    assert.deepEqual(
+      [null, 4, 8, 10].map((committed) => source.backlog(committed)),
+      [0, 4, 8, 10].map((done) => ({ done, total: 10, unit: 'rows' })),
+    );
+  });
 });

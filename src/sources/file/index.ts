@@ -7,7 +7,7 @@ import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.j
 import { RuntimeError } from '../../core/errors.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
-import type { Source, SourceContext } from '../../core/source.js';
+import type { Backlog, Source, SourceContext } from '../../core/source.js';
 import { parseFile, type FileFormat } from './parse.js';
 
 const options = z.strictObject({
@@ -41,6 +41,8 @@ export class FileSource implements Source {
   readonly replayable = true;
   readonly description: string;
   private availableNowTarget: string | undefined;
+  /** availableNow: the files there at the start (names in order), what the backlog counts. */
+  private availableNowFiles: string[] = [];
   private dir = '';
   private onlyFile: string | undefined;
   private badRecords: BadRecordHandler = failOnBadRecord;
@@ -73,7 +75,16 @@ export class FileSource implements Source {
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
-    this.availableNowTarget = (await this.listFiles()).at(-1) ?? '';
+    this.availableNowFiles = await this.listFiles();
+    this.availableNowTarget = this.availableNowFiles.at(-1) ?? '';
+  }
+
+  /** Files: those of the start's listing whose names sort at or before the last one committed. */
+  backlog(committed: Offset | null): Backlog | undefined {
+    if (this.availableNowTarget === undefined) return undefined;
+    const last = (committed as string | null) ?? '';
+    const done = this.availableNowFiles.filter((f) => f <= last).length;
+    return { done, total: this.availableNowFiles.length, unit: 'files' };
   }
 
   async latestOffset(start: Offset | null): Promise<Offset | null> {
