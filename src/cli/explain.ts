@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { z } from 'zod';
 import type { BadRecordPolicy } from '../core/bad-records.js';
 import { formatDuration } from '../core/duration.js';
 import { describeSchema } from '../core/schema.js';
@@ -6,6 +7,7 @@ import type { OutputMode } from '../core/sink.js';
 import { describeTrigger } from '../core/trigger.js';
 import type { BuiltJob, PlanStep } from '../config/build-job.js';
 import { REDACTED, redact } from '../core/redact.js';
+import { isDurationOption } from '../component/options.js';
 import { secretKeys } from '../component/secret.js';
 import { findComponent, allComponents } from '../registry.js';
 
@@ -69,9 +71,12 @@ function formatOptions(step: PlanStep): string {
     step.type,
   );
   const secrets = new Set(definition ? secretKeys(definition.options) : []);
+  const shape = (definition?.options as unknown as { shape?: Record<string, z.ZodType> } | undefined)?.shape ?? {};
+  // A duration as users write it (rampUpTime=5s), not the milliseconds the factory receives.
+  const value = (k: string, v: unknown) => (typeof v === 'number' && isDurationOption(shape[k]) ? formatDuration(v) : JSON.stringify(v));
   const shown = Object.entries(step.options as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${secrets.has(k) ? REDACTED : JSON.stringify(v)}`);
+    .map(([k, v]) => `${k}=${secrets.has(k) ? REDACTED : value(k, v)}`);
   if (step.profile) shown.unshift(`profile=${step.profile}`);
   return shown.join(', ');
 }

@@ -8,7 +8,9 @@ import { benchCommand } from './bench.js';
 import { realBenchDeps } from './bench-deps.js';
 import { handleBrokenPipes } from './broken-pipe.js';
 import { formatExplain } from './explain.js';
+import { didYouMean } from './did-you-mean.js';
 import { listJobs } from './list.js';
+import { resetCommand } from './reset.js';
 import { redactingLogger, runCommand } from './run.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 import { validateCommand } from './validate.js';
@@ -22,11 +24,13 @@ Commands:
   list                  the jobs in jobs/ with their descriptions
   validate <job|--all>  check jobs without running them (exit 2 when invalid)
   explain <job>         the query plan: input, each step with its columns, output, trigger, checkpoint
+  reset <job>           delete a job's checkpoint, so that it starts again from batch 0 (asks first)
   bench [bench] [opts]  benchmark sinks on the same rows, verified, with a report (bench compare a.json b.json)
 
 Run 'streamlab <command> --help' for a command's options.`;
 
 const EXPLAIN_USAGE = `Usage: streamlab explain <job name | path.yaml> [--services]\n\n${SERVICES_USAGE}`;
+const COMMANDS = ['run', 'list', 'validate', 'explain', 'reset', 'bench', 'help'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -37,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return validateCommand(args);
     case 'bench':
       return benchCommand(args, realBenchDeps());
+    case 'reset':
+      return resetCommand(args);
     case 'list':
       process.stdout.write(listJobs());
       return 0;
@@ -58,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
       return print(USAGE);
     default:
-      throw ConfigError.single({ message: `unknown command '${command}'\n\n${USAGE}` });
+      throw ConfigError.single({
+        message: `unknown command '${command}'${didYouMean(command, COMMANDS)}\nCommands: ${COMMANDS.join(', ')}. Run 'streamlab --help' for what each does.`,
+      });
   }
 }
 

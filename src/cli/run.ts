@@ -8,6 +8,7 @@ import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { BacklogBar } from './backlog-bar.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
+import { nothingNewMessage } from './nothing-new.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
@@ -118,6 +119,9 @@ export async function runCommand(args: string[]): Promise<number> {
   try {
     redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
     await query.run();
+    const run = { job: positionals[0], checkpoint: job.checkpointLocation, fromFlag: Boolean(values.checkpoint), maxBatches };
+    const idle = nothingNewMessage(query, { ...run, stoppedBySignal: interrupts > 0 });
+    if (idle) redactingLogger.info(`[${job.name}] ${idle}`);
     return 0;
   } finally {
     bar?.finish();

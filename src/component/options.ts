@@ -19,7 +19,22 @@ export function durationOption(description: string, options: { default?: string;
     .string()
     .refine(check, { message: `expected ${options.positive ? 'a positive duration: ' : ''}${DURATION_HELP}` })
     .transform((text) => parseDuration(text)!);
-  return (options.default === undefined ? base : base.prefault(options.default)).describe(description);
+  const schema = (options.default === undefined ? base : base.prefault(options.default)).describe(description);
+  durationSchemas.add(schema);
+  return schema;
+}
+
+/** The schemas durationOption made (not a meta field: that would show in the generated JSON Schema). */
+const durationSchemas = new WeakSet<z.ZodType>();
+
+/** Whether an option's schema (through optional wrappers) is a duration: its parsed value is milliseconds. */
+export function isDurationOption(schema: z.ZodType | undefined): boolean {
+  let current = schema;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (durationSchemas.has(current)) return true;
+    current = (current as unknown as { unwrap?: () => z.ZodType }).unwrap?.();
+  }
+  return false;
 }
 
 /**

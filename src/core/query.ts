@@ -97,6 +97,16 @@ export class StreamingQuery {
     return this.checkpoint?.metadata.id;
   }
 
+  /** Batches run and committed by this process's `run()` (0 when it found nothing new: the CLI says so). */
+  get batchesRunHere(): number {
+    return this.batchesRun;
+  }
+
+  /** The id of the batch that runs next, once `run()` has started (0 for a new checkpoint). */
+  get nextBatchId(): number | undefined {
+    return this.planner?.nextBatchId;
+  }
+
   /** Finish the batch in flight, commit it, write what a push source still buffers, then end `run()`. */
   stop(): void {
     this.stop$.next();

@@ -50,7 +50,7 @@ export const explodeOperator = defineOperator({
         }
         return out;
       }),
-      schema: withColumn(carried, { name: as, type: 'any' }),
+      schema: withColumn(carried, { name: as, type: expression.elementType ?? 'any' }),
       description: `Generate explode(${expr}) AS ${as}`,
     };
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import { durationOption } from '../component/options.js';
+import { formatDuration } from '../core/duration.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
 import { RATE_SCHEMA } from './rate-schema.js';
@@ -45,7 +46,8 @@ export class RateSource implements Source {
     rampUpTimeMs: number,
   ) {
     this.rampUpSeconds = Math.floor(rampUpTimeMs / 1000);
-    this.description = `RateStream(rowsPerSecond=${rowsPerSecond}, rampUpTimeSeconds=${this.rampUpSeconds})`;
+    // Named by the job's options (Spark's own description says rampUpTimeSeconds, an option no job file has).
+    this.description = `RateStream(rowsPerSecond=${rowsPerSecond}, rampUpTime=${formatDuration(this.rampUpSeconds * 1000)})`;
   }
 
   async open(context: SourceContext) {

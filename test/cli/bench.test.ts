@@ -203,7 +203,7 @@ describe('streamlab bench (front end, fake runner)', () => {
       "--sinks: sink 'console' has no bench target (sinks with a bench target: influxdb, cassandra, mysql, starrocks, parquet, file)",
       "--workload: unknown workload 'tpch' (known: tsbs-cpu, sensor, wide)",
     ]);
-    assert.match((await configProblems(benchCommand(['--row', '5'], h.deps)))[0], /Unknown option '--row'/);
+    assert.match((await configProblems(benchCommand(['--row', '5'], h.deps)))[0], /^unknown option '--row'; did you mean --rows\?/);
     assert.deepEqual(await configProblems(benchCommand([], h.deps)), [
       'no sinks to measure: give --sinks (e.g. --sinks influxdb,mysql) or a bench file',
     ]);

@@ -140,7 +140,7 @@ describe('a damaged checkpoint is refused, naming the file', () => {
     assertRefused(
       result,
       1,
-      /offsets\/0 records offset 1000000 of RateStream\(rowsPerSecond=10, rampUpTimeSeconds=0\), but the source's latest offset is \d+: the checkpoint is ahead of its source/,
+      /offsets\/0 records offset 1000000 of RateStream\(rowsPerSecond=10, rampUpTime=0ms\), but the source's latest offset is \d+: the checkpoint is ahead of its source/,
     );
   });
 });

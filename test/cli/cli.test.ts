@@ -61,7 +61,7 @@ describe('streamlab CLI', () => {
     const { code, stdout } = streamlab(['explain', 'rate-even-file']);
     assert.equal(code, 0);
     for (const expected of [
-      /Input: RateStream\(rowsPerSecond=100, rampUpTimeSeconds=0\)/,
+      /Input: RateStream\(rowsPerSecond=100, rampUpTime=0ms\)/,
       /Filter value % 2 == 0/,
       /columns: timestamp: timestamp, value: long, tr: double/,
       /Output: FileSink\[output\/rate-even, format=jsonl\]/,

@@ -3,6 +3,7 @@
  * the parameter kinds, and closures specialised by arity so that no arrays are allocated per row.
  */
 import type { Row, Value } from '../row.js';
+import type { ColumnType } from '../schema.js';
 import { ExpressionError } from './errors.js';
 import { FUNCTION_MAP, FUNCTIONS, type Evaluator, type FunctionSpec, type Impl, type ResultRule } from './functions.js';
 import type { Node } from './parser.js';
@@ -19,6 +20,8 @@ export interface Compiled {
   exact: boolean;
   /** Set for a plain column reference. */
   column?: string;
+  /** For an array: the type of its elements, when known (split gives strings). */
+  elementType?: ColumnType;
 }
 
 export function constant(value: Value, type: Ty): Compiled {
@@ -50,11 +53,12 @@ export function compileCall(node: CallNode, args: Compiled[]): Omit<Compiled, 'c
   });
   const type = resultType(spec.result, types);
   const exact = spec.passthrough ? args.every((a) => a.exact) : true;
-  if (spec.lazy) return { ev: spec.lazy(args.map((a) => a.ev)), type, exact };
+  const typing = { type, exact, ...(spec.elementType ? { elementType: spec.elementType } : {}) };
+  if (spec.lazy) return { ev: spec.lazy(args.map((a) => a.ev)), ...typing };
   const coerced = args.map((a, i) => coerce(a, kinds[i]));
-  if (spec.fnN) return { ev: variadic(spec.fnN, coerced, spec.nullable ?? false), type, exact };
+  if (spec.fnN) return { ev: variadic(spec.fnN, coerced, spec.nullable ?? false), ...typing };
   const fn = spec.build ? spec.build(types) : spec.fn!;
-  return { ev: fixed(fn, coerced, spec.nullable ?? false), type, exact };
+  return { ev: fixed(fn, coerced, spec.nullable ?? false), ...typing };
 }
 
 function lookup(node: CallNode): FunctionSpec {

@@ -4,7 +4,7 @@
  * evaluated once (unless the result is an object such as a Date or an array, which each row must get afresh).
  */
 import type { Row, Value } from '../row.js';
-import { findColumn, type Schema } from '../schema.js';
+import { type ColumnType, findColumn, type Schema } from '../schema.js';
 import { compileCall, constant, type Compiled } from './calls.js';
 import { ExpressionError } from './errors.js';
 import type { Evaluator } from './functions.js';
@@ -16,6 +16,8 @@ import { columnReader, getField } from './values.js';
 export interface CompileResult {
   evaluate: Evaluator;
   type: Ty;
+  /** For an array: the type of its elements, when known. */
+  elementType?: ColumnType;
   /** Columns read, in order of first use. */
   columns: string[];
 }
@@ -25,7 +27,7 @@ const EMPTY_ROW: Row = Object.freeze(Object.create(null) as Row);
 export function compile(node: Node, schema: Schema): CompileResult {
   const columns: string[] = [];
   const compiled = new Compiler(schema, columns).node(node);
-  return { evaluate: compiled.ev, type: compiled.type, columns };
+  return { evaluate: compiled.ev, type: compiled.type, elementType: compiled.elementType, columns };
 }
 
 const span = (n: Node): [number, number] => [n.pos, n.end - n.pos];
@@ -89,7 +91,7 @@ class Compiler {
       case 'call': {
         const args = node.args.map((a) => this.node(a));
         const call = compileCall(node, args);
-        return fold(call.ev, call.type, args, call.exact);
+        return { ...fold(call.ev, call.type, args, call.exact), elementType: call.elementType };
       }
     }
   }

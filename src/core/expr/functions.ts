@@ -39,6 +39,8 @@ export interface FunctionSpec {
   /** Kind of argument i: `params[min(i, params.length - 1)]`. */
   params: ParamKind[];
   result: ResultRule;
+  /** For an array result: the type of its elements (split gives strings), so that `explode` can type its column. */
+  elementType?: ColumnType;
   /** Argument indexes that must be constants (known at compile time), as Spark requires for round's scale. */
   constantArgs?: number[];
   /** All arguments must be mutually ordered (least, greatest). */
@@ -392,6 +394,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     maxArgs: 2,
     params: ['string'],
     result: 'array',
+    elementType: 'string',
     fn: (s: string, sep: string) => (sep === '' ? Array.from(s) : s.split(sep)),
   },
   {

@@ -44,12 +44,14 @@ export interface CompiledExpression {
   evaluate(row: Row): Value;
   /** The inferred result type (`any` when it cannot be known before run time). */
   type: ColumnType;
+  /** For an array: the type of its elements when known (`split` gives strings), else undefined. */
+  elementType?: ColumnType;
   /** Column names the expression reads. */
   columns: string[];
 }
 
 /** Parses, type-checks and compiles `source` against `schema`. Throws `ExpressionError`. */
 export function compileExpression(source: string, schema: Schema): CompiledExpression {
-  const { evaluate, type, columns } = compile(parse(source), schema);
-  return { source, evaluate, type: type === 'null' ? 'any' : type, columns };
+  const { evaluate, type, elementType, columns } = compile(parse(source), schema);
+  return { source, evaluate, type: type === 'null' ? 'any' : type, elementType, columns };
 }
