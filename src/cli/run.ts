@@ -3,10 +3,10 @@ import { loadJob } from '../config/load-job.js';
 import { redact } from '../core/redact.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { formatProgressLine } from '../core/progress.js';
 import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
+import { openProgressOutput, parseProgressOption } from './progress-output.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
 
@@ -16,7 +16,10 @@ or until --max-batches, or, with the availableNow trigger, until everything avai
 
 Options:
   --max-batches N        stop after N batches
-  --progress text|json   text (default): one line per batch on stderr; json: one progress object per line on stdout
+  --progress text|json|json=FILE
+                         text (default): one line per batch on stderr. json: one progress object per line on stdout,
+                         or on stderr when the sink prints to stdout (console; the log lines there are JSON objects
+                         too). json=FILE: the objects in FILE, the text lines on stderr
   --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
   -h, --help             this help`;
 
@@ -47,10 +50,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (maxBatches !== undefined && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
     throw ConfigError.single({ message: `--max-batches: expected a whole number >= 0, found '${values['max-batches']}'` });
   }
-  const progressFormat = values.progress as string;
-  if (progressFormat !== 'text' && progressFormat !== 'json') {
-    throw ConfigError.single({ message: `--progress: expected text or json, found '${progressFormat}'` });
-  }
+  const progressOption = parseProgressOption(values.progress as string);
 
   const job = loadJob(positionals[0]);
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
@@ -66,22 +66,21 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   }
   const built = buildJob(job);
-  const query = new StreamingQuery(built.query, { logger: redactingLogger, maxBatches });
-  query.progress$.subscribe((progress) => {
-    if (progressFormat === 'json') writeTo(process.stdout, `${redact(JSON.stringify(progress))}\n`);
-    else redactingLogger.info(formatProgressLine(progress));
-  });
+  const progress = openProgressOutput(progressOption, built.query.sink.writesStdout === true, redactingLogger);
+  const logger = progress.logger;
+  const query = new StreamingQuery(built.query, { logger, maxBatches });
+  query.progress$.subscribe((p) => progress.write(p));
 
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      redactingLogger.info(
+      logger.info(
         `${signal}: finishing the batch in flight, then stopping (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} aborts)`,
       );
       query.stop();
     } else {
-      redactingLogger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);
+      logger.info(`${signal} again: aborting; the batch in flight will be re-run on the next start`);
       process.exit(130);
     }
   };
@@ -89,14 +88,15 @@ export async function runCommand(args: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   // `--progress json | head`: the reader left; stop as on Ctrl-C, quietly (no stack, exit 0).
   const restoreOutputs = whenOutputCloses((stream) => {
-    redactingLogger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
+    logger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
     query.stop();
   });
   try {
-    redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
+    logger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
     await query.run();
     return 0;
   } finally {
+    progress.close();
     restoreOutputs();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -31,6 +31,8 @@ export interface SinkContext {
  */
 export interface Sink {
   readonly description: string;
+  /** True for a sink that prints its batches on stdout (console): the CLI then puts `--progress json` elsewhere. */
+  readonly writesStdout?: boolean;
   open(context: SinkContext): Promise<void>;
   foreachBatch(rows: Row[], batchId: number): Promise<void>;
   close(): Promise<void>;
