@@ -21,6 +21,11 @@ export interface SinkContext {
    * (core/stop.ts): the batch stays uncommitted and is re-run on the next start. Absent when nothing can stop it.
    */
   stopSignal?: AbortSignal;
+  /**
+   * A check, not a job (`validate --connect`): open() does not retry a failed connection but reports it at once
+   * (core/retry.ts `retriesFor`). A job retries, as it may outlive a server's restart.
+   */
+  failFast?: boolean;
 }
 
 /**
