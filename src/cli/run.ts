@@ -3,12 +3,12 @@ import { loadJob } from '../config/load-job.js';
 import { redact } from '../core/redact.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { formatProgressLine } from '../core/progress.js';
 import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { BacklogBar } from './backlog-bar.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
 import { nothingNewMessage } from './nothing-new.js';
+import { openProgressOutput, parseProgressOption } from './progress-output.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
@@ -19,7 +19,10 @@ or until --max-batches, or, with the availableNow trigger, until everything avai
 
 Options:
   --max-batches N        stop after N batches
-  --progress text|json   text (default): one line per batch on stderr; json: one progress object per line on stdout
+  --progress text|json|json=FILE
+                         text (default): one line per batch on stderr. json: one progress object per line on stdout,
+                         or on stderr when the sink prints to stdout (console; the log lines there are JSON objects
+                         too). json=FILE: the objects in FILE, the text lines on stderr
   --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
 ${SERVICES_USAGE}
   -h, --help             this help`;
@@ -63,10 +66,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (maxBatches !== undefined && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
     throw ConfigError.single({ message: `--max-batches: expected a whole number >= 0, found '${values['max-batches']}'` });
   }
-  const progressFormat = values.progress as string;
-  if (progressFormat !== 'text' && progressFormat !== 'json') {
-    throw ConfigError.single({ message: `--progress: expected text or json, found '${progressFormat}'` });
-  }
+  const progressOption = parseProgressOption(values.progress as string);
 
   const services = servicesChoice(values);
   const job = loadJob(positionals[0], { env: services.env });
@@ -84,13 +84,18 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const built = buildJob(job);
   // availableNow on a terminal: a progress bar on stderr below the text lines (never among JSON progress).
-  const bar = progressFormat === 'text' && built.query.trigger.kind === 'availableNow' ? new BacklogBar(stderrOut, job.name) : undefined;
-  const logger = bar?.wrap(redactingLogger) ?? redactingLogger;
+  const bar =
+    progressOption.format === 'text' && built.query.trigger.kind === 'availableNow' ? new BacklogBar(stderrOut, job.name) : undefined;
+  const progress = openProgressOutput(
+    progressOption,
+    built.query.sink.writesStdout === true,
+    bar?.wrap(redactingLogger) ?? redactingLogger,
+  );
+  const logger = progress.logger;
   const query = new StreamingQuery(built.query, { logger, maxBatches });
-  query.progress$.subscribe((progress) => {
-    if (progressFormat === 'json') writeTo(process.stdout, `${redact(JSON.stringify(progress))}\n`);
-    else logger.info(formatProgressLine(progress));
-    bar?.afterBatch(query, progress);
+  query.progress$.subscribe((p) => {
+    progress.write(p);
+    bar?.afterBatch(query, p);
   });
 
   let interrupts = 0;
@@ -111,20 +116,21 @@ export async function runCommand(args: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   // `--progress json | head`: the reader left; stop as on Ctrl-C, quietly (no stack, exit 0).
   const restoreOutputs = whenOutputCloses((stream) => {
-    redactingLogger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
+    logger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
     query.stop();
   });
   const servers = services.describe(job);
-  if (servers) redactingLogger.info(`[${job.name}] ${servers}`);
+  if (servers) logger.info(`[${job.name}] ${servers}`);
   try {
-    redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
+    logger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
     await query.run();
     const run = { job: positionals[0], checkpoint: job.checkpointLocation, fromFlag: Boolean(values.checkpoint), maxBatches };
     const idle = nothingNewMessage(query, { ...run, stoppedBySignal: interrupts > 0 });
-    if (idle) redactingLogger.info(`[${job.name}] ${idle}`);
+    if (idle) logger.info(`[${job.name}] ${idle}`);
     return 0;
   } finally {
     bar?.finish();
+    progress.close();
     restoreOutputs();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

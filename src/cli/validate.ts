@@ -4,13 +4,15 @@ import { configDir, listYaml, loadJob } from '../config/load-job.js';
 import { redact } from '../core/redact.js';
 import { ConfigError, formatProblem } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
+import { connectHint } from './connect-hint.js';
 import { redactingLogger } from './run.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
 export const VALIDATE_USAGE = `Usage: streamlab validate <job name | path.yaml | --all> [--connect] [--services]
 
 Checks jobs in phases: YAML and schemas (no I/O), then building the components (expressions, columns).
-With --connect, also opens each job's source and sink (connects to servers) and closes them again.
+With --connect, also opens each job's source and sink (connects to servers) and closes them again; a server that
+does not answer is reported at once (no retries), with its address and how to start it.
 Exit code 0 when every job is valid, 2 when any is not.
 
 ${SERVICES_USAGE}`;
@@ -42,18 +44,20 @@ export async function validateCommand(args: string[]): Promise<number> {
       const built = buildJob(job);
       if (values.connect) {
         const { source, sink } = built.query;
-        await source.open({ scheduler: asyncScheduler, logger: redactingLogger });
+        await source.open({ scheduler: asyncScheduler, logger: redactingLogger, failFast: true });
         await source.stop();
-        await sink.open({ queryId: 'validate', queryName: built.job.name, outputMode: built.job.outputMode, logger: redactingLogger });
+        const { name, outputMode } = built.job;
+        await sink.open({ queryId: 'validate', queryName: name, outputMode, logger: redactingLogger, failFast: true });
         await sink.close();
       }
       process.stdout.write(`ok      ${target}${values.connect ? ' (connected)' : ''}\n`);
     } catch (error) {
       failures++;
+      const hint = values.connect ? connectHint(error) : undefined;
       const text =
         error instanceof ConfigError
           ? [...error.problems.map(formatProblem), ...error.notes.map((n) => `note: ${n}`)].join('\n        ')
-          : (error as Error).message;
+          : `${(error as Error).message}${hint ? `\n        ${hint}` : ''}`;
       process.stdout.write(redact(`invalid ${target}\n        ${text}\n`));
     }
   }

@@ -41,3 +41,26 @@ export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPol
     }
   }
 }
+
+/**
+ * The policy for opening a connection. In a check (`validate --connect`, `failFast`) a server that is down is
+ * reported at once: retries are for a job, which may outlive a server's restart.
+ */
+export function retriesFor(policy: RetryPolicy, context: { failFast?: boolean }): RetryPolicy {
+  return context.failFast ? { ...policy, maxRetries: 0 } : policy;
+}
+
+/**
+ * The end of a retry warning, saying how long the component will keep trying: `retry 3/10 in 2000 ms (gives up
+ * after ~30 s more)`. The estimate is this delay plus the mean of the backoffs still ahead (the attempts' own time
+ * is not counted: a refused connection takes none, a timeout takes its timeout).
+ */
+export function describeRetry(attempt: number, delayMs: number, policy: RetryPolicy): string {
+  const head = `retry ${attempt}/${policy.maxRetries} in ${delayMs} ms`;
+  if (attempt >= policy.maxRetries) return `${head} (the last one)`;
+  let waitMs = delayMs;
+  for (let next = attempt + 1; next <= policy.maxRetries; next++) {
+    waitMs += 0.75 * Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (next - 1));
+  }
+  return `${head} (gives up after ~${Math.max(1, Math.round(waitMs / 1000))} s more)`;
+}

@@ -21,6 +21,11 @@ export interface SinkContext {
    * (core/stop.ts): the batch stays uncommitted and is re-run on the next start. Absent when nothing can stop it.
    */
   stopSignal?: AbortSignal;
+  /**
+   * A check, not a job (`validate --connect`): open() does not retry a failed connection but reports it at once
+   * (core/retry.ts `retriesFor`). A job retries, as it may outlive a server's restart.
+   */
+  failFast?: boolean;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface SinkContext {
  */
 export interface Sink {
   readonly description: string;
+  /** True for a sink that prints its batches on stdout (console): the CLI then puts `--progress json` elsewhere. */
+  readonly writesStdout?: boolean;
   open(context: SinkContext): Promise<void>;
   foreachBatch(rows: Row[], batchId: number): Promise<void>;
   close(): Promise<void>;

@@ -22,6 +22,8 @@ export interface SourceContext {
    * outside a query: treat as `failOnBadRecord`.
    */
   badRecords?: BadRecordHandler;
+  /** A check, not a job (`validate --connect`): open() reports a failed connection at once, without retrying. */
+  failFast?: boolean;
 }
 
 /** How far an availableNow run is through what was there when it started: `done` of `total` `unit`s (rows, files). */

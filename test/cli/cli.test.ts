@@ -31,12 +31,12 @@ describe('streamlab CLI', () => {
     assert.match(stderr, /\[rate-console\] batch 2: \d+ rows in/);
   });
 
-  it('--progress json prints one StreamingQueryProgress object per batch on stdout', () => {
-    const { code, stdout } = streamlab(['run', 'people-file-console', '--progress', 'json', '--checkpoint', join(tempDir(), 'cp')]);
+  it('--progress json prints one StreamingQueryProgress object per batch (on stderr: the console sink has stdout)', () => {
+    const { code, stdout, stderr } = streamlab(['run', 'people-file-console', '--progress', 'json', '--checkpoint', join(tempDir(), 'cp')]);
     assert.equal(code, 0);
-    const progress = stdout
+    const progress = stderr
       .split('\n')
-      .filter((l) => l.startsWith('{'))
+      .filter((l) => l.startsWith('{"id"'))
       .map((l) => JSON.parse(l));
     assert.equal(progress.length, 1, 'availableNow over one file: one batch, then stop');
     assert.equal(progress[0].name, 'people-file-console');

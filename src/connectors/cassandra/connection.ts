@@ -1,7 +1,7 @@
 import cassandra from 'cassandra-driver';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';
+import { DEFAULT_RETRY, describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Consistency, ConnectionOptions } from './connection-options.js';
 import { describeCluster, describeConnectError, isRetriable, shortReason } from './errors.js';
 
@@ -82,10 +82,11 @@ export function clientOptions(config: ConnectionConfig): cassandra.ClientOptions
 /**
  * A connected client. Connecting is retried with backoff while no node answers (a cluster still starting); a
  * refused login or an unresolvable host fails at once. Each attempt uses a new client, as a client whose first
- * connect failed keeps that failure.
+ * connect failed keeps that failure. A check (`failFast`, validate --connect) does not retry.
  */
-export async function connect(config: ConnectionConfig, logger: Logger, who: string): Promise<cassandra.Client> {
+export async function connect(config: ConnectionConfig, logger: Logger, who: string, failFast = false): Promise<cassandra.Client> {
   const { sleep } = config.retry ?? {};
+  const policy = retriesFor(retryPolicy(config), { failFast });
   let attempts = 1;
   try {
     return await withRetry(
@@ -100,13 +101,13 @@ export async function connect(config: ConnectionConfig, logger: Logger, who: str
           throw error;
         }
       },
-      retryPolicy(config),
+      policy,
       {
         isRetriable: (error) => isRetriable(error) && !/could be resolved/.test(errorMessage(error)),
         onRetry: (error, attempt, delayMs) => {
           attempts++;
           logger.warn(
-            `${who}: cannot connect to ${describeCluster(config.contactPoints)} (${shortReason(error)}); retry ${attempt}/${config.maxRetries} in ${delayMs} ms`,
+            `${who}: cannot connect to ${describeCluster(config.contactPoints)} (${shortReason(error)}); ${describeRetry(attempt, delayMs, policy)}`,
           );
         },
         ...(sleep ? { sleep } : {}),

@@ -1,7 +1,7 @@
 import type cassandra from 'cassandra-driver';
 import { RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { withRetry } from '../../core/retry.js';
+import { describeRetry, withRetry } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from './columns.js';
@@ -79,7 +79,7 @@ export class CassandraSink implements Sink {
     this.logger = context.logger;
     this.badRecords = context.badRecords ?? failOnBadRecord;
     if (this.config.bindings.some((b) => b.type === 'id')) this.ids = new RowIds(context.queryId);
-    this.client = await connect(this.config.connection, this.logger, this.who);
+    this.client = await connect(this.config.connection, this.logger, this.who, context.failFast);
     try {
       this.plan = await this.prepareTable(this.client);
       const targets = this.config.bindings.map((b) => b.target);
@@ -121,7 +121,7 @@ export class CassandraSink implements Sink {
             const failure = error as PartialFailure;
             this.logger.warn(
               `${this.who}: batch ${batchId}: ${rowsIn(units, failure.pending)} of ${rows.length} rows not written yet (${shortReason(failure.cause)}) ` +
-                `at ${describeCluster(this.config.connection.contactPoints)}; retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`,
+                `at ${describeCluster(this.config.connection.contactPoints)}; ${describeRetry(attempt, delayMs, retryPolicy(this.config.connection))}`,
             );
           },
           ...(this.config.connection.retry?.sleep ? { sleep: this.config.connection.retry.sleep } : {}),

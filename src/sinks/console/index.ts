@@ -23,14 +23,18 @@ const options = z.strictObject({
  */
 export class ConsoleSink implements Sink {
   readonly description: string;
+  readonly writesStdout: boolean;
+  private readonly write: (text: string) => void;
 
   constructor(
     private readonly schema: Schema,
     private readonly numRows: number,
     private readonly truncate: boolean,
-    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
+    write?: (text: string) => void,
     private readonly state?: StateInspector,
   ) {
+    this.writesStdout = write === undefined;
+    this.write = write ?? ((t) => process.stdout.write(t));
     this.description = `ConsoleSink[numRows=${numRows}, truncate=${truncate}${state ? ', showState=true' : ''}]`;
     if (state) enableTracing(state.stateful);
   }

@@ -2,7 +2,7 @@ import { HttpError } from '@influxdata/influxdb-client';
 import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../../core/retry.js';
+import { DEFAULT_RETRY, describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { OutputMode, Sink, SinkContext } from '../../core/sink.js';
 import { describeWriteError, isRejection, isRetriable, parseRejection, retryAfterMs, type WriteTarget } from './errors.js';
@@ -84,7 +84,7 @@ export class InfluxDBSink implements Sink {
     };
     this.writer = new LineProtocolWriter(writerConfig);
     try {
-      await this.withRetries(() => this.writer!.write(''), 'the connection check');
+      await this.withRetries(() => this.writer!.write(''), 'the connection check', undefined, retriesFor(this.policy, context));
     } catch (error) {
       if (error instanceof HttpError && ![401, 403, 404].includes(error.statusCode) && !isRetriable(error)) return;
       throw new RuntimeError(describeWriteError(error, config.target), { cause: error });
@@ -190,16 +190,14 @@ export class InfluxDBSink implements Sink {
     }
   }
 
-  private withRetries(operation: () => Promise<void>, what: string, onAttempt?: () => void): Promise<void> {
-    return withRetry(operation, this.policy, {
+  private withRetries(operation: () => Promise<void>, what: string, onAttempt?: () => void, policy = this.policy): Promise<void> {
+    return withRetry(operation, policy, {
       isRetriable,
       requestedDelayMs: (error) => retryAfterMs(error),
       onRetry: (error, attempt, delayMs) => {
         onAttempt?.();
         const reason = error instanceof HttpError ? `HTTP ${error.statusCode}` : errorMessage(error);
-        this.logger.warn(
-          `influxdb: ${what} failed (${reason}) at ${this.config.target.url}; retry ${attempt}/${this.policy.maxRetries} in ${delayMs} ms`,
-        );
+        this.logger.warn(`influxdb: ${what} failed (${reason}) at ${this.config.target.url}; ${describeRetry(attempt, delayMs, policy)}`);
       },
       ...(this.sleep ? { sleep: this.sleep } : {}),
     });

@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { withRetry, type RetryPolicy } from '../../core/retry.js';
+import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
@@ -90,7 +90,7 @@ export class MySqlSink implements Sink {
     this.logger = context.logger;
     this.badRecords = context.badRecords ?? failOnBadRecord;
     try {
-      await this.retrying('connect', async () => {
+      await this.retrying('connect', retriesFor(this.config.retry, context), async () => {
         const connection = await this.connect();
         const [packet] = await connection.query('SELECT @@max_allowed_packet AS packet');
         this.maxStatementChars = Math.min(MAX_STATEMENT_CHARS, Math.floor(Number((packet as Array<{ packet: number }>)[0].packet) / 4));
@@ -108,7 +108,7 @@ export class MySqlSink implements Sink {
     const { database, table } = this.config;
     const fit = withoutUnfitRows(rows, this.shape, this.badRecords, { sink: 'mysql sink', batchId, table: `${database}.${table}` });
     if (fit.length === 0) return;
-    await this.retrying(`batch ${batchId}`, () => this.writeBatch(fit, batchId));
+    await this.retrying(`batch ${batchId}`, this.config.retry, () => this.writeBatch(fit, batchId));
   }
 
   async close(): Promise<void> {
@@ -118,15 +118,13 @@ export class MySqlSink implements Sink {
   }
 
   /** Runs `operation` with the shared backoff; a lost connection is dropped so the next attempt opens a new one. */
-  private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    return withRetry(operation, this.config.retry, {
+  private retrying<T>(what: string, policy: RetryPolicy, operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, policy, {
       isRetriable: isRetriableMySqlError,
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) => {
         if (isConnectionError(error)) this.dropConnection();
-        this.logger.warn(
-          `mysql sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
-        );
+        this.logger.warn(`mysql sink (${this.target.server}): ${what}: ${errorMessage(error)}; ${describeRetry(attempt, delayMs, policy)}`);
       },
     }).catch((error: unknown) => {
       if (isConnectionError(error)) this.dropConnection();

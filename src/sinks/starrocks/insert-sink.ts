@@ -2,7 +2,7 @@ import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.j
 import type mysql from 'mysql2/promise';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { withRetry, type RetryPolicy } from '../../core/retry.js';
+import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import type { ColumnBinding } from '../../connectors/mysql/columns.js';
@@ -93,7 +93,7 @@ export class InsertSink implements Sink {
     this.badRecords = context.badRecords ?? failOnBadRecord;
     this.logger = context.logger;
     try {
-      await this.retrying('connect', async () => {
+      await this.retrying('connect', retriesFor(this.config.retry, context), async () => {
         const connection = await this.connect();
         // The driver escapes quotes with backslashes; a server that treats backslashes as plain characters would
         // let a value end its string literal. Refuse such a server rather than write through it.
@@ -126,7 +126,7 @@ export class InsertSink implements Sink {
           ? insertShape(database, table, columns, 'append', ` WITH LABEL ${labelIdentifier(label)}`).prefix +
             statement.sql.slice(plain.prefix.length)
           : statement.sql;
-        await this.retrying(`batch ${batchId}, statement ${part}`, () => this.insert(sql, label));
+        await this.retrying(`batch ${batchId}, statement ${part}`, this.config.retry, () => this.insert(sql, label));
         part++;
       }
     } catch (error) {
@@ -164,14 +164,14 @@ export class InsertSink implements Sink {
     }
   }
 
-  private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    return withRetry(operation, this.config.retry, {
+  private retrying<T>(what: string, policy: RetryPolicy, operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, policy, {
       isRetriable: (error) => (error instanceof LabelStateError ? error.retriable : isRetriableMySqlError(error)),
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) => {
         if (isConnectionError(error)) this.dropConnection();
         this.logger.warn(
-          `starrocks sink (${this.target.server}): ${what}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+          `starrocks sink (${this.target.server}): ${what}: ${errorMessage(error)}; ${describeRetry(attempt, delayMs, policy)}`,
         );
       },
     }).catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.j
 import http from 'node:http';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { withRetry, type RetryPolicy } from '../../core/retry.js';
+import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Row } from '../../core/row.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import { sleepUnlessStopped, StopRequestedError } from '../../core/stop.js';
@@ -107,13 +107,12 @@ export class StreamLoadSink implements Sink {
    */
   private async checkFe(): Promise<void> {
     const label = `${this.config.labelPrefix ?? labelPrefixOf(this.context.queryName)}-check`;
-    await withRetry(() => this.client.loadState(label, 10_000), this.config.retry, {
+    const policy = retriesFor(this.config.retry, this.context);
+    await withRetry(() => this.client.loadState(label, 10_000), policy, {
       isRetriable: isRetriableTransport,
       sleep: this.config.sleep,
       onRetry: (error, attempt, delayMs) =>
-        this.logger.warn(
-          `starrocks sink: FE ${this.client.feUrl}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
-        ),
+        this.logger.warn(`starrocks sink: FE ${this.client.feUrl}: ${errorMessage(error)}; ${describeRetry(attempt, delayMs, policy)}`),
     }).catch((error: unknown) => {
       throw new RuntimeError(
         `starrocks sink: cannot load into ${this.config.database}.${this.config.table} through FE ${this.client.feUrl}: ${errorMessage(error)}.${this.hint(error)}`,
@@ -191,7 +190,7 @@ export class StreamLoadSink implements Sink {
         ),
       onRetry: (error, attempt, delayMs) =>
         this.logger.warn(
-          `starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; retry ${attempt}/${this.config.retry.maxRetries} in ${delayMs} ms`,
+          `starrocks sink: batch ${batchId} into ${this.where(label)}: ${errorMessage(error)}; ${describeRetry(attempt, delayMs, this.config.retry)}`,
         ),
     }).catch((error: unknown) => {
       if (error instanceof RuntimeError || error instanceof StopRequestedError) throw error;

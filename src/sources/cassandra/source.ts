@@ -1,7 +1,7 @@
 import type cassandra from 'cassandra-driver';
 import { RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { withRetry } from '../../core/retry.js';
+import { describeRetry, withRetry } from '../../core/retry.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Source, SourceContext } from '../../core/source.js';
@@ -57,7 +57,7 @@ export class CassandraSource implements Source {
 
   async open(context: SourceContext): Promise<void> {
     this.logger = context.logger;
-    this.client = await connect(this.config.connection, this.logger, this.who);
+    this.client = await connect(this.config.connection, this.logger, this.who, context.failFast);
     try {
       this.decoders = await this.checkTable(this.client);
     } catch (error) {
@@ -79,7 +79,7 @@ export class CassandraSource implements Source {
         isRetriable,
         onRetry: (error, attempt, delayMs) =>
           this.logger.warn(
-            `${this.who}: reading ${this.name} failed (${shortReason(error)}); retry ${attempt}/${this.config.connection.maxRetries} in ${delayMs} ms`,
+            `${this.who}: reading ${this.name} failed (${shortReason(error)}); ${describeRetry(attempt, delayMs, retryPolicy(this.config.connection))}`,
           ),
         ...(this.config.connection.retry?.sleep ? { sleep: this.config.connection.retry.sleep } : {}),
       });
