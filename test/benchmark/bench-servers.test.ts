@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { resultsSchema } from '../../src/benchmark/results.js';
 import { cliPath, repoRoot } from '../support/cli.js';
 import { service, type ServiceName } from '../support/services.js';
@@ -29,7 +30,7 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
 
-describe('streamlab bench against every server', { skip }, () => {
+describeOrSkip('streamlab bench against every server', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-e2e-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

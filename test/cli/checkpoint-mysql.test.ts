@@ -10,14 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { cliPath } from '../support/cli.js';
 import { service } from '../support/services.js';
 
 const mariadb = service('mariadb');
 
-describe('checkpoint damage with the mysql sink (MariaDB)', { skip: mariadb.skip }, () => {
+describeOrSkip('checkpoint damage with the mysql sink (MariaDB)', { skip: mariadb.skip }, () => {
   const suffix = randomBytes(4).toString('hex');
   const table = `cp_safety_${suffix}`;
   const commitTable = `cp_safety_commits_${suffix}`;
