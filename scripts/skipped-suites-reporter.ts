@@ -28,7 +28,13 @@ function skippedOf(event: TestEvent): Skipped | undefined {
   return { name: data.name ?? file, file, reason: typeof data.skip === 'string' ? data.skip : 'skipped' };
 }
 
+/** Without the file: node takes it from the caller of `it`, which for describeOrSkip is the helper's own file. */
 function line(s: Skipped): string {
+  return `!!   - ${s.name}: ${s.reason}`;
+}
+
+/** A plain `describe` is called from the test file itself: its file helps to find it. */
+function lineWithFile(s: Skipped): string {
   return `!!   - ${s.name} (${s.file}): ${s.reason}`;
 }
 
@@ -55,7 +61,7 @@ export default async function* skippedSuitesReporter(source: AsyncIterable<TestE
       '',
       `!! ${suites.length} SUITE(S) SKIPPED WITH describe(name, { skip }): node counts none of their tests as skipped,`,
       '!! so the summary above hides them. Skip a suite with describeOrSkip (test/support/describe-or-skip.ts):',
-      ...suites.map(line),
+      ...suites.map(lineWithFile),
     );
   }
   if (out.length > 0) yield `${out.join('\n')}\n\n`;
