@@ -53,14 +53,14 @@ export async function closeSessions(opened: OpenTarget[], emit: (event: BenchEve
 /** The servers written to, one entry per sink and address. */
 export function serverEntries(opened: OpenTarget[]): BenchResults['servers'] {
   const entries: BenchResults['servers'] = [];
-  for (const { config, target, connection, session } of opened) {
+  for (const { config, connection, session } of opened) {
     const address = addressOf(connection);
     if (entries.some((e) => e.sink === config.sink && e.address === address)) continue;
     entries.push({
       sink: config.sink,
       version: session.serverVersion ?? null,
       address,
-      ...(target.note ? { note: target.note } : {}),
+      ...(session.note ? { note: session.note } : {}),
     });
   }
   return entries;

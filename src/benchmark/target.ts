@@ -61,6 +61,8 @@ export interface Baseline {
 export interface TargetSession {
   /** e.g. `MariaDB 10.11.6`, `InfluxDB 1.8.10`; undefined when the server does not say. */
   serverVersion: string | undefined;
+  /** What the report says of the server when it is not the real thing (`StarRocks Stream Load test peer over MariaDB`). */
+  note?: string;
   /** Creates a fresh destination. A leftover of the same name that the bench made earlier is dropped first; one with
    * another schema is refused (TargetError naming it), since it is not the bench's to drop. */
   prepare(spec: DestinationSpec): Promise<Destination>;
@@ -75,8 +77,6 @@ export interface BenchTarget {
   profile?: string;
   /** The `npm run services` server it writes to by default, for its PIDs and for "start it with" messages. */
   service?: string;
-  /** What the report says the server is, when it is not the real thing (`StarRocks test peer over MariaDB`). */
-  note?: string;
   /** Options of the sink that every bench run sets (e.g. parquet compression), before the destination's. */
   defaults?: Record<string, unknown>;
   /** Connects with the sink's connection; throws TargetError naming the address and how to start the server. */

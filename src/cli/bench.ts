@@ -11,7 +11,7 @@ import type { Env } from '../config/env.js';
 import { type BenchCatalog, loadBenchFile } from '../benchmark/bench-file.js';
 import type { BenchEvent, BenchPlan } from '../benchmark/plan.js';
 import { type BenchResults, resultsSchema } from '../benchmark/results.js';
-import { findServicesDir, servicesEnv } from '../benchmark/services-env.js';
+import { findServicesDir, servicesEnv } from '../config/services-env.js';
 import type { BenchTarget } from '../benchmark/target.js';
 import type { Workload } from '../benchmark/workload.js';
 import { BENCH_USAGE, COMPARE_USAGE, REPORT_USAGE } from './bench-usage.js';

@@ -9,7 +9,8 @@ import { realBenchDeps } from './bench-deps.js';
 import { handleBrokenPipes } from './broken-pipe.js';
 import { formatExplain } from './explain.js';
 import { listJobs } from './list.js';
-import { runCommand } from './run.js';
+import { redactingLogger, runCommand } from './run.js';
+import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 import { validateCommand } from './validate.js';
 
 const USAGE = `streamlab: Spark-Structured-Streaming-style micro-batch jobs for Node
@@ -25,7 +26,7 @@ Commands:
 
 Run 'streamlab <command> --help' for a command's options.`;
 
-const EXPLAIN_USAGE = 'Usage: streamlab explain <job name | path.yaml>';
+const EXPLAIN_USAGE = `Usage: streamlab explain <job name | path.yaml> [--services]\n\n${SERVICES_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -40,10 +41,15 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(listJobs());
       return 0;
     case 'explain': {
-      const { values, positionals } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } }, EXPLAIN_USAGE);
+      const options = { ...SERVICES_FLAGS, help: { type: 'boolean', short: 'h' } } as const;
+      const { values, positionals } = parseCommandArgs(args, options, EXPLAIN_USAGE);
       if (values.help) return print(EXPLAIN_USAGE);
       if (positionals.length !== 1) throw ConfigError.single({ message: EXPLAIN_USAGE });
-      process.stdout.write(formatExplain(buildJob(loadJob(positionals[0]))));
+      const services = servicesChoice(values);
+      const job = loadJob(positionals[0], { env: services.env });
+      const servers = services.describe(job);
+      if (servers) redactingLogger.info(`[${job.name}] ${servers}`);
+      process.stdout.write(formatExplain(buildJob(job)));
       return 0;
     }
     case undefined:

@@ -7,6 +7,7 @@ import { formatProgressLine } from '../core/progress.js';
 import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
+import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
 
@@ -18,6 +19,7 @@ Options:
   --max-batches N        stop after N batches
   --progress text|json   text (default): one line per batch on stderr; json: one progress object per line on stdout
   --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
+${SERVICES_USAGE}
   -h, --help             this help`;
 
 /** A logger whose every line passes the redactor, so no secret reaches the terminal. */
@@ -34,6 +36,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'max-batches': { type: 'string' },
       progress: { type: 'string', default: 'text' },
       checkpoint: { type: 'string' },
+      ...SERVICES_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     RUN_USAGE,
@@ -52,7 +55,8 @@ export async function runCommand(args: string[]): Promise<number> {
     throw ConfigError.single({ message: `--progress: expected text or json, found '${progressFormat}'` });
   }
 
-  const job = loadJob(positionals[0]);
+  const services = servicesChoice(values);
+  const job = loadJob(positionals[0], { env: services.env });
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
   else if (job.checkpointMovedFrom) {
     throw ConfigError.single({
@@ -92,6 +96,8 @@ export async function runCommand(args: string[]): Promise<number> {
     redactingLogger.info(`${stream} was closed by its reader: finishing the batch in flight, then stopping`);
     query.stop();
   });
+  const servers = services.describe(job);
+  if (servers) redactingLogger.info(`[${job.name}] ${servers}`);
   try {
     redactingLogger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
     await query.run();

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
 import type { BadRecordPolicy } from '../core/bad-records.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import type { OutputMode } from '../core/sink.js';
@@ -9,12 +8,15 @@ import type { Trigger } from '../core/trigger.js';
 import { findComponent, operators as operatorList, sinks as sinkList, sources as sourceList } from '../registry.js';
 import type { ComponentDefinition, OperatorDefinition, SinkDefinition, SourceDefinition } from '../component/definition.js';
 import { loadEnv, type Env } from './env.js';
-import { jobSchema } from './job-schema.js';
-import { registerSecret } from '../core/redact.js';
-import { secretKeys } from '../component/secret.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { YamlFile, type PathSegment } from './yaml-file.js';
 import { checkpointLocationOf } from './checkpoint-location.js';
+import { buildParts } from './build-parts.js';
+import { validateOptions } from './component-options.js';
+import { readJobShape } from './job-shape.js';
+import { inFileOrder } from './problem-order.js';
+
+export { secretsAsText } from './component-options.js';
 
 /** A component of a job after its options passed its schema. */
 export interface ComponentConfig<D extends ComponentDefinition = ComponentDefinition> {
@@ -88,8 +90,9 @@ export function resolveJobFile(nameOrPath: string, cwd = process.cwd()): string 
 
 /**
  * Loads and checks a job file: YAML syntax, `${VAR}` references, the top-level shape, each component's type and
- * options (profiles merged in). Pure: no component is built and nothing is connected. Every problem found is
- * reported at once, as one ConfigError.
+ * options (profiles merged in). Pure: nothing is connected. Every problem found is reported at once, as one
+ * ConfigError in the order of the file; when there are any, what could be read is also built (buildParts), so that
+ * expression problems come in the same report rather than on the next run.
  */
 export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJob {
   const cwd = options.cwd ?? process.cwd();
@@ -143,20 +146,19 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
   // Syntax and variable problems first: shape errors on half-interpolated values would only add noise.
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
 
-  const problems: ConfigProblem[] = [];
   const located = (path: PathSegment[], message: string): ConfigProblem => yaml.problem(path, message);
-  const parsed = jobSchema.safeParse(yaml.value);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, [], located, Object.keys(jobSchema.shape)));
-    throw new ConfigError(problems);
-  }
-  const job = parsed.data;
+  const shape = readJobShape(yaml.value, located);
+  const problems: ConfigProblem[] = [...shape.problems];
   const componentOptions = { cwd, env, display, problems, located };
-
-  const source = checkComponent(sourceList, 'source', job.source, ['source'], yaml, componentOptions);
-  const operators = job.operators.map((item, i) => checkOperator(item, i, yaml, componentOptions));
-  const sink = checkComponent(sinkList, 'sink', job.sink, ['sink'], yaml, componentOptions);
-  if (problems.length > 0 || !source || !sink || operators.some((o) => !o)) throw new ConfigError(problems);
+  const source = shape.source && checkComponent(sourceList, 'source', shape.source, ['source'], yaml, componentOptions);
+  const operators = shape.operators?.map((item, i) => item && checkOperator(item, i, yaml, componentOptions));
+  const sink = shape.sink && checkComponent(sinkList, 'sink', shape.sink, ['sink'], yaml, componentOptions);
+  const job = shape.job;
+  if (problems.length > 0 || !job || !source || !sink || !operators || operators.some((o) => !o)) {
+    // Build what could be read too, so its expressions and own checks are reported in this same pass.
+    const built = buildParts({ yaml, name: shape.name, outputMode: shape.outputMode, source, operators, sink });
+    throw new ConfigError(inFileOrder([...problems, ...built.problems], yaml), built.notes);
+  }
 
   const shipped = dirname(file) === join(PACKAGE_ROOT, 'jobs') && configDir('jobs', cwd) !== join(cwd, 'jobs');
   const checkpoint = checkpointLocationOf(file, job.name, job.checkpointLocation, cwd, shipped);
@@ -269,69 +271,6 @@ export function loadProfile(name: string, type: string, path: PathSegment[], ctx
     return undefined;
   }
   return profile;
-}
-
-function validateOptions<D extends ComponentDefinition>(
-  definition: D,
-  value: unknown,
-  path: PathSegment[],
-  yaml: YamlFile,
-  ctx: CheckContext,
-  profileFor: ((issuePath: PathSegment[]) => YamlFile | undefined) | undefined,
-): ComponentConfig<D> | undefined {
-  const schema = ctx.partial ? (definition.options as unknown as z.ZodObject).partial() : (definition.options as z.ZodType);
-  const result = schema.safeParse(secretsAsText(definition, value));
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      ctx.problems.push(
-        ...issueProblems(
-          issue,
-          path,
-          (p, m) => {
-            const inProfile = profileFor?.(p.slice(path.length));
-            return inProfile ? inProfile.problem(p.slice(path.length), m) : ctx.located(p, m);
-          },
-          optionKeys(definition.options),
-        ),
-      );
-    }
-    return undefined;
-  }
-  for (const key of secretKeys(definition.options)) registerSecret((result.data as Record<string, unknown>)[key]);
-  return { definition, options: result.data, yaml, path };
-}
-
-/**
- * A secret is text even when written as a number (`password: 12345`, `token: ${TOKEN}` with TOKEN=42): such a value
- * is taken as the text it was written as, which YAML and `${VAR}` keep exact (a number that would not read back as
- * the same text, like 0042, stays text).
- */
-export function secretsAsText(definition: ComponentDefinition, value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of secretKeys(definition.options)) {
-    if (typeof out[key] === 'number' || typeof out[key] === 'boolean') out[key] = String(out[key]);
-  }
-  return out;
-}
-
-/** One problem per zod issue; an unknown key at the top of a component lists the keys it accepts. */
-function issueProblems(
-  issue: z.core.$ZodIssue,
-  base: PathSegment[],
-  at: (path: PathSegment[], message: string) => ConfigProblem,
-  topKeys: string[],
-): ConfigProblem[] {
-  const path = [...base, ...(issue.path as PathSegment[])];
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = issue.path.length === 0 && topKeys.length > 0 ? ` (allowed: ${topKeys.join(', ')})` : '';
-    return issue.keys.map((key) => at([...path, key], `unknown key '${key}'${allowed}`));
-  }
-  return [at(path, issue.message)];
-}
-
-function optionKeys(options: z.ZodType): string[] {
-  return Object.keys((options as unknown as { shape?: object }).shape ?? {});
 }
 
 function unknownType(kind: string, type: string, list: ComponentDefinition[]): string {

@@ -22,8 +22,15 @@ export function formatProblem(p: ConfigProblem): string {
 
 export class ConfigError extends Error {
   readonly exitCode = 2;
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+  /**
+   * `notes` say what could not be checked because of the problems (e.g. operators whose input columns are not known);
+   * they follow the problems in the message and are not counted as problems.
+   */
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly notes: string[] = [],
+  ) {
+    super([...problems.map(formatProblem), ...notes.map((n) => `note: ${n}`)].join('\n'));
     this.name = 'ConfigError';
   }
   static single(problem: ConfigProblem): ConfigError {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';
 import type { Row } from '../core/row.js';
 import type { Column } from '../core/schema.js';
@@ -21,19 +21,22 @@ export const selectOperator = defineOperator({
     ['value', 'value * 2 as doubled', 'upper(name) as name'],
   ],
   create(items, context) {
+    const unnamed: ConfigProblem[] = [];
     const columns = items.map((item, i) => {
       const { expr, name } = splitAlias(item);
       const expression = context.compile(expr, context.input, String(i));
       const columnName = name ?? (expression.columns.length === 1 && expression.columns[0] === expr ? expr : undefined);
       if (!columnName) {
-        throw ConfigError.single({
+        unnamed.push({
           file: context.location.file,
           path: `${context.location.path}[${i}]`,
           message: `'${item}' computes a value but has no name: write it as '${item} as <name>'`,
         });
       }
-      return { name: columnName, evaluate: expression.evaluate, type: expression.type };
+      return { name: columnName ?? '', evaluate: expression.evaluate, type: expression.type };
     });
+    // After the loop, so every item's expression is compiled (and its problems reported) in the same pass.
+    if (unnamed.length > 0) throw new ConfigError(unnamed);
     const width = columns.length;
     return {
       operator: mapRows((rows) => {

@@ -81,10 +81,11 @@ describe('streamlab CLI', () => {
     const { code, stdout } = streamlab(['validate', 'bad'], { cwd });
     assert.equal(code, 2);
     assert.match(stdout, /jobs\/bad\.yaml:2:\d+ source\.rowsPerSecond: /);
+    assert.match(stdout, /jobs\/bad\.yaml:4:\d+ operators\[0\]\.filter: expected an expression but found '%'/);
     assert.match(stdout, /jobs\/bad\.yaml:5:\d+ sink\.type: unknown sink type 'nowhere'/);
     const run = streamlab(['run', 'bad'], { cwd });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^2 problems:/);
+    assert.match(run.stderr, /^3 problems:/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   });
 

@@ -28,10 +28,10 @@ function memoryDestination(spec: DestinationSpec): Destination {
 
 export const memoryTarget: BenchTarget = {
   sink: 'memory',
-  note: 'in-process, no server: the cost of streamlab itself',
   async open(): Promise<TargetSession> {
     return {
       serverVersion: undefined,
+      note: 'in-process, no server: the cost of streamlab itself',
       // A leftover of the same name can only be this process's: start it empty.
       prepare: async (spec) => {
         dropMemoryTable(spec.name);

@@ -125,6 +125,7 @@ async function openStarRocks(connection: SinkConnection): Promise<TargetSession>
 
   return {
     serverVersion,
+    ...(overPeer ? { note: 'StarRocks Stream Load test peer over MariaDB; not a StarRocks server' } : {}),
     prepare,
     baseline: bareStreamLoadBaseline(endpoint),
     close: () => admin.end().catch(() => admin.destroy()),
@@ -135,6 +136,5 @@ export const starrocksTarget: BenchTarget = {
   sink: 'starrocks',
   profile: 'starrocks',
   service: 'starrocks-peer',
-  note: 'StarRocks Stream Load test peer over MariaDB; not a StarRocks server',
   open: openStarRocks,
 };

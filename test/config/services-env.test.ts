@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeTempDir } from '../support/temp-dir.js';
-import { findServicesDir, servicesEnv } from '../../src/benchmark/services-env.js';
+import { findServicesDir, servicesEnv } from '../../src/config/services-env.js';
 
 function servicesFolder(lines: string[]): string {
   const cwd = makeTempDir('streamlab-services-');
@@ -12,7 +12,7 @@ function servicesFolder(lines: string[]): string {
   return cwd;
 }
 
-describe('services env for streamlab bench', () => {
+describe('services env for streamlab run, validate, explain and bench', () => {
   it("maps each server of .services/env to its profile's variables", () => {
     const cwd = servicesFolder([
       'STREAMLAB_TEST_MARIADB=127.0.0.1:3307',
@@ -27,7 +27,7 @@ describe('services env for streamlab bench', () => {
     const services = servicesEnv(dir as string, {});
     assert.deepEqual(services.vars, {
       INFLUX_URL: 'http://127.0.0.1:8187',
-      INFLUX_TOKEN: 'streamlab',
+      INFLUX_TOKEN: 'no-auth-on-this-server',
       INFLUX_ORG: 'streamlab',
       INFLUX_BUCKET: 'streamlab',
       MYSQL_HOST: '127.0.0.1',
