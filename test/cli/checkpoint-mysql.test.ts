@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { cliPath } from '../support/cli.js';
@@ -35,7 +35,7 @@ describeOrSkip('checkpoint damage with the mysql sink (MariaDB)', { skip: mariad
   });
 
   it('deleted metadata with a batch written but not committed: refused, nothing written twice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamlab-cp-mysql-'));
+    const dir = makeTempDir('streamlab-cp-mysql-');
     mkdirSync(join(dir, 'jobs'));
     writeFileSync(
       join(dir, 'jobs/j.yaml'),
