@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { benchesDir, loadBenchFile, resolveBenchFile } from '../../src/benchmark/bench-file.js';
 import { expandSweep } from '../../src/benchmark/sweep.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -13,7 +14,7 @@ const catalog = { targets: fakeTargets, workloads: fakeWorkloads };
 
 /** Writes `text` as benches/<name>.yaml in a fresh working directory (no config/ there: the package's profiles apply). */
 function benchDir(name: string, text: string): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-bench-file-'));
+  const cwd = makeTempDir('streamlab-bench-file-');
   mkdirSync(join(cwd, 'benches'));
   writeFileSync(join(cwd, 'benches', `${name}.yaml`), text);
   return cwd;

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { resultsSchema } from '../../src/benchmark/results.js';
 import { cliPath, repoRoot } from '../support/cli.js';
 import { service, type ServiceName } from '../support/services.js';
@@ -17,8 +18,10 @@ const NEEDED: ServiceName[] = ['influxdb18', 'mariadb', 'cassandra', 'starrocks-
 const skip = NEEDED.map((name) => service(name).skip).find((reason) => reason) ?? false;
 const SINKS = ['influxdb', 'cassandra', 'mysql', 'starrocks', 'parquet', 'file'];
 
-function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: '0' } });
+/** The bench's parquet and file targets keep their root folder in os.tmpdir(): `tmp` is one the test removes. */
+function runCli(args: string[], tmp: string): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env, FORCE_COLOR: '0', TMPDIR: tmp };
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk;
@@ -29,26 +32,16 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
 
-describe('streamlab bench against every server', { skip }, () => {
+describeOrSkip('streamlab bench against every server', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-e2e-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes, reads back and verifies every sink and baseline, and writes results.json, report.html and charts', async () => {
     const report = join(dir, 'report');
-    const { code, output } = await runCli([
-      'bench',
-      '--sinks',
-      SINKS.join(','),
-      '--rows',
-      '3000',
-      '--batch-sizes',
-      '1000',
-      '--scale',
-      '50',
-      '--services',
-      '--report',
-      report,
-    ]);
+    const { code, output } = await runCli(
+      ['bench', '--sinks', SINKS.join(','), '--rows', '3000', '--batch-sizes', '1000', '--scale', '50', '--services', '--report', report],
+      dir,
+    );
     assert.equal(code, 0, output);
 
     const results = resultsSchema.parse(JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')));

@@ -3,9 +3,9 @@
  * the offset, and its source is the registered `file` source over JSON Lines files of `chunk` rows each written to a
  * temporary folder, one file per batch (maxFilesPerBatch: 1). The tests' batch size must therefore equal `chunk`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../support/temp-dir.js';
 import type { Row } from '../../src/core/row.js';
 import type { Workload } from '../../src/benchmark/workload.js';
 
@@ -16,7 +16,7 @@ function row(offset: number): Row {
 }
 
 export function fileWorkload(chunk: number, name = 'test-file'): Workload & { dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-bench-workload-'));
+  const dir = makeTempDir('streamlab-bench-workload-');
   return {
     name,
     dir,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { batchSlices } from '../../src/benchmark/measure/batches.js';
 import { freshnessBatches } from '../../src/benchmark/measure/freshness.js';
 import { ServerSampler, withDescendants } from '../../src/benchmark/measure/server-resources.js';
@@ -44,7 +44,7 @@ describe('bench measurements: server processes from /proc', () => {
   });
 
   it('finds the recorded PID in <services dir>/<service>/process.json, checks its start time, and its descendants', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamlab-services-'));
+    const dir = makeTempDir('streamlab-services-');
     mkdirSync(join(dir, 'pg'));
     const pid = tree.pid!;
     writeFileSync(join(dir, 'pg', 'process.json'), JSON.stringify({ pid, startTicks: startTicksOf(pid) }));

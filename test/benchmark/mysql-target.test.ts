@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { TargetError, type TargetSession } from '../../src/benchmark/target.js';
 import { mysqlTarget } from '../../src/benchmark/targets/mysql.js';
@@ -20,7 +21,7 @@ const freePort = () =>
     });
   });
 
-describe('mysql bench target against MariaDB', { skip: mariadb.skip }, () => {
+describeOrSkip('mysql bench target against MariaDB', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   let session: TargetSession;
   const raw = () => ({ host: mariadb.host, port: mariadb.port, user: 'root', database: DATABASE });

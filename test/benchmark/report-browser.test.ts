@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium as playwright, type Page } from 'playwright-core';
 import { buildCharts } from '../../src/benchmark/report/charts.js';
@@ -57,7 +58,7 @@ async function inspectChart(page: Page, id: string): Promise<DrawnChart> {
   }, id);
 }
 
-describe('report.html in headless Chromium', { skip: browserBinary.skip }, () => {
+describeOrSkip('report.html in headless Chromium', { skip: browserBinary.skip }, () => {
   let dir: string;
   let browser: Browser;
   let page: Page;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { TargetError, type TargetSession } from '../../src/benchmark/target.js';
 import { starrocksTarget } from '../../src/benchmark/targets/starrocks.js';
@@ -20,7 +21,7 @@ const freePort = () =>
     });
   });
 
-describe('starrocks bench target against the Stream Load peer', { skip: mariadb.skip }, () => {
+describeOrSkip('starrocks bench target against the Stream Load peer', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   let peer: StarRocksPeer;
   let session: TargetSession;

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import type cassandraDriver from 'cassandra-driver';
 import { TargetError, type DestinationSpec, type SinkConnection, type TargetSession } from '../../src/benchmark/target.js';
 import { cassandraTarget } from '../../src/benchmark/targets/cassandra.js';
@@ -91,7 +92,7 @@ describe('cassandra bench target: without a server', () => {
 const cassandra = service('cassandra');
 const KEYSPACE = 'streamlab';
 
-describe('cassandra bench target against Cassandra', { skip: cassandra.skip }, () => {
+describeOrSkip('cassandra bench target against Cassandra', { skip: cassandra.skip }, () => {
   const definition = findComponent(sinks, 'cassandra')!;
   const raw = () => ({ contactPoints: cassandra.address, keyspace: KEYSPACE });
   const prefix = `sb_test_${process.pid}`;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import type { TargetSession } from '../../src/benchmark/target.js';
 import { TargetError } from '../../src/benchmark/target.js';
 import { influxdbTarget } from '../../src/benchmark/targets/influxdb.js';
@@ -38,7 +39,7 @@ async function points(server: InfluxServer, db: string): Promise<Row[]> {
 
 for (const api of ['v2', 'v1'] as const) {
   const influx = service(api === 'v2' ? 'influxdb18' : 'influxdb1');
-  describe(`influxdb bench target, api ${api} (${influx.name})`, { skip: influx.skip }, () => {
+  describeOrSkip(`influxdb bench target, api ${api} (${influx.name})`, { skip: influx.skip }, () => {
     const prefix = `sb_test_${api}_${process.pid}`;
     let url: string;
     let server: InfluxServer;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import type { BenchResults } from '../../src/benchmark/results.js';
 import { benchCommand } from '../../src/cli/bench.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -29,7 +29,7 @@ const after = results({
 });
 
 function files(a: BenchResults | string, b: BenchResults | string): { cwd: string } {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-bench-compare-'));
+  const cwd = makeTempDir('streamlab-bench-compare-');
   writeFileSync(join(cwd, 'a.json'), typeof a === 'string' ? a : JSON.stringify(a));
   writeFileSync(join(cwd, 'b.json'), typeof b === 'string' ? b : JSON.stringify(b));
   return { cwd };

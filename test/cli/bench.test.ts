@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import type { BenchPlan } from '../../src/benchmark/plan.js';
 import type { BenchResults } from '../../src/benchmark/results.js';
 import { TargetError } from '../../src/benchmark/target.js';
@@ -39,7 +39,7 @@ function harness(
     writeReport: async (_results, dir) => [join(dir, 'report.html')],
     targets: fakeTargets,
     workloads: fakeWorkloads,
-    cwd: mkdtempSync(join(tmpdir(), 'streamlab-bench-cli-')),
+    cwd: makeTempDir('streamlab-bench-cli-'),
     env: {},
     now: () => new Date('2026-11-30T22:15:00.123Z'),
     stdout: { write: (t) => void (out += t) },

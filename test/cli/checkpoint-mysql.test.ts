@@ -7,17 +7,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { cliPath } from '../support/cli.js';
 import { service } from '../support/services.js';
 
 const mariadb = service('mariadb');
 
-describe('checkpoint damage with the mysql sink (MariaDB)', { skip: mariadb.skip }, () => {
+describeOrSkip('checkpoint damage with the mysql sink (MariaDB)', { skip: mariadb.skip }, () => {
   const suffix = randomBytes(4).toString('hex');
   const table = `cp_safety_${suffix}`;
   const commitTable = `cp_safety_commits_${suffix}`;
@@ -34,7 +35,7 @@ describe('checkpoint damage with the mysql sink (MariaDB)', { skip: mariadb.skip
   });
 
   it('deleted metadata with a batch written but not committed: refused, nothing written twice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamlab-cp-mysql-'));
+    const dir = makeTempDir('streamlab-cp-mysql-');
     mkdirSync(join(dir, 'jobs'));
     writeFileSync(
       join(dir, 'jobs/j.yaml'),

@@ -5,17 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { cliPath } from '../support/cli.js';
 
 const MICRO = 'source: { type: rate-micro-batch, rowsPerBatch: 5 }';
 
 /** A project folder with jobs/j.yaml reading `source` and writing one JSON Lines file per batch to out/. */
 function project(source = MICRO): string {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-cp-'));
+  const dir = makeTempDir('streamlab-cp-');
   mkdirSync(join(dir, 'jobs'));
   writeJob(dir, source);
   return dir;
@@ -209,7 +209,7 @@ describe('the checkpoint location is relative to the job, not the working direct
   it('the same job file run from two folders uses one checkpoint, in its project folder', () => {
     const dir = project();
     const jobFile = join(dir, 'jobs/j.yaml');
-    const elsewhere = mkdtempSync(join(tmpdir(), 'streamlab-cwd-'));
+    const elsewhere = makeTempDir('streamlab-cwd-');
     const first = run(elsewhere, [jobFile, '--max-batches', '2']);
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.batches, [0, 1]);
@@ -222,7 +222,7 @@ describe('the checkpoint location is relative to the job, not the working direct
   it('a checkpoint an earlier streamlab left in the working directory is not silently abandoned', () => {
     const dir = project();
     const jobFile = join(dir, 'jobs/j.yaml');
-    const elsewhere = mkdtempSync(join(tmpdir(), 'streamlab-cwd-'));
+    const elsewhere = makeTempDir('streamlab-cwd-');
     assert.equal(run(elsewhere, [jobFile, '--max-batches', '1', '--checkpoint', '.checkpoints/j']).code, 0);
     const result = run(elsewhere, [jobFile]);
     assertRefused(

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { cliPath, exited, repoRoot, startCli } from '../support/cli.js';
 
 const root = repoRoot;
 const cli = cliPath;
-const tempDir = () => mkdtempSync(join(tmpdir(), 'streamlab-cli-'));
+const tempDir = () => makeTempDir('streamlab-cli-');
 
 function streamlab(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], {

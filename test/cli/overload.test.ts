@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { cliPath, exited } from '../support/cli.js';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'streamlab-cli-overload-'));
+const tempDir = () => makeTempDir('streamlab-cli-overload-');
 
 function writeJob(cwd: string, name: string, yaml: string): void {
   mkdirSync(join(cwd, 'jobs'), { recursive: true });

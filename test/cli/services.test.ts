@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { triangle } from '../../src/core/expr/functions.js';
 import { cliPath, repoRoot } from '../support/cli.js';
@@ -45,7 +46,7 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   return { status: r.status, stderr: r.stderr, stdout: r.stdout, rowsOut: progress.reduce((n, p) => n + p.sink.numOutputRows, 0) };
 }
 
-describe('streamlab run --services: sensor-mysql into the MariaDB of .services/env', { skip: mariadb.skip }, () => {
+describeOrSkip('streamlab run --services: sensor-mysql into the MariaDB of .services/env', { skip: mariadb.skip }, () => {
   const table = `services_sensor_${suffix}`;
   let project: ReturnType<typeof projectWith>;
   let admin: mysql.Connection;
@@ -74,7 +75,7 @@ describe('streamlab run --services: sensor-mysql into the MariaDB of .services/e
   });
 });
 
-describe('streamlab run --services: rate-triangle-influxdb into the InfluxDB 1.8 of .services/env', { skip: influxdb.skip }, () => {
+describeOrSkip('streamlab run --services: rate-triangle-influxdb into the InfluxDB 1.8 of .services/env', { skip: influxdb.skip }, () => {
   const measurement = `services_trwave_${suffix}`;
   let project: ReturnType<typeof projectWith>;
   before(() => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJob } from '../../src/config/load-job.js';
 import { ConfigError, formatProblem } from '../../src/core/errors.js';
 
 function workspace(job: string): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-badrec-config-'));
+  const cwd = makeTempDir('streamlab-badrec-config-');
   mkdirSync(join(cwd, 'jobs'));
   writeFileSync(join(cwd, 'jobs', 'j.yaml'), `name: j\nsource: { type: rate, rowsPerSecond: 5 }\nsink: { type: console }\n${job}`);
   return cwd;

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { loadJobValue, loadSinkConnection } from '../../src/config/load-job.js';
 import { ConfigError, formatProblem } from '../../src/core/errors.js';
 
 function workspace(profiles: Record<string, string>): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-config-value-'));
+  const cwd = makeTempDir('streamlab-config-value-');
   mkdirSync(join(cwd, 'config'));
   for (const [name, text] of Object.entries(profiles)) writeFileSync(join(cwd, 'config', `${name}.yaml`), text);
   return cwd;

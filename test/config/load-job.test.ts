@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { loadJob } from '../../src/config/load-job.js';
 import { ConfigError, formatProblem } from '../../src/core/errors.js';
 
 /** A throwaway working directory with jobs/ and config/ files. */
 function workspace(files: Record<string, string>): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-config-'));
+  const cwd = makeTempDir('streamlab-config-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(cwd, path, '..'), { recursive: true });
     writeFileSync(join(cwd, path), text);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { findServicesDir, servicesEnv } from '../../src/config/services-env.js';
 
 function servicesFolder(lines: string[]): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'streamlab-services-'));
+  const cwd = makeTempDir('streamlab-services-');
   mkdirSync(join(cwd, '.services'));
   writeFileSync(join(cwd, '.services', 'env'), `# Written by \`npm run services\`\n${lines.join('\n')}\n`);
   return cwd;
@@ -64,7 +64,7 @@ describe('services env for streamlab run, validate, explain and bench', () => {
 
   it('finds the folder through STREAMLAB_SERVICES_DIR, and none where there is no env file', () => {
     const elsewhere = servicesFolder(['STREAMLAB_TEST_CASSANDRA=127.0.0.1:9043']);
-    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-no-services-'));
+    const cwd = makeTempDir('streamlab-no-services-');
     assert.equal(findServicesDir(cwd, {}), undefined);
     assert.equal(findServicesDir(cwd, { STREAMLAB_SERVICES_DIR: join(elsewhere, '.services') }), join(elsewhere, '.services'));
   });

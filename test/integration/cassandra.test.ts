@@ -1,12 +1,13 @@
 /** Smoke test of the Cassandra that `npm run services -- up cassandra` starts: create, write, read back, compare. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import cassandraDriver from 'cassandra-driver';
 import { service } from '../support/services.js';
 
 const cassandra = service('cassandra');
 
-describe('integration: cassandra smoke', { skip: cassandra.skip }, () => {
+describeOrSkip('integration: cassandra smoke', { skip: cassandra.skip }, () => {
   const table = `streamlab.smoke_${process.pid}_${Date.now()}`;
   let client: cassandraDriver.Client;
 

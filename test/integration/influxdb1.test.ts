@@ -3,13 +3,14 @@
  * same points back through InfluxQL `/query`; and the 2.x endpoint is absent, which is why a second InfluxDB runs.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { service } from '../support/services.js';
 import type { InfluxQLAnswer } from '../sinks/influxdb-fixtures/read-back.js';
 
 const influx = service('influxdb1');
 
-describe('integration: influxdb1 (1.x API) smoke', { skip: influx.skip }, () => {
+describeOrSkip('integration: influxdb1 (1.x API) smoke', { skip: influx.skip }, () => {
   const measurement = `smoke_${process.pid}_${Date.now()}`;
   const base = () => `http://${influx.address}`;
 

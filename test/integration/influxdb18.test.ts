@@ -3,13 +3,14 @@
  * @influxdata/influxdb-client speaks: write points to bucket `streamlab/autogen`, read them back with Flux.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import { service } from '../support/services.js';
 
 const influx = service('influxdb18');
 
-describe('integration: influxdb18 (2.x API) smoke', { skip: influx.skip }, () => {
+describeOrSkip('integration: influxdb18 (2.x API) smoke', { skip: influx.skip }, () => {
   const measurement = `smoke_${process.pid}_${Date.now()}`;
   const url = () => `http://${influx.address}`;
 

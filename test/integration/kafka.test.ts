@@ -3,13 +3,14 @@
  * beginning with a consumer group, compare keys, values and offsets.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { service } from '../support/services.js';
 
 const kafka = service('kafka');
 
-describe('integration: kafka smoke', { skip: kafka.skip }, () => {
+describeOrSkip('integration: kafka smoke', { skip: kafka.skip }, () => {
   const topic = `smoke-${process.pid}-${Date.now()}`;
   let client: Kafka;
   let admin: Admin;

@@ -1,12 +1,13 @@
 /** Smoke test of the MariaDB that `npm run services -- up mariadb` starts: create, write, read back, compare. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { service } from '../support/services.js';
 
 const mariadb = service('mariadb');
 
-describe('integration: mariadb smoke', { skip: mariadb.skip }, () => {
+describeOrSkip('integration: mariadb smoke', { skip: mariadb.skip }, () => {
   const table = `smoke_${process.pid}_${Date.now()}`;
   let connection: mysql.Connection;
 

@@ -1,12 +1,13 @@
 /** Smoke test of the PostgreSQL that `npm run services -- up postgres` starts: create, write, read back, compare. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import pg from 'pg';
 import { service } from '../support/services.js';
 
 const postgres = service('postgres');
 
-describe('integration: postgres smoke', { skip: postgres.skip }, () => {
+describeOrSkip('integration: postgres smoke', { skip: postgres.skip }, () => {
   const table = `smoke_${process.pid}_${Date.now()}`;
   let client: pg.Client;
 

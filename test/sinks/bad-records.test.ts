@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import type { BadRecordPolicy } from '../../src/core/bad-records.js';
 import type { QueryProgress } from '../../src/core/progress.js';
@@ -78,7 +79,7 @@ function sinkLetters(component: string, reason: (row: number, value: string) => 
 }
 
 const mariadb = service('mariadb');
-describe('mysql sink: onBadRecord', { skip: mariadb.skip }, () => {
+describeOrSkip('mysql sink: onBadRecord', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   const table = `badrec_${process.pid}`;
   const sink = () =>
@@ -125,7 +126,7 @@ describe('mysql sink: onBadRecord', { skip: mariadb.skip }, () => {
   });
 });
 
-describe('starrocks sink (Stream Load, against the peer): onBadRecord', { skip: mariadb.skip }, () => {
+describeOrSkip('starrocks sink (Stream Load, against the peer): onBadRecord', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   let peer: StarRocksPeer;
   const table = `badrec_sr_${process.pid}`;
@@ -194,7 +195,7 @@ describe('starrocks sink (Stream Load, against the peer): onBadRecord', { skip: 
 });
 
 const cassandra = service('cassandra');
-describe('cassandra sink: onBadRecord', { skip: cassandra.skip, timeout: 120_000 }, () => {
+describeOrSkip('cassandra sink: onBadRecord', { skip: cassandra.skip, timeout: 120_000 }, () => {
   const keyspace = testKeyspace('badrec');
   const c = cassandraClient(cassandra.address);
   const sink = (table: string, types: Record<string, string>) =>
@@ -246,7 +247,7 @@ describe('cassandra sink: onBadRecord', { skip: cassandra.skip, timeout: 120_000
 
 for (const server of ['influxdb1', 'influxdb18'] as const) {
   const influx = service(server);
-  describe(`influxdb sink (${server}): onBadRecord`, { skip: influx.skip }, () => {
+  describeOrSkip(`influxdb sink (${server}): onBadRecord`, { skip: influx.skip }, () => {
     const db = `streamlab_badrec_${process.pid}`;
     const url = `http://${influx.address}`;
     const sinks: InfluxDBSink[] = [];

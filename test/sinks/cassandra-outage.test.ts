@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { RuntimeError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
 import { StreamingQuery } from '../../src/core/query.js';
@@ -35,10 +36,8 @@ const schema: Schema = [
 ];
 
 // Only where the shared Cassandra runs: that is where its jars and Java 17 are installed.
-describe('cassandra sink: a private Cassandra with authentication, stopped and started mid-run', {
-  skip: shared.skip,
-  timeout: 600_000,
-}, () => {
+const options = { skip: shared.skip, timeout: 600_000 };
+describeOrSkip('cassandra sink: a private Cassandra with authentication, stopped and started mid-run', options, () => {
   let server: PrivateCassandra;
   let dir: string;
 

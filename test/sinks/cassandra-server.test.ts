@@ -12,7 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import type cassandraDriver from 'cassandra-driver';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJob } from '../../src/config/load-job.js';
@@ -35,7 +36,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const context = (queryId = 'query-1'): SinkContext => ({ queryId, queryName: 'test', outputMode: 'append', logger: silentLogger });
 
-describe('cassandra sink against Cassandra 5', { skip: cassandra.skip, timeout: 240_000 }, () => {
+describeOrSkip('cassandra sink against Cassandra 5', { skip: cassandra.skip, timeout: 240_000 }, () => {
   const keyspace = testKeyspace('sink');
   let c: cassandraDriver.Client;
   let dir: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { asyncScheduler } from 'rxjs';
 import type { BadRecord } from '../../src/core/bad-records.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -18,7 +18,7 @@ const schema: Schema = [
 ];
 
 async function write(format: 'jsonl' | 'csv', rows: Row[], sinkSchema = schema): Promise<{ dir: string; text: string; bad: BadRecord[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-filesink-'));
+  const dir = makeTempDir('streamlab-filesink-');
   const bad: BadRecord[] = [];
   const sink = new FileSink(dir, format, true, sinkSchema);
   await sink.open({

@@ -6,7 +6,8 @@
  * without WRITE 403, both with the workshop's message and without the secret in it; the right user writes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { RuntimeError } from '../../src/core/errors.js';
 import type { Schema } from '../../src/core/schema.js';
 import { InfluxDBSink, resolveConfig } from '../../src/sinks/influxdb/index.js';
@@ -31,7 +32,7 @@ for (const [flavor, api] of [
   // shared server's (and fails under CI=true, where the shared server must be up).
   const shared = service(flavor);
 
-  describe(`influxdb sink, api ${api}, against a private ${flavor} with auth-enabled`, { skip: shared.skip }, () => {
+  describeOrSkip(`influxdb sink, api ${api}, against a private ${flavor} with auth-enabled`, { skip: shared.skip }, () => {
     let server: PrivateInfluxd;
     const sinks: InfluxDBSink[] = [];
     const sink = (token: string) => {

@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { ConfigError, RuntimeError } from '../../src/core/errors.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
@@ -86,7 +87,7 @@ const withTagAndDouble = (rows: Row[]): Row[] => rows.map((r) => ({ ...r, job: '
 for (const flavor of flavors) {
   const influx = service(flavor.server);
 
-  describe(`influxdb sink keeps every row, api ${flavor.api}, against ${flavor.server}`, { skip: influx.skip }, () => {
+  describeOrSkip(`influxdb sink keeps every row, api ${flavor.api}, against ${flavor.server}`, { skip: influx.skip }, () => {
     const db = `streamlab_collide_${flavor.api}_${process.pid}`;
     const url = () => `http://${influx.address}`;
     const sinks: InfluxDBSink[] = [];

@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { parse as parseYaml } from 'yaml';
 import { buildJob } from '../../src/config/build-job.js';
@@ -232,7 +233,7 @@ for (const [server, api] of [
 ] as const) {
   const influx = service(server);
 
-  describe(`Grafana dashboard queries return the jobs' points from ${server}`, { skip: influx.skip }, () => {
+  describeOrSkip(`Grafana dashboard queries return the jobs' points from ${server}`, { skip: influx.skip }, () => {
     const db = `streamlab_dashboards_${api}_${process.pid}`;
     const url = () => `http://${influx.address}`;
     const outputs = jobOutputs();

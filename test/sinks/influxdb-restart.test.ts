@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { RuntimeError } from '../../src/core/errors.js';
 import { mapRows } from '../../src/core/operator.js';
 import { StreamingQuery, type QueryDefinition } from '../../src/core/query.js';
@@ -50,7 +51,7 @@ for (const [flavor, api] of [
 ] as Array<[Flavor, 'v1' | 'v2']>) {
   const shared = service(flavor);
 
-  describe(`influxdb sink, api ${api}: a private ${flavor} stopped and started mid-run`, { skip: shared.skip }, () => {
+  describeOrSkip(`influxdb sink, api ${api}: a private ${flavor} stopped and started mid-run`, { skip: shared.skip }, () => {
     let server: PrivateInfluxd;
     let dir: string;
 

@@ -5,7 +5,8 @@
  * time. Each suite writes into a database of its own, dropped at the end.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import { RuntimeError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/row.js';
@@ -69,7 +70,7 @@ const flavors: Flavor[] = [
 for (const flavor of flavors) {
   const influx = service(flavor.server);
 
-  describe(`influxdb sink, api ${flavor.api}, against ${flavor.server}`, { skip: influx.skip }, () => {
+  describeOrSkip(`influxdb sink, api ${flavor.api}, against ${flavor.server}`, { skip: influx.skip }, () => {
     const db = `streamlab_test_${flavor.api}_${process.pid}`;
     const url = () => `http://${influx.address}`;
     const sinks: InfluxDBSink[] = [];

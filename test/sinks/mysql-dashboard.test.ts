@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { VirtualTimeScheduler } from 'rxjs';
 import { parse as parseYaml } from 'yaml';
@@ -147,7 +148,7 @@ function expand(sql: string, from: number, to: number, intervalSeconds: number):
     );
 }
 
-describe('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.skip }, () => {
+describeOrSkip('Grafana sensor dashboard queries against MariaDB', { skip: mariadb.skip }, () => {
   const table = `sensor_dash_${process.pid}`;
   const start = Date.UTC(2026, 10, 23, 9, 0, 0);
   let connection: mysql.Connection;

@@ -3,10 +3,9 @@
  * restarted, it leaves every reading exactly once, each equal to what the source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { VirtualTimeScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
@@ -69,7 +68,7 @@ describe('sensor source', () => {
 
 const mariadb = service('mariadb');
 
-describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.skip }, () => {
+describeOrSkip('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.skip }, () => {
   const table = `sensor_job_${process.pid}`;
   let admin: mysql.Connection;
   before(async () => {
@@ -81,7 +80,7 @@ describe('job sensor-mysql through the CLI against MariaDB', { skip: mariadb.ski
   });
 
   it('killed with SIGKILL and restarted: every reading exactly once, one commit-table row per batch', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-sensor-mysql-'));
+    const cwd = makeTempDir('streamlab-sensor-mysql-');
     const env = {
       MYSQL_HOST: mariadb.host,
       MYSQL_PORT: String(mariadb.port),

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { ConfigError, RuntimeError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
@@ -48,7 +49,7 @@ async function openSink(sink: Sink, logger: Logger = memoryLogger(), queryId = r
   return sink;
 }
 
-describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
+describeOrSkip('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   const tables: string[] = [];
 

@@ -6,10 +6,11 @@
  * and labelWaitTimeout ends it with an error naming label, state and FE. Tables without a key: duplicates would show.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { loadLabel } from '../../src/sinks/starrocks/label.js';
 import { reading } from '../../src/sources/sensor.js';
@@ -24,7 +25,7 @@ const INTERVAL_MS = 50;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('starrocks sink through the CLI: a load whose client died, a label left open', { skip: mariadb.skip }, () => {
+describeOrSkip('starrocks sink through the CLI: a load whose client died, a label left open', { skip: mariadb.skip }, () => {
   let peer: StarRocksPeer;
   let admin: mysql.Connection;
   const tables: string[] = [];
@@ -47,7 +48,7 @@ describe('starrocks sink through the CLI: a load whose client died, a label left
     const table = `sr_orphan_cli_${process.pid}_${n}`;
     tables.push(table);
     await admin.query(`CREATE TABLE ${table} (sensor_id BIGINT NOT NULL, ts DATETIME(3) NOT NULL, temperature DOUBLE, humidity DOUBLE)`);
-    const dir = mkdtempSync(join(tmpdir(), 'streamlab-sr-orphan-'));
+    const dir = makeTempDir('streamlab-sr-orphan-');
     const job = join(dir, 'job.yaml');
     writeFileSync(
       job,

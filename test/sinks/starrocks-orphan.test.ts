@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { loadLabel, starrocksSink } from '../../src/sinks/starrocks/index.js';
 import { service } from '../support/services.js';
@@ -21,7 +22,7 @@ const AUTH = `Basic ${Buffer.from('root:').toString('base64')}`;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('starrocks: loads whose client died (peer and sink)', { skip: mariadb.skip }, () => {
+describeOrSkip('starrocks: loads whose client died (peer and sink)', { skip: mariadb.skip }, () => {
   let peer: StarRocksPeer;
   let admin: mysql.Connection;
   const tables: string[] = [];

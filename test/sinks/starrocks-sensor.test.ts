@@ -4,10 +4,9 @@
  * there exactly once, each equal to what the sensor source computes for its tick and sensor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { loadLabel } from '../../src/sinks/starrocks/label.js';
 import { killedAndRestarted } from '../support/cli.js';
@@ -17,7 +16,7 @@ import { startStarRocksPeer, type StarRocksPeer } from '../support/starrocks-pee
 
 const mariadb = service('mariadb');
 
-describe('job sensor-starrocks through the CLI against the Stream Load peer', { skip: mariadb.skip }, () => {
+describeOrSkip('job sensor-starrocks through the CLI against the Stream Load peer', { skip: mariadb.skip }, () => {
   const table = `sensor_sr_job_${process.pid}`;
   let admin: mysql.Connection;
   let peer: StarRocksPeer;
@@ -33,7 +32,7 @@ describe('job sensor-starrocks through the CLI against the Stream Load peer', { 
   });
 
   it('killed with SIGKILL and restarted: every reading exactly once, one VISIBLE label per batch', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'streamlab-sensor-starrocks-'));
+    const cwd = makeTempDir('streamlab-sensor-starrocks-');
     const env = {
       STARROCKS_FE_HOST: peer.feHost,
       STARROCKS_HTTP_PORT: String(peer.fePort),

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import mysql from 'mysql2/promise';
 import { RuntimeError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
@@ -53,7 +54,7 @@ const uniqueTable = (stem: string) => `sr_${stem}_${process.pid}_${++counter}`;
 
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
-describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, () => {
+describeOrSkip('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, () => {
   let target: Target;
   let reader: mysql.Connection;
   const tables: string[] = [];
@@ -505,7 +506,7 @@ describe('starrocks sink, Stream Load', { skip: real ? false : mariadb.skip }, (
   });
 });
 
-describe('starrocks sink, mode insert (MySQL protocol, text only) against MariaDB', { skip: mariadb.skip }, () => {
+describeOrSkip('starrocks sink, mode insert (MySQL protocol, text only) against MariaDB', { skip: mariadb.skip }, () => {
   let admin: mysql.Connection;
   let peer: StarRocksPeer;
   const tables: string[] = [];

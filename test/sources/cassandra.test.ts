@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from '../support/describe-or-skip.js';
 import type cassandraDriver from 'cassandra-driver';
 import { createSource } from '../../src/api/build.js';
 import { RuntimeError } from '../../src/core/errors.js';
@@ -23,7 +24,7 @@ import { service } from '../support/services.js';
 const cassandra = service('cassandra');
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-describe('cassandra source against Cassandra 5', { skip: cassandra.skip, timeout: 120_000 }, () => {
+describeOrSkip('cassandra source against Cassandra 5', { skip: cassandra.skip, timeout: 120_000 }, () => {
   const keyspace = testKeyspace('source');
   let c: cassandraDriver.Client;
   let dir: string;

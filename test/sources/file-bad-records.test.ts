@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { asyncScheduler } from 'rxjs';
 import type { BadRecord, BadRecordHandler } from '../../src/core/bad-records.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -17,7 +17,7 @@ async function read(
   schema: Schema,
   header = false,
 ): Promise<{ rows: Row[]; bad: Array<Omit<BadRecord, 'where'>>; file: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-bad-'));
+  const dir = makeTempDir('streamlab-bad-');
   const file = join(dir, name);
   writeFileSync(file, text);
   const bad: BadRecord[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
 import { asyncScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
 import { FileSource } from '../../src/sources/file/index.js';
@@ -15,7 +15,7 @@ const people = [
 ];
 
 function directory(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-files-'));
+  const dir = makeTempDir('streamlab-files-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

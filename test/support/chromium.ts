@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
 
 export interface Chromium {
   executablePath: string;
-  /** false, or why the suite is skipped: pass it as `describe(name, { skip }, ...)`. */
+  /** false, or why the suite is skipped: pass it as `describeOrSkip(name, { skip }, ...)`. */
   skip: string | false;
 }
 

@@ -5,9 +5,9 @@
  *
  * This file is loaded by node's test runner as a file of its own: it does nothing at import time.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dir.js';
 import { stringify } from 'yaml';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJob } from '../../src/config/load-job.js';
@@ -23,7 +23,7 @@ export interface GeneratorJob {
 
 /** A job reading `source` with trigger availableNow and maxRowsPerBatch, in a fresh folder with its checkpoint. */
 export function generatorJob(source: Record<string, unknown>, maxRowsPerBatch: number): GeneratorJob {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-generator-'));
+  const dir = makeTempDir('streamlab-generator-');
   mkdirSync(join(dir, 'jobs'));
   const job = {
     name: 'generator',

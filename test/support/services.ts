@@ -6,10 +6,11 @@
  *
  * Usage, one suite per server it needs:
  *
+ *   import { describeOrSkip } from './describe-or-skip.js';
  *   import { service } from './services.js';
  *
  *   const mariadb = service('mariadb');
- *   describe('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
+ *   describeOrSkip('mysql sink against MariaDB', { skip: mariadb.skip }, () => {
  *     before(async () => {
  *       conn = await mysql.createConnection({ host: mariadb.host, port: mariadb.port, user: 'root', database: 'streamlab' });
  *     });
@@ -19,7 +20,8 @@
  * `service(name)` returns `{ name, host, port, address, skip }`:
  *   - the server is listed:               skip === false; host, port and address ('127.0.0.1:3307') are set.
  *   - it is missing and CI is not 'true': skip is a message ("mariadb is not running: npm run services -- up
- *     mariadb"), so `describe(..., { skip })` skips the suite, and the run's last lines list it.
+ *     mariadb"), so `describeOrSkip(..., { skip })` skips the suite (node counts it as skipped), and the run's last
+ *     lines list it.
  *   - it is missing and CI=true:          skip === false, and reading host, port or address throws that message,
  *     so the suite FAILS where it first connects (usually in `before`), instead of passing without testing.
  *
@@ -43,7 +45,7 @@ export interface Service {
   port: number;
   /** `host:port` */
   address: string;
-  /** false, or the reason the suite is skipped: pass it as `describe(name, { skip }, ...)`. */
+  /** false, or the reason the suite is skipped: pass it as `describeOrSkip(name, { skip }, ...)`. */
   skip: string | false;
 }
 

@@ -17,7 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { describeOrSkip } from './describe-or-skip.js';
 import type { Row } from '../../src/core/row.js';
 import type { ColumnType, Schema } from '../../src/core/schema.js';
 import type { Sink } from '../../src/core/sink.js';
@@ -213,7 +214,7 @@ export const SINK_PROPERTIES: readonly SinkProperty[] = [
 
 /** Runs `properties` against the sink of `adapter`, each as a test of its own. */
 export function sinkConformance(adapter: SinkAdapter, properties: readonly SinkProperty[] = SINK_PROPERTIES): void {
-  describe(`sink conformance: ${adapter.name}`, { skip: adapter.skip, timeout: 240_000 }, () => {
+  describeOrSkip(`sink conformance: ${adapter.name}`, { skip: adapter.skip, timeout: 240_000 }, () => {
     before(async () => adapter.setUp?.());
     after(async () => adapter.tearDown?.());
     for (const property of properties) {
