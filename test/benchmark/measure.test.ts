@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTempDir } from '../support/temp-dir.js';
 import { batchSlices } from '../../src/benchmark/measure/batches.js';
+import { driveBatches } from '../../src/benchmark/measure/drive-direct.js';
 import { freshnessBatches } from '../../src/benchmark/measure/freshness.js';
 import { ServerSampler, withDescendants } from '../../src/benchmark/measure/server-resources.js';
 import { serverPidsFor, startTicksOf } from '../../src/benchmark/measure/service-pids.js';
@@ -25,6 +26,30 @@ describe('bench measurements: batches and freshness samples', () => {
     assert.deepEqual([...freshnessBatches(10, 3)], [2, 6, 9]);
     assert.deepEqual([...freshnessBatches(2, 5)], [1, 2], 'no more samples than measured batches');
     assert.deepEqual([...freshnessBatches(10, 0)], []);
+  });
+
+  it('a baseline or `none` run is timed as a query is: from the end of the warm-up write, row generation included', async () => {
+    // Batch 1's rows take 40 ms to make and every write is instant: those 40 ms belong to the measured wall time, as
+    // a query's getBatch does (drive-query.ts starts the clock when batch 0 ends); the write latencies exclude them.
+    const busyUntil = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {}
+    };
+    const timings = await driveBatches(
+      batchSlices(2, 4),
+      (slice) => {
+        if (slice.batchId === 1) busyUntil(40);
+        return [];
+      },
+      async () => {},
+      { batchWritten: () => {}, progress: () => {} },
+    );
+    assert.ok(timings.seconds >= 0.04, `wall time ${timings.seconds} s includes batch 1's row generation`);
+    assert.deepEqual([timings.warmupRows, timings.measuredRows, timings.batchLatencyMs.length], [2, 4, 2]);
+    assert.ok(
+      timings.batchLatencyMs.every((ms) => ms < 40),
+      'a write latency is the write alone',
+    );
   });
 });
 

@@ -2,7 +2,8 @@
  * Drives a writer batch by batch without a query: the sink with guarantee `none` (open, foreachBatch per batch, close:
  * no offsets log, no commit log, no fsync) and the server's baseline (Baseline.write called once per batch with that
  * one batch, so each batch has its own latency, like the sink's). Rows are generated per batch before its write is
- * timed; their generation counts in the wall time, as the source's getBatch does in a query.
+ * timed; their generation counts in the wall time, as the source's getBatch does in a query. The wall time runs from the
+ * end of the warm-up batch's write to the end of the last one, as in drive-query.ts, so batch 1's rows count too.
  */
 import { performance } from 'node:perf_hooks';
 import type { Row } from '../../core/row.js';
@@ -24,9 +25,9 @@ export async function driveBatches(
     if (hooks.signal?.aborted) break;
     const rows = rowsOf(slice);
     const startedAt = performance.now();
-    if (slice.batchId === 1) measuredStart = startedAt;
     await write(rows, slice);
     end = performance.now();
+    if (slice.batchId === 0) measuredStart = end;
     written++;
     if (slice.batchId > 0) {
       batchLatencyMs.push(end - startedAt);
@@ -35,7 +36,7 @@ export async function driveBatches(
     hooks.batchWritten(slice.batchId, slice.rowsThrough, startedAt);
     hooks.progress(slice.rowsThrough);
   }
-  const seconds = Number.isNaN(measuredStart) ? 0 : secondsBetween(measuredStart, end);
+  const seconds = written > 1 ? secondsBetween(measuredStart, end) : 0;
   const warmupRows = written > 0 ? slices[0].count : 0;
   return { batchLatencyMs, seconds, batchesWritten: written, warmupRows, measuredRows, interrupted: written < slices.length };
 }
