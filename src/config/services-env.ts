@@ -76,6 +76,16 @@ const MAPPINGS: {
     }),
   },
   {
+    service: 'kafka',
+    profiles: ['kafka'],
+    vars: (host, port) => ({ KAFKA_BOOTSTRAP_SERVERS: `${host}:${port}` }),
+  },
+  {
+    service: 'postgres',
+    profiles: ['postgres'],
+    vars: (host, port) => ({ PGHOST: host, PGPORT: port, PGDATABASE: 'streamlab', PGUSER: 'postgres', PGPASSWORD: '' }),
+  },
+  {
     // The StarRocks test peer: Stream Load on its FE address; its MySQL side (create, read-back) is
     // STREAMLAB_TEST_STARROCKS_MYSQL when listed (as in test/sinks/starrocks.test.ts), else the MariaDB it stores in.
     service: 'starrocks',

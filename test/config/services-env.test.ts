@@ -21,6 +21,7 @@ describe('services env for streamlab run, validate, explain and bench', () => {
       'STREAMLAB_TEST_CASSANDRA=127.0.0.1:9043',
       'STREAMLAB_TEST_STARROCKS=127.0.0.1:18030',
       'STREAMLAB_TEST_KAFKA=127.0.0.1:9192',
+      'STREAMLAB_TEST_POSTGRES=127.0.0.1:5433',
     ]);
     const dir = findServicesDir(cwd, {});
     assert.equal(dir, join(cwd, '.services'));
@@ -40,6 +41,12 @@ describe('services env for streamlab run, validate, explain and bench', () => {
       CASSANDRA_LOCAL_DC: 'datacenter1',
       CASSANDRA_USERNAME: '',
       CASSANDRA_PASSWORD: '',
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9192',
+      PGHOST: '127.0.0.1',
+      PGPORT: '5433',
+      PGDATABASE: 'streamlab',
+      PGUSER: 'postgres',
+      PGPASSWORD: '',
       STARROCKS_FE_HOST: '127.0.0.1',
       STARROCKS_HTTP_PORT: '18030',
       STARROCKS_MYSQL_PORT: '3307',
@@ -51,6 +58,8 @@ describe('services env for streamlab run, validate, explain and bench', () => {
       'influxdb18 127.0.0.1:8187',
       'mariadb 127.0.0.1:3307',
       'cassandra 127.0.0.1:9043',
+      'kafka 127.0.0.1:9192',
+      'postgres 127.0.0.1:5433',
       'starrocks 127.0.0.1:18030',
     ]);
   });

@@ -1,7 +1,7 @@
 import type { BadRecordHandler } from '../../core/bad-records.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
-import { coerce } from './coerce.js';
+import { coerce } from '../../component/coerce.js';
 import { parseCsv } from './csv.js';
 
 export type FileFormat = 'json' | 'csv';

@@ -1,6 +1,6 @@
-import type { Value } from '../../core/row.js';
-import type { ColumnType } from '../../core/schema.js';
-import { parseTimestamp } from './timestamp.js';
+import type { Value } from '../core/row.js';
+import type { ColumnType } from '../core/schema.js';
+import { parseTimestamp } from './timestamp-text.js';
 
 /**
  * Converts a value read from a file to its schema type, or explains why it cannot. Only a missing value (a JSON null
