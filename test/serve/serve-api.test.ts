@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import type { QueryProgress } from '../../src/core/progress.js';
+import type { LogEntry } from '../../src/serve/query-record.js';
 import { exited, startCli } from '../support/cli.js';
 import { call, eventually, serveProject } from './serve-jobs.js';
 
@@ -33,14 +35,14 @@ describe('streamlab serve: several jobs in one process, the REST API and /metric
   it('lists every job; a failing job is failed with its error while the others run', async () => {
     await eventually('fast and slow to run batches, broken to fail', async () => {
       const { body } = await call(base, '/api/queries');
-      const by = Object.fromEntries(body.queries.map((q: any) => [q.name, q]));
+      const by = Object.fromEntries(body.queries.map((q: { name: string }) => [q.name, q]));
       return by.fast?.lastBatchId >= 1 && by.slow?.lastBatchId >= 1 && by.broken?.status === 'failed';
     });
     const { body } = await call(base, '/api/queries/broken');
     assert.equal(body.status, 'failed');
     assert.match(body.error, /no-such-folder does not exist/);
     assert.ok(
-      body.errors.some((e: any) => e.level === 'error' && /no-such-folder/.test(e.message)),
+      body.errors.some((e: LogEntry) => e.level === 'error' && /no-such-folder/.test(e.message)),
       'the error is in the log too',
     );
     assert.equal((await call(base, '/api/queries/fast')).body.status, 'running');
@@ -82,7 +84,7 @@ describe('streamlab serve: several jobs in one process, the REST API and /metric
         .split('\n')
         .filter(Boolean),
     );
-    const reported = body.progress.reduce((n: number, p: any) => n + p.sink.numOutputRows, 0);
+    const reported = body.progress.reduce((n: number, p: QueryProgress) => n + p.sink.numOutputRows, 0);
     assert.equal(rows.length, reported, 'every row the progress reported as written is in the files');
     assert.equal((await call(base, '/api/queries/slow/stop', { method: 'POST', headers: auth })).status, 409);
     assert.equal((await call(base, '/api/queries/fast')).body.status, 'running');
@@ -105,8 +107,12 @@ describe('streamlab serve: several jobs in one process, the REST API and /metric
 
   it('serves /metrics in the Prometheus text format, per query', async () => {
     const { body } = await call(base, '/metrics');
-    const families = Object.fromEntries(parsePrometheusTextFormat(body).map((f: any) => [f.name, f]));
-    const sample = (name: string, query: string) => families[name].metrics.find((m: any) => m.labels.query === query);
+    const families = Object.fromEntries(parsePrometheusTextFormat(body).map((f) => [f.name, f]));
+    const sample = (name: string, query: string) => {
+      const found = families[name]?.metrics.find((m) => m.labels?.query === query);
+      assert.ok(found, `${name}{query="${query}"} is served`);
+      return found;
+    };
     const served = (await call(base, '/api/queries/fast')).body;
     assert.ok(Number(sample('streamlab_batches_total', 'fast').value) >= served.progress.length);
     assert.ok(Number(sample('streamlab_input_rows_total', 'fast').value) > 0);

@@ -32,7 +32,8 @@ export function serveProject(): string {
   return dir;
 }
 
-/** GET or POST against the served API; the parsed JSON body and the status. */
+/** GET or POST against the served API; the parsed JSON body (typed by the caller) and the status. */
+// biome-ignore lint/suspicious/noExplicitAny: each call's body has the shape of its endpoint, checked by the assertions.
 export async function call(base: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}${path}`, init);
   const type = response.headers.get('content-type') ?? '';
