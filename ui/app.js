@@ -3,6 +3,9 @@
 'use strict';
 
 const MAX_BATCHES = 300;
+/** At most this often the page redraws: a fast query's batches are folded into one redraw, so the browser (often on
+ * the same machine as the query) spends little CPU; Spark's UI refreshes far less often. */
+const REDRAW_MS = 1000;
 const params = new URLSearchParams(location.search);
 const token = params.get('token') || sessionStorage.getItem('streamlab-token') || '';
 if (params.get('token')) sessionStorage.setItem('streamlab-token', token);
@@ -13,6 +16,7 @@ let current; // snapshot of the selected query, kept up to date by events
 let selectedBatch; // batch id shown in the detail pane, undefined: the latest
 let charts;
 let redrawPending = false;
+let lastRedraw = 0;
 
 async function api(path, init) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
@@ -53,10 +57,14 @@ function renderNav() {
 function scheduleRedraw() {
   if (redrawPending) return;
   redrawPending = true;
-  requestAnimationFrame(() => {
-    redrawPending = false;
-    render();
-  });
+  const wait = Math.max(0, lastRedraw + REDRAW_MS - Date.now());
+  setTimeout(() => {
+    requestAnimationFrame(() => {
+      redrawPending = false;
+      lastRedraw = Date.now();
+      render();
+    });
+  }, wait);
 }
 
 function text(id, value) {
