@@ -30,7 +30,7 @@ function makeChart(el, series, options = {}) {
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, ...(options.scales || {}) },
-    axes: [{}, { size: 60, ...(options.yAxis || {}) }],
+    axes: [{}, { size: 60, ...(options.yAxis || {}) }, ...(options.extraAxes || [])],
     series: [{}, ...series.map((s, i) => ({ stroke: COLORS[i % COLORS.length], width: 1.5, points: { show: false }, ...s }))],
     ...(options.bands ? { bands: options.bands } : {}),
   };
@@ -94,10 +94,20 @@ function createCharts() {
       if (!state || names.join() !== stateNames.join()) {
         const el = document.getElementById('chart-state');
         el.textContent = '';
-        state = makeChart(el, names.map((label) => ({ label })));
+        // Rows on the left axis, the state's estimated memory (KiB) on the right one.
+        const series = [
+          ...names.map((label) => ({ label: `rows ${label}` })),
+          ...names.map((label) => ({ label: `KiB ${label}`, scale: 'kib', dash: [4, 3] })),
+        ];
+        state = makeChart(el, series, { scales: { kib: {} }, extraAxes: [{ scale: 'kib', side: 1, size: 60, grid: { show: false } }] });
         stateNames = names;
       }
-      state.setData([x, ...names.map((_, i) => progress.map((p) => (p.stateOperators[i] ? p.stateOperators[i].numRowsTotal : null)))]);
+      const of = (i, read) => progress.map((p) => (p.stateOperators[i] ? read(p.stateOperators[i]) : null));
+      state.setData([
+        x,
+        ...names.map((_, i) => of(i, (s) => s.numRowsTotal)),
+        ...names.map((_, i) => of(i, (s) => Math.round(s.memoryUsedBytes / 102.4) / 10)),
+      ]);
     }
     let previousBufferDrops = 0;
     const buffer = progress.map((p) => {
