@@ -21,6 +21,7 @@ import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
+import { parquetSource } from './sources/parquet/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -41,6 +42,7 @@ export const sources: SourceDefinition[] = [
   systemSource,
   socketSource,
   fileSource,
+  parquetSource,
   cassandraSource,
   sensorSource,
   tsbsCpuSource,
