@@ -23,6 +23,8 @@ import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
 import { parquetSource } from './sources/parquet/index.js';
+import { postgresSource } from './sources/postgres/index.js';
+import { mysqlSource } from './sources/mysql/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -44,6 +46,8 @@ export const sources: SourceDefinition[] = [
   socketSource,
   fileSource,
   parquetSource,
+  postgresSource,
+  mysqlSource,
   cassandraSource,
   sensorSource,
   tsbsCpuSource,

@@ -220,7 +220,26 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
     ctx.problems.push(ctx.located(path, unknownType('operator', type, operatorList)));
     return undefined;
   }
-  return validateOptions(definition, item[type], [...path, type], yaml, ctx, undefined);
+  const options = withStaticSideProfile(item[type], [...path, type], ctx);
+  if (options === undefined) return undefined;
+  return validateOptions(definition, options, [...path, type], yaml, ctx, undefined);
+}
+
+/**
+ * An operator that reads a source itself (join's `with:`) names its connection the way a job's source does:
+ * `with: { type: postgres, profile: postgres, table: ... }`. The profile's options are merged in here, under the
+ * ones written in the job, as for a source; undefined when the profile cannot be loaded (a problem was recorded).
+ */
+function withStaticSideProfile(options: unknown, path: PathSegment[], ctx: CheckContext): unknown {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) return options;
+  const reference = (options as Record<string, unknown>).with;
+  if (!reference || typeof reference !== 'object' || Array.isArray(reference)) return options;
+  const { profile, ...own } = reference as Record<string, unknown>;
+  if (typeof profile !== 'string') return options;
+  const profileFile = loadProfile(profile, String(own.type), [...path, 'with', 'profile'], ctx);
+  if (!profileFile) return undefined;
+  const { type: _t, ...fromProfile } = (profileFile.value ?? {}) as Record<string, unknown>;
+  return { ...(options as Record<string, unknown>), with: { ...fromProfile, ...own } };
 }
 
 function checkComponent<D extends SourceDefinition | SinkDefinition>(
