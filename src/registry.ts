@@ -17,10 +17,14 @@ import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { mysqlSink } from './sinks/mysql/index.js';
+import { postgresSink } from './sinks/postgres/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
+import { parquetSource } from './sources/parquet/index.js';
+import { postgresSource } from './sources/postgres/index.js';
+import { mysqlSource } from './sources/mysql/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -41,6 +45,9 @@ export const sources: SourceDefinition[] = [
   systemSource,
   socketSource,
   fileSource,
+  parquetSource,
+  postgresSource,
+  mysqlSource,
   cassandraSource,
   sensorSource,
   tsbsCpuSource,
@@ -68,6 +75,7 @@ export const sinks: SinkDefinition[] = [
   influxdbSink,
   cassandraSink,
   mysqlSink,
+  postgresSink,
   starrocksSink,
 ];
 

@@ -7,6 +7,8 @@ import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { BacklogBar } from './backlog-bar.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
+import { batchCheckpoint } from './batch-run.js';
+import { HOUR_FLAGS, HOUR_USAGE, withHour } from './hour-option.js';
 import { nothingNewMessage } from './nothing-new.js';
 import { openProgressOutput, parseProgressOption } from './progress-output.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
@@ -30,6 +32,7 @@ Options:
   --ui [PORT]            a live web UI on 127.0.0.1 (port 4040, or the next free one): rates, phases, watermark, state,
                          batches, plan; /metrics for Prometheus. It stays up after the query ends, until Ctrl-C
 ${UI_USAGE}
+${HOUR_USAGE}
 ${SERVICES_USAGE}
   -h, --help             this help`;
 
@@ -60,6 +63,7 @@ export async function runCommand(allArgs: string[]): Promise<number> {
       progress: { type: 'string', default: 'text' },
       checkpoint: { type: 'string' },
       ...UI_FLAGS,
+      ...HOUR_FLAGS,
       ...SERVICES_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,8 +81,11 @@ export async function runCommand(allArgs: string[]): Promise<number> {
   const progressOption = parseProgressOption(values.progress as string);
 
   const services = servicesChoice(values);
-  const job = loadJob(positionals[0], { env: services.env });
+  const job = loadJob(positionals[0], { env: withHour(services.env, values.hour) });
+  // A batch job starts from nothing every run: a checkpoint of its own, deleted at the end (see batch-run.ts).
+  const batch = job.batch && !values.checkpoint ? batchCheckpoint(job) : undefined;
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
+  else if (batch) job.checkpointLocation = batch.dir;
   else if (job.checkpointMovedFrom) {
     throw ConfigError.single({
       file: job.file,
@@ -111,6 +118,7 @@ export async function runCommand(allArgs: string[]): Promise<number> {
     ));
   const query = new StreamingQuery(built.query, { logger, maxBatches });
   watched?.attach(query);
+  batch?.watch(query);
   query.progress$.subscribe((p) => {
     progress.write(p);
     bar?.afterBatch(query, p);
@@ -141,8 +149,16 @@ export async function runCommand(allArgs: string[]): Promise<number> {
   if (servers) logger.info(`[${job.name}] ${servers}`);
   let failure: unknown;
   try {
-    logger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
+    logger.info(
+      batch
+        ? `[${job.name}] starting a batch run (from scratch; its checkpoint ${job.checkpointLocation} is deleted at the end)`
+        : `[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`,
+    );
     await query.run();
+    if (batch) {
+      logger.info(`[${job.name}] ${batch.summary(query)}`);
+      return 0;
+    }
     const run = { job: positionals[0], checkpoint: job.checkpointLocation, fromFlag: Boolean(values.checkpoint), maxBatches };
     const idle = nothingNewMessage(query, { ...run, stoppedBySignal: interrupts > 0 });
     if (idle) logger.info(`[${job.name}] ${idle}`);
@@ -151,6 +167,7 @@ export async function runCommand(allArgs: string[]): Promise<number> {
     failure = error;
     throw error;
   } finally {
+    await batch?.remove();
     bar?.finish();
     restoreOutputs();
     process.off('SIGINT', onSignal);
