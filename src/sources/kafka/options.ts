@@ -77,13 +77,6 @@ export const kafkaSourceOptions = z
       .describe(
         "read_committed (default here; Spark's default is read_uncommitted): records of aborted or open transactions are never read, so a transactional producer's (the kafka sink's) output is read exactly once. Same result on topics written without transactions.",
       ),
-    group: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Scale out: processes running the job with the same group share the partitions through Kafka's consumer-group protocol; offsets are committed to the group after each batch's sink commit. Stateless jobs only. Needs subscribe.",
-      ),
     maxBytesPerFetch: z
       .number()
       .int()
@@ -108,13 +101,6 @@ export const kafkaSourceOptions = z
       } catch (error) {
         ctx.addIssue({ code: 'custom', path: ['subscribePattern'], message: `not a regular expression: ${(error as Error).message}` });
       }
-    }
-    if (o.group !== undefined && o.subscribe === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['group'],
-        message: 'group mode reads topics named in subscribe (Kafka assigns their partitions)',
-      });
     }
   });
 
