@@ -24,8 +24,8 @@ export type RecordVisitor = (batch: RecordsBatch, record: KafkaRecord, offset: n
  * throws or warns as failOnDataLoss says.
  */
 export class KafkaReader {
-  private readonly admin: Admin;
-  private readonly consumer: Consumer;
+  private admin: Admin;
+  private consumer: Consumer;
   private readonly isolation: number;
 
   constructor(
@@ -33,10 +33,26 @@ export class KafkaReader {
     isolationLevel: keyof typeof ISOLATION,
     private readonly maxBytes: number,
   ) {
-    this.admin = new Admin(kafkaClientOptions(options, 'source-admin'));
-    // groupId is required by the client; no group is joined: records are fetched by offset.
-    this.consumer = new Consumer({ ...kafkaClientOptions(options, 'source'), groupId: `${options.clientId}-source-unused` });
+    [this.admin, this.consumer] = this.clients();
     this.isolation = ISOLATION[isolationLevel];
+  }
+
+  /**
+   * New clients in place of the old ones, before a retry (as Spark's resetAdmin): a client whose broker went away
+   * and came back may keep failing on the connections it had.
+   */
+  async reset(): Promise<void> {
+    const old = [this.admin, this.consumer] as const;
+    [this.admin, this.consumer] = this.clients();
+    await Promise.allSettled([old[1].close(true), old[0].close()]);
+  }
+
+  private clients(): [Admin, Consumer] {
+    return [
+      new Admin(kafkaClientOptions(this.options, 'source-admin')),
+      // groupId is required by the client; no group is joined: records are fetched by offset.
+      new Consumer({ ...kafkaClientOptions(this.options, 'source'), groupId: `${this.options.clientId}-source-unused` }),
+    ];
   }
 
   /** The topic-partitions the strategy names now, sorted; a subscribed or assigned topic that does not exist is an error. */

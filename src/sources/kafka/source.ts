@@ -151,6 +151,10 @@ export class KafkaSource implements Source {
     try {
       return await withRetry(operation, this.policy, {
         isRetriable: isRetriableKafkaError,
+        sleep: async (ms) => {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          await this.reader?.reset();
+        },
         onRetry: (error, attempt, delayMs) =>
           this.logger.warn(
             `${describeKafkaError(error, this.config.connection, `kafka source ${doing}`)}; ${describeRetry(attempt, delayMs, this.policy)}`,
