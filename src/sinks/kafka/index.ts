@@ -20,7 +20,7 @@ export const kafkaSink = defineSink({
   options: KafkaSinkOptions,
   examples: [
     { bootstrapServers: '127.0.0.1:9092', topic: 'test-topic' },
-    { bootstrapServers: '${KAFKA_BOOTSTRAP_SERVERS}', topic: 'sys_metrics', deliveryGuarantee: 'atLeastOnce' },
+    { bootstrapServers: 'broker1:9092,broker2:9092', topic: 'sys_metrics', deliveryGuarantee: 'atLeastOnce' },
     {
       bootstrapServers: ['broker1:9092', 'broker2:9092'],
       commitsTopic: 'etl_commits',
