@@ -21,7 +21,7 @@ export interface ReadRecord {
   headers: Array<[string, string]>;
 }
 
-const SENTINEL_KEY = '__streamlab_test_sentinel__';
+export const SENTINEL_KEY = '__streamlab_test_sentinel__';
 
 export function kafkaClient(address: string): Kafka {
   return new Kafka({ clientId: 'streamlab-test-reader', brokers: [address], logLevel: logLevel.NOTHING });

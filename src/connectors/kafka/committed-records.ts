@@ -23,9 +23,18 @@ export interface CommittedRecord {
  * after restarts) would get some of its aborted records back.
  */
 export function committedRecords(batches: readonly RecordsBatch[], aborted: readonly AbortedTransaction[]): CommittedRecord[] {
+  const out: CommittedRecord[] = [];
+  for (const batch of committedBatches(batches, aborted)) {
+    for (const record of batch.records) out.push({ offset: batch.firstOffset + BigInt(record.offsetDelta), record });
+  }
+  return out;
+}
+
+/** The data batches of one fetch a read_committed consumer reads (see committedRecords), in offset order. */
+export function committedBatches(batches: readonly RecordsBatch[], aborted: readonly AbortedTransaction[]): Set<RecordsBatch> {
   const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   const abortedProducers = new Set<bigint>();
-  const out: CommittedRecord[] = [];
+  const out = new Set<RecordsBatch>();
   for (const batch of batches) {
     const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta);
     if (batch.attributes & TRANSACTIONAL) {
@@ -35,8 +44,7 @@ export function committedRecords(batches: readonly RecordsBatch[], aborted: read
         continue;
       }
     }
-    if (batch.attributes & CONTROL) continue;
-    for (const record of batch.records) out.push({ offset: batch.firstOffset + BigInt(record.offsetDelta), record });
+    if (!(batch.attributes & CONTROL)) out.add(batch);
   }
   return out;
 }
