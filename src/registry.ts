@@ -56,7 +56,6 @@ export const operators: OperatorDefinition[] = [
   withColumnOperator,
   dropOperator,
   explodeOperator,
-  fromJsonOperator,
   triangleOperator,
   withWatermarkOperator,
   windowOperator,
@@ -64,6 +63,7 @@ export const operators: OperatorDefinition[] = [
   groupByOperator,
   dropDuplicatesOperator,
   joinOperator,
+  fromJsonOperator,
 ];
 export const sinks: SinkDefinition[] = [
   consoleSink,
