@@ -1,7 +1,7 @@
 /**
  * @platformatic/kafka reports one failure as a tree: a MultipleErrors ("Cannot connect to any broker.") holding one
  * NetworkError per broker, whose `cause` is the socket error or an AuthenticationError, whose `cause` is the broker's
- * ResponseError holding ProtocolErrors (`apiCode`, `serverErrorMessage`). These helpers flatten that tree so the
+ * ResponseError holding ProtocolErrors (`apiId`, the broker error's name, and `serverErrorMessage`). These helpers flatten that tree so the
  * error line can name the real reason, whatever depth it sits at.
  */
 
@@ -11,8 +11,8 @@ export interface ErrorNode {
   message: string;
   /** The library's code (PLT_KFK_NETWORK, PLT_KFK_AUTHENTICATION) or the socket's (ECONNREFUSED, ENOTFOUND). */
   code?: string;
-  /** A broker error's name (SASL_AUTHENTICATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION). */
-  apiCode?: string;
+  /** A broker error's name (SASL_AUTHENTICATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION); the client's `apiCode` is its number. */
+  apiId?: string;
   /** The broker's own words, when it sent any. */
   serverErrorMessage?: string;
   canRetry?: boolean;
@@ -20,12 +20,12 @@ export interface ErrorNode {
 
 function node(error: unknown): ErrorNode {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const e = error as Error & Partial<Record<'code' | 'apiCode' | 'serverErrorMessage', unknown>> & { canRetry?: unknown };
+  const e = error as Error & Partial<Record<'code' | 'apiId' | 'serverErrorMessage', unknown>> & { canRetry?: unknown };
   return {
     name: e.name,
     message: e.message,
     code: typeof e.code === 'string' ? e.code : undefined,
-    apiCode: typeof e.apiCode === 'string' ? e.apiCode : undefined,
+    apiId: typeof e.apiId === 'string' ? e.apiId : undefined,
     serverErrorMessage: typeof e.serverErrorMessage === 'string' && e.serverErrorMessage ? e.serverErrorMessage : undefined,
     canRetry: typeof e.canRetry === 'boolean' ? e.canRetry : undefined,
   };

@@ -1,17 +1,7 @@
 import type { KafkaConnectionOptions } from './connection-options.js';
 import { type ErrorNode, errorNodes } from './error-tree.js';
+import { isAuthFailure, isAuthorizationFailure, isTimeout, SOCKET_REASONS } from './error-kinds.js';
 
-const SOCKET_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused: is Kafka running there, and is bootstrapServers right?',
-  ENOTFOUND: 'host not found: check the host names in bootstrapServers',
-  EAI_AGAIN: 'host name lookup failed: check the host names in bootstrapServers',
-  ECONNRESET: 'the broker reset the connection',
-  EHOSTUNREACH: 'host unreachable',
-};
-
-const isAuthFailure = (n: ErrorNode) => n.code === 'PLT_KFK_AUTHENTICATION' || n.apiCode === 'SASL_AUTHENTICATION_FAILED';
-const isAuthorizationFailure = (n: ErrorNode) => n.apiCode?.endsWith('_AUTHORIZATION_FAILED') === true;
-const isTimeout = (n: ErrorNode) => n.name === 'TimeoutError' || n.code === 'ETIMEDOUT' || /timed out/i.test(n.message);
 const unknownTopic = (n: ErrorNode) => /^Unknown topics? (.+?)\.?$/.exec(n.message)?.[1];
 
 /** The broker's words if it sent any (its messages never echo a password), else the client's. */
@@ -32,14 +22,14 @@ function reason(nodes: ErrorNode[], options: KafkaConnectionOptions): string {
       'check sasl.username and sasl.password'
     );
   }
-  const mechanism = nodes.find((n) => n.apiCode === 'UNSUPPORTED_SASL_MECHANISM');
+  const mechanism = nodes.find((n) => n.apiId === 'UNSUPPORTED_SASL_MECHANISM');
   if (mechanism)
     return `the broker does not accept SASL ${options.sasl?.mechanism} (${said(nodes) ?? mechanism.message}); set sasl.mechanism to one it enables`;
   const denied = nodes.find(isAuthorizationFailure);
   if (denied)
-    return `${user} is not authorized (${denied.apiCode}${said(nodes) ? `: ${said(nodes)}` : ''}); the cluster's ACLs must allow it`;
+    return `${user} is not authorized (${denied.apiId}${said(nodes) ? `: ${said(nodes)}` : ''}); the cluster's ACLs must allow it`;
   const topic = nodes.map(unknownTopic).find((t) => t !== undefined);
-  if (topic !== undefined || nodes.some((n) => n.apiCode === 'UNKNOWN_TOPIC_OR_PARTITION')) {
+  if (topic !== undefined || nodes.some((n) => n.apiId === 'UNKNOWN_TOPIC_OR_PARTITION')) {
     return `topic ${topic ?? '(one of those asked for)'} does not exist; create it first, or let it be created on first use (auto-creation on the broker and in the job)`;
   }
   const socket = nodes.find((n) => n.code !== undefined && n.code in SOCKET_REASONS);
@@ -71,17 +61,4 @@ export function describeKafkaError(error: unknown, options: KafkaConnectionOptio
   const where = options.bootstrapServers.join(',');
   const who = options.sasl ? ` as ${options.sasl.username} (${options.sasl.mechanism})` : '';
   return redact(`kafka ${where}${who}: ${doing} failed: ${reason(errorNodes(error), options)}`, options);
-}
-
-/**
- * Whether retrying can help: not for refused credentials, a missing permission or topic, or a misuse the client
- * reports (those fail at once, with the line above); yes for an unreachable broker, a timeout, a closed connection
- * and the broker errors the client marks as retriable (leader moved, not enough replicas).
- */
-export function isRetriableKafkaError(error: unknown): boolean {
-  const nodes = errorNodes(error);
-  const final = (n: ErrorNode) =>
-    isAuthFailure(n) || isAuthorizationFailure(n) || n.apiCode === 'UNSUPPORTED_SASL_MECHANISM' || n.code === 'PLT_KFK_USER';
-  if (nodes.some(final)) return false;
-  return nodes.some((n) => n.canRetry === true || isTimeout(n) || (n.code !== undefined && n.code in SOCKET_REASONS));
 }
