@@ -15,6 +15,7 @@ import { cassandraSink } from './sinks/cassandra/index.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
+import { kafkaSink } from './sinks/kafka/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { mysqlSink } from './sinks/mysql/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
@@ -69,6 +70,7 @@ export const sinks: SinkDefinition[] = [
   cassandraSink,
   mysqlSink,
   starrocksSink,
+  kafkaSink,
 ];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];

@@ -10,6 +10,7 @@ import { sinkConformance } from '../support/sink-conformance.js';
 import { cassandraAdapter } from '../support/conformance/cassandra.js';
 import { fileAdapter } from '../support/conformance/file.js';
 import { influxdbAdapter } from '../support/conformance/influxdb.js';
+import { kafkaAdapter } from '../support/conformance/kafka.js';
 import { memoryAdapter } from '../support/conformance/memory.js';
 import { mysqlAdapter } from '../support/conformance/mysql.js';
 
@@ -22,3 +23,4 @@ sinkConformance(influxdbAdapter('v2'));
 sinkConformance(parquetAdapter());
 sinkConformance(starrocksAdapter('stream-load'));
 sinkConformance(starrocksAdapter('insert'));
+sinkConformance(kafkaAdapter());
