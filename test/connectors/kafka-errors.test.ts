@@ -13,7 +13,7 @@ import type { KafkaConnectionOptions } from '../../src/connectors/kafka/connecti
 import { describeKafkaError } from '../../src/connectors/kafka/errors.js';
 import { isRetriableKafkaError } from '../../src/connectors/kafka/retriable.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
-import { KAFKA_USER, PrivateKafka } from '../support/private-kafka.js';
+import { KAFKA_USER, PrivateKafka, retrying } from '../support/private-kafka.js';
 import { freePort } from '../support/private-server.js';
 import { service } from '../support/services.js';
 
@@ -39,21 +39,6 @@ async function sendError(options: KafkaConnectionOptions, topic: string, produce
     await producer.close().catch(() => undefined);
   }
   assert.fail(`sending to ${topic} at ${options.bootstrapServers} worked`);
-}
-
-/**
- * `operation`, retried while its error is retriable, as a component does: on a new broker the first topic has no
- * leader and the group coordinator (__consumer_offsets) no partition for a moment.
- */
-async function retrying<T>(operation: () => Promise<T>, options: KafkaConnectionOptions, doing: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (attempt >= 40 || !isRetriableKafkaError(error)) throw new Error(describeKafkaError(error, options, doing));
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
 }
 
 function assertNoSecret(text: string, secret: string): void {

@@ -9,6 +9,9 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
+import type { KafkaConnectionOptions } from '../../src/connectors/kafka/connection-options.js';
+import { describeKafkaError } from '../../src/connectors/kafka/errors.js';
+import { isRetriableKafkaError } from '../../src/connectors/kafka/retriable.js';
 import { kafka } from '../../scripts/services/kafka.js';
 import type { ServerContext } from '../../scripts/services/server.js';
 import { PrivateServer, privateContext } from './private-server.js';
@@ -69,6 +72,21 @@ export class PrivateKafka extends PrivateServer {
       return true;
     } finally {
       await admin.close().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * `operation`, retried while its error is retriable, as a component does: on a new broker the first topic has no
+ * leader and the group coordinator (__consumer_offsets) no partition for a moment. Fails with describeKafkaError's line.
+ */
+export async function retrying<T>(operation: () => Promise<T>, options: KafkaConnectionOptions, doing: string): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= 40 || !isRetriableKafkaError(error)) throw new Error(describeKafkaError(error, options, doing));
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }
