@@ -41,10 +41,15 @@ async function tool(jvm: string[], main: string, args: string[]): Promise<string
   }
 }
 
-export function javaToolsContestant(settings: BenchSettings): Contestant {
+/**
+ * `producerProps` beyond acks=all and no compression: none gives the producer's defaults (batch.size 16 KiB, linger.ms
+ * 0), which on a busy machine sends many small requests; `batch.size=524288 linger.ms=10` lets it build requests the
+ * size of the Node clients' send calls.
+ */
+export function javaToolsContestant(settings: BenchSettings, producerProps: string[] = []): Contestant {
   const jvm = jvmArguments();
   return {
-    name: `kafka-tools ${KAFKA_VERSION} (Java)`,
+    name: `kafka-tools ${KAFKA_VERSION} (Java)${producerProps.length > 0 ? `, ${producerProps.join(' ')}` : ''}`,
 
     async produce(topic: string, workload: Workload) {
       const out = await tool(jvm, 'ProducerPerformance', [
@@ -60,6 +65,7 @@ export function javaToolsContestant(settings: BenchSettings): Contestant {
         `bootstrap.servers=${settings.broker}`,
         'acks=all',
         'compression.type=none',
+        ...producerProps,
       ]);
       // Last line: "1000000 records sent, 190000.2 records/sec (36.24 MB/sec), ... latency ..."
       const match = /^(\d+) records sent, ([\d.]+) records\/sec/m.exec(out.trim().split('\n').at(-1) ?? '');
