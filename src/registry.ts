@@ -22,6 +22,7 @@ import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
+import { kafkaSource } from './sources/kafka/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -43,6 +44,7 @@ export const sources: SourceDefinition[] = [
   socketSource,
   fileSource,
   cassandraSource,
+  kafkaSource,
   sensorSource,
   tsbsCpuSource,
   wideSource,
