@@ -3,7 +3,7 @@
  * by `npm run services` with the broker's jars): the reference the Node clients are measured against.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ const run = promisify(execFile);
 
 function jvmArguments(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-kafka-tools-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const log4j = join(dir, 'log4j.properties');
   writeFileSync(
     log4j,
