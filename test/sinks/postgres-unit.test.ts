@@ -121,3 +121,21 @@ describe('postgres sink, without a server', () => {
       assert.equal(isRetriablePostgresError(error), false, JSON.stringify(error));
   });
 });
+
+describe('postgres sink, longs', () => {
+  it('a long that is not a whole number or does not fit bigint is unfit, named with its column', () => {
+    const unfit = unfitRows([{ n: 1 }, { n: 1.5 }, { n: Number.NaN }, { n: 2n ** 63n }, { n: -(2n ** 63n) }, { n: 'x' }], {
+      names: ['n'],
+      types: ['long'],
+    });
+    assert.deepEqual(
+      [...unfit.entries()].map(([row, u]) => `${row} ${u.column}: ${u.reason}`),
+      [
+        '1 n: 1.5 is not a whole number (the column is a long)',
+        '2 n: NaN is not a whole number (the column is a long)',
+        "3 n: 9223372036854775808 is outside bigint's range",
+        '5 n: a string value in a long column',
+      ],
+    );
+  });
+});
