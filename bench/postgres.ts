@@ -5,7 +5,8 @@
  *
  * Rows: ROWS rows (default 1,000,000) of { id: long, ts: timestamp, sensor: string, reading: double }, in batches of
  * BATCH rows (default 100,000), as the engine would hand them over.
- * - sink:      PostgresSink.foreachBatch per batch: one transaction with the commit-table row and a COPY.
+ * - sink:      PostgresSink.foreachBatch per batch: one transaction with the commit-table row and a COPY (binary:
+ *              the table has the sink's own column types).
  * - baseline:  per batch, the same rows as COPY text through pg-copy-streams, autocommit (one transaction per batch).
  * - others:    COPY binary, multi-row INSERT, INSERT from unnest (BENCH_ALTERNATIVES=0 leaves them out, or names the
  *              ones to run: BENCH_ALTERNATIVES='COPY binary').

@@ -41,8 +41,8 @@ function* binaryChunks(rows: Row[]): Generator<Buffer> {
   let buffer = Buffer.allocUnsafe(size);
   let at = 0;
   for (const r of rows) {
-    const sensor = Buffer.from(r.sensor as string);
-    const need = 2 + 4 + 8 + 4 + 8 + 4 + sensor.length + 4 + 8;
+    const sensor = r.sensor as string;
+    const need = 2 + 4 + 8 + 4 + 8 + 4 + 3 * sensor.length + 4 + 8;
     if (at + need > size) {
       yield buffer.subarray(0, at);
       buffer = Buffer.allocUnsafe(size);
@@ -53,8 +53,9 @@ function* binaryChunks(rows: Row[]): Generator<Buffer> {
     at = buffer.writeBigInt64BE(BigInt(r.id as number), at);
     at = buffer.writeInt32BE(8, at);
     at = buffer.writeBigInt64BE(BigInt(((r.ts as Date).getTime() - PG_EPOCH_MS) * 1000), at);
-    at = buffer.writeInt32BE(sensor.length, at);
-    at += sensor.copy(buffer, at);
+    const length = buffer.write(sensor, at + 4, 'utf8');
+    buffer.writeInt32BE(length, at);
+    at += 4 + length;
     at = buffer.writeInt32BE(8, at);
     at = buffer.writeDoubleBE(r.reading as number, at);
   }

@@ -3,8 +3,10 @@ import type { ColumnType } from '../../core/schema.js';
 
 /**
  * COPY's text format, which `COPY ... FROM STDIN` reads: one line per row, fields separated by a tab, `\N` for null,
- * and backslash escapes for backslash, tab, newline and carriage return inside a value. Chosen over the binary format
- * and over multi-row INSERTs by measurement (bench/postgres.ts, docs/postgres.md).
+ * and backslash escapes for backslash, tab, newline and carriage return inside a value. The sink sends it when a
+ * column of the table has another type than the one the sink would create (integer, varchar, timestamp, numeric,
+ * json...), which the server converts from text; otherwise COPY binary (copy-binary.ts), measured faster. The values
+ * that can fail are checked here for both formats (unfitRows).
  */
 
 /** A value the table cannot hold (a NUL character, an invalid Date...): the sink names the column and the row. */
