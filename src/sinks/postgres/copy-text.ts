@@ -3,8 +3,10 @@ import type { ColumnType } from '../../core/schema.js';
 
 /**
  * COPY's text format, which `COPY ... FROM STDIN` reads: one line per row, fields separated by a tab, `\N` for null,
- * and backslash escapes for backslash, tab, newline and carriage return inside a value. Chosen over the binary format
- * and over multi-row INSERTs by measurement (bench/postgres.ts, docs/postgres.md).
+ * and backslash escapes for backslash, tab, newline and carriage return inside a value. The sink sends it when a
+ * column of the table has another type than the one the sink would create (integer, varchar, timestamp, numeric,
+ * json...), which the server converts from text; otherwise COPY binary (copy-binary.ts), measured faster. The values
+ * that can fail are checked here for both formats (unfitRows).
  */
 
 /** A value the table cannot hold (a NUL character, an invalid Date...): the sink names the column and the row. */
@@ -66,16 +68,24 @@ export function fieldEncoder(type: ColumnType): FieldEncoder {
   }
 }
 
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years that toISOString writes as four digits. */
+const FIRST_MS = -62_135_596_800_000; // Date.UTC takes years 0-99 as 1900-1999, so written out
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** What can make a value of this type unfit, checked before anything is sent; undefined when it fits. */
 export function unfitCheck(type: ColumnType): (value: Value | undefined) => string | undefined {
   const text = (s: string) => (s.includes('\0') ? 'a NUL character (\\0): PostgreSQL text cannot hold it' : undefined);
+  // Comparing the time is the cheap check (this runs for every timestamp); the year is worked out only for the message.
   const date = (d: Date) => {
-    const year = d.getUTCFullYear();
-    if (Number.isNaN(year)) return 'an invalid Date';
-    return year < 1 || year > 9999 ? `year ${year} is outside the years the sink writes (1 to 9999)` : undefined;
+    const time = d.getTime();
+    if (time >= FIRST_MS && time <= LAST_MS) return undefined;
+    return Number.isNaN(time) ? 'an invalid Date' : `year ${d.getUTCFullYear()} is outside the years the sink writes (1 to 9999)`;
   };
   return (v) => {
     if (v === null || v === undefined) return undefined;
+    if (type === 'long' && (typeof v === 'number' || typeof v === 'bigint')) return wholeNumber(v);
+    if ((type === 'long' || type === 'double') && typeof v !== 'number' && typeof v !== 'bigint')
+      return `a ${v instanceof Date ? 'Date' : typeof v} value in a ${type} column`;
     if (typeof v === 'string') return text(v);
     if (v instanceof Date) return date(v);
     if (typeof v === 'number' && type === 'timestamp') return date(new Date(v));
@@ -83,6 +93,17 @@ export function unfitCheck(type: ColumnType): (value: Value | undefined) => stri
       return jsonText(v).includes('\\u0000') ? 'a NUL character (\\u0000): jsonb cannot hold it' : undefined;
     return undefined;
   };
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A long must be a whole number that bigint holds (text COPY would fail on the server, binary in the client). */
+function wholeNumber(v: number | bigint): string | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return `${v} is not a whole number (the column is a long)`;
+    return Math.abs(v) < 9.2e18 ? undefined : `${v} is outside bigint's range`;
+  }
+  return v <= INT64_MAX && v >= -INT64_MAX - 1n ? undefined : `${v} is outside bigint's range`;
 }
 
 /** The columns a sink writes, in table order. */
@@ -118,12 +139,10 @@ export function unfitRows(rows: readonly Row[], columns: CopyColumns): Map<numbe
     const row = rows[r];
     for (let c = 0; c < checks.length; c++) {
       const value = row[columns.names[c]];
-      if (
-        value === null ||
-        value === undefined ||
-        typeof value === 'boolean' ||
-        (typeof value === 'number' && columns.types[c] !== 'timestamp')
-      )
+      const type = columns.types[c];
+      if (value === null || value === undefined || typeof value === 'boolean') continue;
+      // Numbers can be unfit only as a timestamp, or as a long that is not a whole number or too large.
+      if (typeof value === 'number' && type !== 'timestamp' && (type !== 'long' || (Number.isInteger(value) && Math.abs(value) < 9.2e18)))
         continue;
       const reason = checks[c](value);
       if (reason) {
