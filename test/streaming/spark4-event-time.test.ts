@@ -24,10 +24,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const at = (s: number) => JSON.stringify({ t: new Date(s * 1000).toISOString(), k: 'a' });
+const at = (s: number | [number, string]) => {
+  const [seconds, k] = typeof s === 'number' ? [s, 'a'] : s;
+  return JSON.stringify({ t: new Date(seconds * 1000).toISOString(), k });
+};
 
-/** One file per batch (`000.jsonl`, ...), each holding rows at these epoch seconds. */
-function files(...batches: number[][]): void {
+/** One file per batch (`000.jsonl`, ...), each holding rows at these epoch seconds (and key k, default 'a'). */
+function files(...batches: Array<Array<number | [number, string]>>): void {
   mkdirSync(join(dir, 'in'), { recursive: true });
   for (const [i, times] of batches.entries())
     writeFileSync(join(dir, 'in', `${String(i).padStart(3, '0')}.jsonl`), times.map(at).join('\n'));
@@ -47,10 +50,11 @@ async function run(operators: unknown[], outputMode: OutputMode, sink = new Reco
   writeFileSync(join(dir, 'jobs', 'late-rows.yaml'), stringify(job));
   const built = buildJob(loadJob(join(dir, 'jobs', 'late-rows.yaml'), { cwd: dir, env: {} }));
   const progress: QueryProgress[] = [];
+  const plan = built.plan.map((step) => step.description);
   const query = new StreamingQuery({ ...built.query, sink }, { pollMs: 1 });
   query.progress$.subscribe((p) => progress.push(p));
   await query.run();
-  return { sink, progress };
+  return { sink, progress, plan };
 }
 
 const windowed = [
@@ -130,5 +134,36 @@ describe("late rows are judged by the previous batch's watermark (Spark 4)", () 
     const { sink, progress } = await run(windowed, 'update');
     assert.deepEqual(perBatch(sink, counts), [[1, []]]);
     assert.deepEqual(dropped(progress), [1]);
+  });
+});
+
+describe('filter pushdown below withWatermark (Spark: PushPredicateThroughNonJoin)', () => {
+  const operators = (condition: string) => [
+    { withWatermark: { column: 't', delay: '10 seconds' } },
+    { filter: condition },
+    { window: { column: 't', size: '5 seconds' } },
+    { groupBy: { keys: ['window'], agg: { n: 'count()' } } },
+  ];
+
+  it('a conjunct not on the event-time column runs before the watermark: rows it removes never move it', async () => {
+    // PySpark 4.3.0 on these files: the row (40, x) is filtered out below EventTimeWatermark, so the watermark stays
+    // at 10 and (16, a) is counted in batch 3; applied in the written order it would move the watermark to 30.
+    files([20], [[40, 'x']], [14], [16]);
+    const { sink, progress, plan } = await run(operators("k != 'x' and t < timestamp_millis(35000)"), 'update');
+    assert.deepEqual(perBatch(sink, counts), [
+      [0, [[20, 1]]],
+      [1, []],
+      [2, [[10, 1]]],
+      [3, [[15, 1]]],
+    ]);
+    assert.deepEqual(watermarks(progress), ['00', '10', '10', '10']);
+    // Spark's optimized plan: Filter NOT (k = x) below EventTimeWatermark, Filter (t < ...) above it.
+    assert.deepEqual(plan.slice(1, 4), ["Filter k != 'x'", 'EventTimeWatermark t, delay 10s', 'Filter t < timestamp_millis(35000)']);
+  });
+
+  it('a filter on the event-time column alone stays where it is written', async () => {
+    files([20]);
+    const { plan } = await run(operators('t < timestamp_millis(35000)'), 'update');
+    assert.deepEqual(plan.slice(1, 3), ['EventTimeWatermark t, delay 10s', 'Filter t < timestamp_millis(35000)']);
   });
 });
