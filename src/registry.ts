@@ -53,7 +53,6 @@ export const operators: OperatorDefinition[] = [
   withColumnOperator,
   dropOperator,
   explodeOperator,
-  fromJsonOperator,
   triangleOperator,
   withWatermarkOperator,
   windowOperator,
@@ -61,6 +60,7 @@ export const operators: OperatorDefinition[] = [
   groupByOperator,
   dropDuplicatesOperator,
   joinOperator,
+  fromJsonOperator,
 ];
 export const sinks: SinkDefinition[] = [
   consoleSink,
