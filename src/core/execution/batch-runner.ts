@@ -57,6 +57,7 @@ export class BatchRunner {
       batchId: entry.batchId,
       rows,
       watermarkMs: entry.batchWatermarkMs,
+      lateWatermarkMs: entry.lateEventsWatermarkMs,
       batchTimestampMs: entry.batchTimestampMs,
     };
     const { output, nextWatermarkMs, eventTime } = await this.reporter.reportAddBatchPart('operators', async () => {

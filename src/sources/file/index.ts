@@ -3,8 +3,9 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defineSource } from '../../component/definition.js';
 import { schemaOption } from '../../component/options.js';
+import { parseModeOptions, type ParseModeOptions } from '../../component/parse-mode.js';
 import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
-import { RuntimeError } from '../../core/errors.js';
+import { ConfigError, RuntimeError } from '../../core/errors.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Backlog, Source, SourceContext } from '../../core/source.js';
@@ -26,6 +27,7 @@ const options = z.strictObject({
   ),
   header: z.boolean().default(false).describe('csv: the first line names the columns (Spark: header, default false: columns by position).'),
   maxFilesPerBatch: z.number().int().positive().optional().describe('At most this many new files per batch (Spark: maxFilesPerTrigger).'),
+  ...parseModeOptions,
 });
 
 const EXTENSIONS: Record<FileFormat, RegExp> = { json: /\.(json|jsonl|ndjson)$/i, csv: /\.csv$/i };
@@ -53,9 +55,16 @@ export class FileSource implements Source {
     readonly schema: Schema,
     private readonly header: boolean,
     private readonly maxFilesPerBatch: number | undefined,
+    /** Spark's parse mode; absent (the API, tests): every malformed record goes to the query's onBadRecord policy. */
+    private readonly parseMode?: ParseModeOptions,
   ) {
     this.description = `FileStreamSource[${path}, format=${format}]`;
+    const corrupt = parseMode?.columnNameOfCorruptRecord;
+    this.fileSchema = corrupt ? schema.filter((c) => c.name !== corrupt) : schema;
   }
+
+  /** The columns read from the files: the schema without the corrupt-record column the parse mode adds. */
+  private readonly fileSchema: Schema;
 
   async open(context: SourceContext) {
     this.badRecords = context.badRecords ?? failOnBadRecord;
@@ -101,8 +110,8 @@ export class FileSource implements Source {
     const rows: Row[] = [];
     for (const file of files) {
       const path = join(this.dir, file);
-      for (const row of parseFile(await readFile(path, 'utf8'), path, this.format, this.schema, this.header, this.badRecords))
-        rows.push(row);
+      const text = await readFile(path, 'utf8');
+      for (const row of parseFile(text, path, this.format, this.fileSchema, this.header, this.badRecords, this.parseMode)) rows.push(row);
     }
     return rows;
   }
@@ -124,13 +133,21 @@ export const fileSource = defineSource({
       maxFilesPerBatch: 10,
     },
   ],
-  create: (o) =>
-    new FileSource(
-      o.path,
-      o.format,
-      Object.entries(o.schema).map(([name, type]) => ({ name, type })),
-      o.header,
-      o.maxFilesPerBatch,
-    ),
+  create: (o, context) => {
+    const schema = Object.entries(o.schema).map(([name, type]) => ({ name, type }));
+    const corrupt = o.columnNameOfCorruptRecord;
+    if (corrupt && schema.some((c) => c.name === corrupt)) {
+      throw ConfigError.single({
+        file: context.location.file,
+        path: `${context.location.path}.columnNameOfCorruptRecord`,
+        message: `'${corrupt}' is also a column of the schema; streamlab adds it as a string column after the schema's`,
+      });
+    }
+    const columns = corrupt ? [...schema, { name: corrupt, type: 'string' as const }] : schema;
+    return new FileSource(o.path, o.format, columns, o.header, o.maxFilesPerBatch, {
+      mode: o.mode,
+      ...(corrupt ? { columnNameOfCorruptRecord: corrupt } : {}),
+    });
+  },
   offsetIdentity: (o) => ({ path: o.path, format: o.format }),
 });

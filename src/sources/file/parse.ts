@@ -1,4 +1,6 @@
+import type { ParseModeOptions } from '../../component/parse-mode.js';
 import type { BadRecordHandler } from '../../core/bad-records.js';
+import { RuntimeError } from '../../core/errors.js';
 import type { Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import { coerce } from '../../component/coerce.js';
@@ -21,8 +23,9 @@ export function parseFile(
   schema: Schema,
   header: boolean,
   badRecords: BadRecordHandler,
+  parseMode?: ParseModeOptions,
 ): Row[] {
-  const reader = new RecordReader(file, schema, badRecords);
+  const reader = new RecordReader(file, schema, badRecords, parseMode);
   return format === 'json' ? reader.json(text) : reader.csv(text, header);
 }
 
@@ -33,6 +36,8 @@ class RecordReader {
     private readonly file: string,
     private readonly schema: Schema,
     private readonly badRecords: BadRecordHandler,
+    /** Spark's mode and columnNameOfCorruptRecord; absent (the API, older callers): every malformed record goes to badRecords. */
+    private readonly parseMode?: ParseModeOptions,
   ) {}
 
   /** JSON Lines (one object per line, Spark's default) or, when the file starts with `[`, one JSON array of objects. */
@@ -47,7 +52,7 @@ class RecordReader {
       try {
         record = JSON.parse(raw);
       } catch (error) {
-        this.bad(raw, position, `not valid JSON: ${(error as Error).message}`);
+        this.malformed(raw, position, `not valid JSON: ${(error as Error).message}`, {});
         continue;
       }
       this.add(record, raw, position);
@@ -61,7 +66,7 @@ class RecordReader {
       items = JSON.parse(text);
     } catch (error) {
       // The whole file is one record: nothing of it can be read.
-      this.bad(text, { file: this.file, line: 1 }, `not valid JSON (the whole file, a JSON array): ${(error as Error).message}`);
+      this.malformed(text, { file: this.file, line: 1 }, `not valid JSON (the whole file, a JSON array): ${(error as Error).message}`, {});
       return this.rows;
     }
     for (const [i, item] of (items as unknown[]).entries()) this.add(item, JSON.stringify(item), { file: this.file, element: i });
@@ -74,7 +79,7 @@ class RecordReader {
     for (const record of parseCsv(text)) {
       const position = { file: this.file, line: record.line };
       if ('error' in record) {
-        this.bad(record.raw, position, record.error);
+        this.malformed(record.raw, position, record.error, {});
         continue;
       }
       if (!names) {
@@ -86,12 +91,14 @@ class RecordReader {
         }
         continue;
       }
+      const values: Record<string, unknown> = {};
+      for (const [i, name] of names.entries()) if (i < record.fields.length) values[name] = record.fields[i];
       if (record.fields.length !== names.length) {
-        this.bad(record.raw, position, `${record.fields.length} fields, expected ${names.length} (${names.join(', ')})`);
+        // Spark's CSV parser: the fields there are kept (PERMISSIVE), the record is malformed all the same.
+        const why = `${record.fields.length} fields, expected ${names.length} (${names.join(', ')})`;
+        this.malformed(record.raw, position, why, this.convert(values).values);
         continue;
       }
-      const values: Record<string, unknown> = {};
-      for (const [i, name] of names.entries()) values[name] = record.fields[i];
       this.add(values, record.raw, position);
     }
     return this.rows;
@@ -100,25 +107,59 @@ class RecordReader {
   /** Converts one record to a row of the schema and keeps it, or reports it naming the first column at fault. */
   private add(record: unknown, raw: string, position: Position): void {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      this.bad(raw, position, `expected a JSON object per row, found ${JSON.stringify(record)}`);
+      this.malformed(raw, position, `expected a JSON object per row, found ${JSON.stringify(record)}`, {});
       return;
     }
-    const values = record as Record<string, unknown>;
-    const row: Row = {};
+    const { values, error } = this.convert(record as Record<string, unknown>);
+    if (error === undefined) {
+      if (this.parseMode?.columnNameOfCorruptRecord) values[this.parseMode.columnNameOfCorruptRecord] = null;
+      this.rows.push(values);
+    } else this.malformed(raw, position, error, values);
+  }
+
+  /** The record's values as the schema's types; a value that does not convert is null, and the first such is named. */
+  private convert(record: Record<string, unknown>): { values: Row; error?: string } {
+    const values: Row = {};
+    let error: string | undefined;
     for (const column of this.schema) {
-      const found = Object.hasOwn(values, column.name) ? values[column.name] : null;
+      const found = Object.hasOwn(record, column.name) ? record[column.name] : null;
       const result = coerce(found, column.type);
-      if ('error' in result) {
-        this.bad(raw, position, `column '${column.name}': ${result.error}, found ${JSON.stringify(found)}`);
-        return;
-      }
-      row[column.name] = result.value;
+      if ('error' in result) error ??= `column '${column.name}': ${result.error}, found ${JSON.stringify(found)}`;
+      values[column.name] = 'error' in result ? null : result.value;
     }
+    return { values, error };
+  }
+
+  /**
+   * A record with something wrong, after Spark's FailureSafeParser: FAILFAST stops; PERMISSIVE keeps what converted
+   * (the rest null) with the raw text in the corrupt-record column; DROPMALFORMED leaves it out. Without a parse mode
+   * (older callers) it goes to the bad-record handler as before. PERMISSIVE and DROPMALFORMED also tell the handler
+   * unless its policy is `fail` (the parse mode has already decided: nothing fails), so deadLetter keeps the raw text.
+   */
+  private malformed(raw: string, position: Position, reason: string, partial: Row): void {
+    const mode = this.parseMode;
+    if (!mode) {
+      this.bad(raw, position, reason);
+      return;
+    }
+    if (mode.mode === 'FAILFAST') {
+      throw new RuntimeError(
+        `${where(position)}: ${reason}. Parse mode FAILFAST stops the query (as Spark: MALFORMED_RECORD_IN_PARSING); mode PERMISSIVE (the default) keeps such records with null fields, DROPMALFORMED leaves them out.`,
+      );
+    }
+    if (this.badRecords.policy !== 'fail') this.bad(raw, position, reason);
+    if (mode.mode === 'DROPMALFORMED') return;
+    const row: Row = {};
+    for (const column of this.schema) row[column.name] = partial[column.name] ?? null;
+    if (mode.columnNameOfCorruptRecord) row[mode.columnNameOfCorruptRecord] = raw;
     this.rows.push(row);
   }
 
   private bad(raw: string, position: Position, reason: string): void {
-    const where = 'line' in position ? `${position.file}:${position.line}` : `${position.file}: element ${position.element}`;
-    this.badRecords.report({ raw, reason, where, position });
+    this.badRecords.report({ raw, reason, where: where(position), position });
   }
+}
+
+function where(position: Position): string {
+  return 'line' in position ? `${position.file}:${position.line}` : `${position.file}: element ${position.element}`;
 }
