@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cliPath, repoRoot } from '../support/cli.js';
+import { describeOrSkip } from '../support/describe-or-skip.js';
+
+/**
+ * Every shipped job either exports to a PySpark program, or is refused with exit 2 and a message naming the part
+ * that has no translation and where it is written. The programs that export are then started on real PySpark (one
+ * session for all, test/parity/start_programs.py): each must build its stream and complete a batch.
+ */
+const jobs = readdirSync(join(repoRoot, 'jobs'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''));
+
+/** The jobs whose source or sink has no translation yet, and the word the refusal must name. */
+const REFUSED: Record<string, RegExp> = {
+  'people-cassandra-read': /source 'cassandra' has no Spark counterpart/,
+  'sensor-mysql': /source 'sensor' has no Spark counterpart/,
+  'sensor-starrocks': /source 'sensor' has no Spark counterpart/,
+  'sine-console': /source 'sine' has no Spark counterpart/,
+  'sine-influxdb': /source 'sine' has no Spark counterpart/,
+  'telemetry-console': /source 'system' has no Spark counterpart/,
+  'telemetry-influxdb': /source 'system' has no Spark counterpart/,
+  'tsbs-cpu-console': /source 'tsbs-cpu' has no Spark counterpart/,
+};
+
+function exportJob(job: string, cwd: string) {
+  return spawnSync(process.execPath, [cliPath, 'export', 'pyspark', job], { cwd, encoding: 'utf8' });
+}
+
+const pyspark = spawnSync('python3', ['-c', 'import pyspark; print(pyspark.__version__)'], { encoding: 'utf8' });
+const pysparkSkip =
+  pyspark.status === 0 ? false : process.env.CI === 'true' ? false : 'pyspark is not installed (pip install pyspark==4.3.0)';
+
+describe('streamlab export pyspark on the shipped jobs', () => {
+  for (const job of jobs) {
+    it(`${job}: ${REFUSED[job] ? 'refused, naming what' : 'a program'}`, () => {
+      const run = exportJob(job, repoRoot);
+      if (REFUSED[job]) {
+        assert.equal(run.status, 2, run.stderr);
+        assert.match(run.stderr, REFUSED[job]);
+        assert.match(run.stderr, new RegExp(`jobs/${job}\\.yaml:\\d+:\\d+ (source|sink)`));
+        assert.equal(run.stdout, '');
+      } else {
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /^def read_stream\(spark\):$/m);
+        assert.match(run.stdout, /^def transform\(df\):$/m);
+        assert.match(run.stdout, new RegExp(`# jobs/${job}\\.yaml:\\d+ {2}source:`));
+      }
+    });
+  }
+});
+
+describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, timeout: 900_000 }, () => {
+  let project: string;
+  let socket: Server;
+  const lines: string[] = [];
+  before(async () => {
+    project = mkdtempSync(join(tmpdir(), 'streamlab-export-'));
+    cpSync(join(repoRoot, 'jobs'), join(project, 'jobs'), { recursive: true });
+    cpSync(join(repoRoot, 'data'), join(project, 'data'), { recursive: true });
+    // The socket jobs read `nc -lk 9999`: a server that sends each connection a few lines and keeps it open.
+    socket = createServer((connection) => connection.write('the quick brown fox\njumps over the lazy dog\n'));
+    await new Promise<void>((resolve, reject) => socket.once('error', reject).listen(9999, 'localhost', resolve));
+  });
+  after(() => {
+    socket?.close();
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('every translatable job builds its stream and completes a batch', () => {
+    const programs = jobs
+      .filter((job) => !REFUSED[job])
+      .map((job) => {
+        const run = exportJob(job, project);
+        assert.equal(run.status, 0, run.stderr);
+        const file = join(project, `${job}.py`);
+        writeFileSync(file, run.stdout);
+        return file;
+      });
+    const run = spawnSync('python3', [join(repoRoot, 'test/parity/start_programs.py'), project, ...programs], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    lines.push(...run.stdout.split('\n').filter((l) => l.startsWith('{')));
+    assert.equal(run.status, 0, run.stderr.slice(-3000));
+    const results = lines.map((l) => JSON.parse(l) as { program: string; ok: boolean; error?: string });
+    assert.deepEqual(
+      results.map((r) => r.program),
+      programs.map((p) => p.split('/').at(-1)),
+    );
+    const failed = results.filter((r) => !r.ok).map((r) => `${r.program}: ${r.error}`);
+    assert.deepEqual(failed, []);
+  });
+});
