@@ -28,10 +28,9 @@ async function main(): Promise<number> {
   const scenarios = prepareScenarios(join(parityDir, 'scenarios'), work, values.only?.split(','));
   const ours = new Map<string, EngineResult>();
   for (const scenario of scenarios) {
-    writeFileSync(
-      join(scenario.dir, 'program.py'),
-      pysparkProgram(loadJob(join(scenario.dir, 'job.yaml'), { cwd: scenario.dir, env: {} }), scenario.dir),
-    );
+    // Unchecked: a job streamlab refuses (an output mode it does not support) still goes to Spark, which must refuse it too.
+    const job = loadJob(join(scenario.dir, 'job.yaml'), { cwd: scenario.dir, env: {} });
+    writeFileSync(join(scenario.dir, 'program.py'), pysparkProgram(job, scenario.dir, false));
     ours.set(scenario.name, await runStreamlab(scenario.dir));
   }
   const streamlabSeconds = (Date.now() - started) / 1000;
@@ -69,7 +68,8 @@ function report(
     const reason = known.get(name);
     if (found.length === 0 && !reason) {
       counts.identical++;
-      console.log(`identical  ${name}`);
+      const refused = bothRefused(ours.get(name)!, theirs.get(name)!);
+      console.log(`identical  ${name}${refused ? ` (both refuse it: ${refused})` : ''}`);
     } else if (found.length === 0) {
       counts.stale++;
       failures++;
@@ -89,6 +89,12 @@ function report(
     `\nidentical ${counts.identical}, known differences ${counts.known}, unlisted differences ${counts.differs}, stale listings ${counts.stale}`,
   );
   return failures;
+}
+
+/** Both engines refused the job: what each said, shortened, so that the report shows it is the same refusal. */
+function bothRefused(ours: EngineResult, theirs: EngineResult): string | undefined {
+  if (!('error' in ours) || !('error' in theirs)) return undefined;
+  return `streamlab: ${ours.error.slice(0, 100)} | Spark: ${theirs.error.slice(0, 160)}`;
 }
 
 main().then(

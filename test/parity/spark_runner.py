@@ -1,13 +1,16 @@
 """Runs the exported programs of the parity scenarios on real PySpark, all in one Spark session.
 
 Usage: python3 spark_runner.py manifest.json
-The manifest lists {"name", "dir"}: each dir holds program.py (written by `streamlab export pyspark`) and the input
+Scenarios run PARITY_SPARK_PARALLEL (default 4) at a time, as concurrent queries of the one session: a streaming
+query spends much of a batch waiting on its own checkpoint writes. The manifest lists {"name", "dir"}: each dir holds program.py (written by `streamlab export pyspark`) and the input
 it reads. For each scenario this imports the program, builds the stream with its own read_stream() and transform(),
 and starts it with its OUTPUT_MODE, trigger availableNow and a foreachBatch that records every batch's rows as
 Spark's JSON (timestamps in UTC). The watermark of each batch comes from the query's progress. Results go to
 <dir>/spark.json; a failure is recorded as {"error": ...} for that scenario and the next one runs.
 """
 import importlib.util
+import threading
+from concurrent.futures import ThreadPoolExecutor
 import json
 import os
 import sys
@@ -19,7 +22,7 @@ from pyspark.sql import SparkSession
 
 def session():
     return (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master("local[4]")
         .appName("streamlab-parity")
         # One partition: the same answers, without 200 state-store partitions per stateful operator per batch.
         .config("spark.sql.shuffle.partitions", "1")
@@ -40,24 +43,30 @@ def load_program(name, path):
     return module
 
 
+# The programs resolve their relative paths against the working directory when they are loaded and built: one at a
+# time, in the scenario's folder. Their queries then run side by side.
+BUILD_LOCK = threading.Lock()
+
+
 def run_scenario(spark, name, folder):
-    os.chdir(folder)
-    program = load_program(name, os.path.join(folder, "program.py"))
-    for key, value in program.SPARK_CONF.items():  # the program's own semantics settings, as its main() sets them
-        spark.conf.set(key, value)
-    df = program.transform(program.read_stream(spark))
     batches = {}
 
     def record(batch_df, batch_id):
         batches[batch_id] = [json.loads(line) for line in batch_df.toJSON().collect()]
 
-    query = (
-        df.writeStream.outputMode(program.OUTPUT_MODE)
-        .trigger(availableNow=True)
-        .option("checkpointLocation", os.path.join(folder, "spark-checkpoint"))
-        .foreachBatch(record)
-        .start()
-    )
+    with BUILD_LOCK:
+        os.chdir(folder)
+        program = load_program(name, os.path.join(folder, "program.py"))
+        for key, value in program.SPARK_CONF.items():  # the program's own semantics settings, as its main() sets them
+            spark.conf.set(key, value)
+        df = program.transform(program.read_stream(spark))
+        query = (
+            df.writeStream.outputMode(program.OUTPUT_MODE)
+            .trigger(availableNow=True)
+            .option("checkpointLocation", os.path.join(folder, "spark-checkpoint"))
+            .foreachBatch(record)
+            .start()
+        )
     query.awaitTermination()
     out = []
     for progress in query.recentProgress:
@@ -79,17 +88,22 @@ def main():
         manifest = json.load(f)
     spark = session()
     spark.sparkContext.setLogLevel("ERROR")
-    for scenario in manifest:
-        started = time.time()
-        try:
-            result = run_scenario(spark, scenario["name"], scenario["dir"])
-        except Exception as error:  # noqa: BLE001 - recorded for the report, the next scenario runs
-            result = {"error": str(error).split("\n")[0], "trace": traceback.format_exc(limit=3)}
-        result["seconds"] = round(time.time() - started, 2)
-        with open(os.path.join(scenario["dir"], "spark.json"), "w") as f:
-            json.dump(result, f)
-        print(f"spark: {scenario['name']} {result['seconds']}s", flush=True)
+    parallel = int(os.environ.get("PARITY_SPARK_PARALLEL", "4"))
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        list(pool.map(lambda scenario: run_and_save(spark, scenario), manifest))
     spark.stop()
+
+
+def run_and_save(spark, scenario):
+    started = time.time()
+    try:
+        result = run_scenario(spark, scenario["name"], scenario["dir"])
+    except Exception as error:  # noqa: BLE001 - recorded for the report, the other scenarios run
+        result = {"error": str(error).split("\n")[0], "trace": traceback.format_exc(limit=3)}
+    result["seconds"] = round(time.time() - started, 2)
+    with open(os.path.join(scenario["dir"], "spark.json"), "w") as f:
+        json.dump(result, f)
+    print(f"spark: {scenario['name']} {result['seconds']}s", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ import { translateSource } from './sources.js';
  * A streamlab job as a PySpark Structured Streaming program: `read_stream(spark)` (the source), `transform(df)` (the
  * operators, one block per YAML item, each headed by the line it comes from), `start(df)` (output mode, trigger,
  * checkpoint, sink) and `main()`. The parts are functions so that the parity suite can run the very same
- * `read_stream` and `transform` on real Spark. Throws a ConfigError naming what has no translation.
+ * `read_stream` and `transform` on real Spark. Throws a ConfigError naming what has no translation, or (unless
+ * `checked` is false) what streamlab refuses to run.
  */
-export function pysparkProgram(job: LoadedJob, cwd = process.cwd()): string {
-  const t = new Translation(job, cwd);
+export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = true): string {
+  const t = new Translation(job, cwd, checked);
   const source = translateSource(job.source, t);
   const transform = job.operators.flatMap((op) => translateOperator(op, t));
   transform.push(...t.flushWindows());
