@@ -4,7 +4,7 @@ import type { Translation } from './context.js';
 import { comment, py, sparkInterval } from './python.js';
 import { refuse } from './refusal.js';
 import { sqlColumn, toSparkSql } from './spark-sql.js';
-import { staticTable } from './sources.js';
+import { ddlSchema, staticTable } from './sources.js';
 
 type Operator = ComponentConfig<OperatorDefinition>;
 type Options = Record<string, unknown>;
@@ -58,6 +58,9 @@ export function translateOperator(op: Operator, t: Translation): string[] {
       break;
     case 'join':
       lines.push(...join(op, o, t));
+      break;
+    case 'fromJson':
+      lines.push(...fromJson(op, o));
       break;
     default:
       refuse(op, `operator '${type}' has no PySpark translation yet`);
@@ -141,4 +144,23 @@ function join(op: Operator, o: Options, t: Translation): string[] {
   lines.push(`    static = ${table}`);
   lines.push(`    df = df.join(static, on=[${(o.on as string[]).map(py).join(', ')}], how=${py(o.how as string)})`);
   return lines;
+}
+
+/** Spark's from_json into a struct, then its fields, the kept columns and the corrupt-record column, in that order. */
+function fromJson(op: Operator, o: Options): string[] {
+  const schema = o.schema as Record<string, string>;
+  const corrupt = o.columnNameOfCorruptRecord as string | undefined;
+  const ddl = ddlSchema(op, corrupt ? { ...schema, [corrupt]: 'string' } : schema);
+  const options: Record<string, string> = { mode: (o.mode as string | undefined) ?? 'PERMISSIVE' };
+  if (corrupt) options.columnNameOfCorruptRecord = corrupt;
+  const keep = ((o.keep as string[] | undefined) ?? []).map(py);
+  const parsed = `F.from_json(F.col(${py((o.column as string | undefined) ?? 'value')}), ${py(ddl)}, ${pyDict(options)}).alias("data")`;
+  const fields = [...Object.keys(schema).map((f) => py(`data.${f}`)), ...keep, ...(corrupt ? [py(`data.${corrupt}`)] : [])];
+  return [`    df = df.select(${[parsed, ...keep].join(', ')})`, `    df = df.select(${fields.join(', ')})`];
+}
+
+function pyDict(value: Record<string, string>): string {
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${py(k)}: ${py(v)}`)
+    .join(', ')}}`;
 }
