@@ -15,6 +15,7 @@ import type { Source } from '../core/source.js';
 import { checkOutputMode, type PlanOperator } from '../core/state/output-mode-check.js';
 import { sources } from '../registry.js';
 import { ExpressionCheck } from './expression-check.js';
+import { FilterPushdown, type FilterSplit } from './filter-pushdown.js';
 import type { ComponentConfig } from './load-job.js';
 import { dottedPath, type YamlFile } from './yaml-file.js';
 
@@ -74,6 +75,7 @@ class PartsBuilder {
   /** The columns the next part receives; undefined when not known. */
   private input: Schema | undefined;
   private columns: ColumnInfos = new Map();
+  private readonly pushdown = new FilterPushdown();
 
   constructor(private readonly parts: JobParts) {}
 
@@ -113,6 +115,14 @@ class PartsBuilder {
       this.lose(where);
       return;
     }
+    const split =
+      check.failedPaths.length === 0 && config.definition.type === 'filter' ? this.pushdown.split(config.options as string) : undefined;
+    if (split) {
+      this.pushBelowWatermark(config, split, input);
+      this.planOperators.push({ facts: built.facts, path: dottedPath(config.path) }); // one per written operator: output-mode checks
+      return;
+    }
+    this.pushdown.track(config.definition.type, config.options, this.operators.length, input);
     this.operators.push(built.operator);
     this.plan.push({ ...step('operator', config, built.description, built.schema), ...(built.notes ? { notes: built.notes } : {}) });
     this.planOperators.push({ facts: built.facts, path: dottedPath(config.path) });
@@ -123,6 +133,35 @@ class PartsBuilder {
     }
     this.input = built.schema;
     this.columns = built.columns ?? keepPresent(this.columns, built.schema);
+  }
+
+  /**
+   * Spark's filter pushdown below withWatermark (see FilterPushdown): builds the moved conjuncts as a filter right
+   * before the withWatermark, and the rest (if any) where the filter was written.
+   */
+  private pushBelowWatermark(config: ComponentConfig<OperatorDefinition>, split: FilterSplit, input: Schema): void {
+    const path = dottedPath(config.path);
+    const build = (condition: string, schema: Schema) =>
+      config.definition.create(condition as never, { ...this.context(config, true), input: schema, columns: this.columns });
+    const pushed = build(split.pushed, split.input);
+    const note =
+      `moved here from ${path} (Spark's PushPredicateThroughNonJoin): it does not read the event-time column ` +
+      `${split.eventTime}, so the rows it removes never move the watermark`;
+    this.operators.splice(split.at, 0, pushed.operator);
+    this.plan.splice(split.at + 1, 0, {
+      ...step('operator', config, pushed.description, pushed.schema),
+      options: split.pushed,
+      notes: [note],
+    });
+    this.pushdown.inserted();
+    if (split.stayed === undefined) return;
+    const stayed = build(split.stayed, input);
+    this.operators.push(stayed.operator);
+    this.plan.push({
+      ...step('operator', config, stayed.description, stayed.schema),
+      options: split.stayed,
+      notes: [`${split.pushed} moved below withWatermark (it does not read ${split.eventTime}); this part reads it, so it stays`],
+    });
   }
 
   /** Input columns unknown: parse its expressions; what else it finds is measured against no columns, so dropped. */

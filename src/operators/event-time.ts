@@ -59,11 +59,11 @@ export function isWindow(value: Value): value is WindowValue {
 }
 
 /**
- * Start times of the windows holding event time `t`, oldest first: windows start at multiples of `slideMs` from the
- * epoch (Spark's alignment, startTime 0) and hold [start, start + sizeMs). A tumbling window is slide = size.
+ * Start times of the windows holding event time `t`, oldest first: windows start at `startTimeMs` plus multiples of
+ * `slideMs` from the epoch (Spark's alignment) and hold [start, start + sizeMs). A tumbling window is slide = size.
  */
-export function windowStarts(t: number, sizeMs: number, slideMs: number): number[] {
-  const lastStart = t - (((t % slideMs) + slideMs) % slideMs);
+export function windowStarts(t: number, sizeMs: number, slideMs: number, startTimeMs = 0): number[] {
+  const lastStart = t - ((((t - startTimeMs) % slideMs) + slideMs) % slideMs);
   const starts: number[] = [];
   for (let start = lastStart - Math.ceil(sizeMs / slideMs) * slideMs + slideMs; start <= lastStart; start += slideMs) {
     if (t < start + sizeMs) starts.push(start);

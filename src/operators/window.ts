@@ -15,12 +15,16 @@ const options = z.strictObject({
     'How far apart windows start (Spark: slideDuration); default: the size (tumbling windows). Smaller than the size gives sliding, overlapping windows.',
     { positive: true },
   ).optional(),
+  startTime: durationOption(
+    'Offset of the windows from 1970-01-01 00:00:00 UTC (Spark: startTime), less than the slide, e.g. `15 minutes` for hourly windows 12:15-13:15; default 0.',
+  ).optional(),
   as: z.string().min(1).default('window').describe('Name of the `{ start, end }` column added.'),
 });
 
 /**
  * Spark's `window(column, size, slide)`: adds a `window` struct `{ start, end }` (end exclusive) to each row. Windows
- * are aligned to the epoch: they start at multiples of the slide since 1970-01-01 00:00:00 UTC. With a slide smaller
+ * are aligned to the epoch: they start at `startTime` (default 0) plus multiples of the slide since 1970-01-01 00:00:00
+ * UTC. With a slide smaller
  * than the size a row belongs to several windows and comes out once per window, as in Spark. Rows whose event time
  * is null are dropped. Group by the window column to aggregate per window.
  */
@@ -32,8 +36,9 @@ export const windowOperator = defineOperator({
   examples: [
     { column: 'timestamp', size: '10 minutes', slide: '5 minutes' },
     { column: 'timestamp', size: '1 second' },
+    { column: 'timestamp', size: '1 hour', startTime: '15 minutes' },
   ],
-  create({ column, size, slide, as }, context) {
+  create({ column, size, slide, startTime, as }, context) {
     eventTimeColumn(column, context, 'column');
     const sizeMs = size;
     const slideMs = slide ?? sizeMs;
@@ -44,6 +49,14 @@ export const windowOperator = defineOperator({
         message: `the slide (${formatDuration(slideMs)}) must not be longer than the size (${formatDuration(sizeMs)}): rows between windows would belong to none (Spark: slideDuration <= windowDuration)`,
       });
     }
+    const offsetMs = startTime ?? 0;
+    if (offsetMs >= slideMs) {
+      throw ConfigError.single({
+        file: context.location.file,
+        path: `${context.location.path}.startTime`,
+        message: `the startTime (${formatDuration(offsetMs)}) must be less than the slide (${formatDuration(slideMs)}), as Spark requires`,
+      });
+    }
     const sliding = slideMs < sizeMs;
     const source = context.columns?.get(column);
     const columns = new Map<string, ColumnInfo>(context.columns ?? []);
@@ -51,7 +64,9 @@ export const windowOperator = defineOperator({
       window: { kind: sliding ? 'sliding' : 'tumbling', source: column, sizeMs, slideMs },
       ...(source?.watermarkDelayMs !== undefined ? { watermarkDelayMs: source.watermarkDelayMs } : {}),
     });
-    const shape = sliding ? `${formatDuration(sizeMs)} sliding every ${formatDuration(slideMs)}` : `tumbling ${formatDuration(sizeMs)}`;
+    const shape =
+      (sliding ? `${formatDuration(sizeMs)} sliding every ${formatDuration(slideMs)}` : `tumbling ${formatDuration(sizeMs)}`) +
+      (offsetMs ? `, starting ${formatDuration(offsetMs)} past` : '');
     return {
       operator: mapRows((rows) => {
         // One struct per window and batch, shared by its rows: fewer objects, and groupBy sees equal windows.
@@ -82,10 +97,10 @@ export const windowOperator = defineOperator({
           // most of this operator's cost (measured: 4 vs 13 million rows/s). Sliding windows copy the row for all
           // but the last of its windows.
           if (!sliding) {
-            row[as] = windowAt(t - (((t % sizeMs) + sizeMs) % sizeMs));
+            row[as] = windowAt(t - ((((t - offsetMs) % sizeMs) + sizeMs) % sizeMs));
             out[n++] = row;
           } else {
-            const starts = windowStarts(t, sizeMs, slideMs);
+            const starts = windowStarts(t, sizeMs, slideMs, offsetMs);
             for (let w = 0; w < starts.length - 1; w++) {
               const copy = Object.assign({}, row);
               copy[as] = windowAt(starts[w]);
@@ -102,7 +117,7 @@ export const windowOperator = defineOperator({
       description: `TimeWindow ${column}, ${shape} -> ${as} { start, end }`,
       columns,
       notes: [
-        `windows start at multiples of ${formatDuration(slideMs)} since 1970-01-01 00:00 UTC and hold [start, start + ${formatDuration(sizeMs)})` +
+        `windows start at ${offsetMs ? `${formatDuration(offsetMs)} past ` : ''}multiples of ${formatDuration(slideMs)} since 1970-01-01 00:00 UTC and hold [start, start + ${formatDuration(sizeMs)})` +
           (sliding ? `; each row lands in ${Math.ceil(sizeMs / slideMs)} windows` : ''),
       ],
     };
