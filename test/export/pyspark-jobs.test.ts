@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import cassandraDriver from 'cassandra-driver';
 import { cliPath, repoRoot } from '../support/cli.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import { service } from '../support/services.js';
@@ -63,6 +64,22 @@ function serverEnv(): Record<string, string> {
   return env;
 }
 
+/** One CQL statement against the shared Cassandra, rows as plain objects (ints as numbers). */
+async function cql(address: string, statement: string): Promise<Record<string, unknown>[]> {
+  const [host, port] = address.split(':');
+  const client = new cassandraDriver.Client({
+    contactPoints: [host],
+    protocolOptions: { port: Number(port) },
+    localDataCenter: 'datacenter1',
+  });
+  try {
+    const result = await client.execute(statement);
+    return (result.rows ?? []).map((row) => Object.fromEntries(row.keys().map((k) => [k, row.get(k)])));
+  } finally {
+    await client.shutdown();
+  }
+}
+
 function exportJob(job: string, cwd: string) {
   return spawnSync(process.execPath, [cliPath, 'export', 'pyspark', job], { cwd, encoding: 'utf8' });
 }
@@ -115,6 +132,8 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
       });
       assert.equal(created.status, 200, await created.text());
     }
+    const cassandra = service('cassandra');
+    if (!cassandra.skip) await cql(cassandra.address, `DROP KEYSPACE IF EXISTS ${KEYSPACE}`);
     const skipped = jobs.filter((job) => !REFUSED[job] && cannotStart(job));
     // Locally a missing client or server leaves those jobs out (listed); in CI everything they need is there.
     if (process.env.CI === 'true')
@@ -146,5 +165,18 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     );
     const failed = results.filter((r) => !r.ok).map((r) => `${r.program}: ${r.error}`);
     assert.deepEqual(failed, []);
+    if (!skipped.includes('people-cassandra')) {
+      // What foreachBatch wrote, read back: every row and field of data/people.json, each with its own uuid5 id.
+      const rows = await cql(cassandra.address, `SELECT id, name, age FROM ${KEYSPACE}.people`);
+      const people = rows.map((r) => ({ name: r.name, age: r.age })).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+      assert.deepEqual(people, [
+        { name: 'Andy', age: 30 },
+        { name: 'Justin', age: 19 },
+        { name: 'Michael', age: null },
+      ]);
+      const ids = rows.map((r) => String(r.id));
+      assert.equal(new Set(ids).size, 3);
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
   });
 });

@@ -2,9 +2,9 @@
 
 Usage: python3 start_programs.py <folder> <program.py>...
 Run from <folder> (the project copy the programs' relative paths point into). For each program: import it, call
-start(transform(read_stream(spark))) exactly as its main() does, wait until the query has completed a batch (or
-ended, for availableNow), check it has no exception, stop it. Prints one JSON line per program:
-{"program", "ok", "batches", "error"}.
+start(transform(read_stream(spark))) exactly as its main() does, wait until the query has completed a batch with
+input rows, so that its sink has written (or until it ended, for availableNow), check it has no exception and read
+rows, stop it. Prints one JSON line per program: {"program", "ok", "rows", "error"}.
 """
 import importlib.util
 import json
@@ -25,18 +25,21 @@ def run(spark, path):
         spark.conf.set(key, value)
     query = program.start(program.transform(program.read_stream(spark)))
     deadline = time.time() + BUDGET_SECONDS
+    rows = 0
     try:
-        while time.time() < deadline and query.isActive and not query.recentProgress:
+        while time.time() < deadline and query.isActive and rows == 0:
             time.sleep(0.5)
+            rows = sum(p["numInputRows"] for p in query.recentProgress)
+        query.awaitTermination(1)
+        rows = sum(p["numInputRows"] for p in query.recentProgress)
         error = query.exception()
-        batches = len(query.recentProgress)
     finally:
         query.stop()
     if error is not None:
         raise RuntimeError(str(error).split("\n")[0])
-    if batches == 0:
-        raise RuntimeError(f"no batch completed in {BUDGET_SECONDS} s")
-    return batches
+    if rows == 0:
+        raise RuntimeError(f"no batch with input rows completed in {BUDGET_SECONDS} s")
+    return rows
 
 
 def main():
@@ -52,7 +55,7 @@ def main():
     spark.sparkContext.setLogLevel("ERROR")
     for path in sys.argv[2:]:
         try:
-            print(json.dumps({"program": os.path.basename(path), "ok": True, "batches": run(spark, path)}), flush=True)
+            print(json.dumps({"program": os.path.basename(path), "ok": True, "rows": run(spark, path)}), flush=True)
         except Exception as error:  # noqa: BLE001 - reported per program, the next one runs
             print(json.dumps({"program": os.path.basename(path), "ok": False, "error": str(error).split("\n")[0]}), flush=True)
     spark.stop()

@@ -29,7 +29,7 @@ export class Translation {
    */
   constructor(
     readonly job: LoadedJob,
-    cwd: string,
+    readonly cwd: string,
     checked = true,
   ) {
     this.sinkSchema = checked ? builtSchema(job) : (tryBuiltSchema(job) ?? []);

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { ComponentConfig } from '../../config/load-job.js';
 import type { SourceDefinition } from '../../component/definition.js';
 import { findComponent, sources } from '../../registry.js';
@@ -39,7 +41,7 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
       lines.push(
         ...comment("Spark's file source takes new files by modification time, streamlab by name: write them in name order", '    '),
       );
-      lines.push('    return (', '        spark.readStream', ...fileReader(source, o), '    )');
+      lines.push('    return (', '        spark.readStream', ...fileReader(source, o, t.cwd), '    )');
       return lines;
     case 'rate':
       lines.push('    return (', '        spark.readStream.format("rate")');
@@ -63,24 +65,33 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
 }
 
 /** `.schema(...).option(...).json(path)`: the reader chain of a file source (stream or static). */
-function fileReader(component: Pick<ComponentConfig, 'yaml' | 'path'>, o: Options): string[] {
+function fileReader(component: Pick<ComponentConfig, 'yaml' | 'path'>, o: Options, cwd: string): string[] {
   const format = o.format as string;
   const lines = [`        .schema(${py(ddlSchema(component, o.schema as Record<string, string>))})`];
   if (format === 'csv') lines.push(`        .option("header", ${o.header ? 'True' : 'False'})`);
   if (o.maxFilesPerBatch !== undefined) lines.push(`        .option("maxFilesPerTrigger", ${o.maxFilesPerBatch})`);
-  lines.push(`        .option("pathGlobFilter", ${py(GLOBS[format])})`);
-  lines.push(`        .${format}(os.path.abspath(${py(o.path as string)}))`);
+  // Spark's file source reads a folder only: a single file is read as its folder, filtered to the file's name.
+  const path = o.path as string;
+  const single = isFile(resolve(cwd, path), format);
+  lines.push(`        .option("pathGlobFilter", ${py(single ? basename(path) : GLOBS[format])})`);
+  lines.push(`        .${format}(os.path.abspath(${py(single ? dirname(path) || '.' : path)}))`);
   return lines;
 }
 
+/** As streamlab decides at run time: a path that is a file; one that does not exist yet, by its extension. */
+function isFile(path: string, format: string): boolean {
+  if (existsSync(path)) return statSync(path).isFile();
+  return format === 'csv' ? /\.csv$/i.test(path) : /\.(json|jsonl|ndjson)$/i.test(path);
+}
+
 /** The static side of a join: the same reader, as a batch read (`df.sparkSession.read`). */
-export function staticTable(component: ComponentConfig, reference: Options, _t: Translation): string {
+export function staticTable(component: ComponentConfig, reference: Options, t: Translation): string {
   if (reference.type !== 'file') {
     return refuse(component, `join with a '${String(reference.type)}' table has no translation yet (a file table has)`);
   }
   const { type: _type, ...rest } = reference;
   const parsed = findComponent(sources, 'file')!.options.safeParse(rest);
   if (!parsed.success) return refuse(component, 'the join table is not a valid file source');
-  const lines = fileReader(component, parsed.data as Options).map((l) => l.trim());
+  const lines = fileReader(component, parsed.data as Options, t.cwd).map((l) => l.trim());
   return `df.sparkSession.read${lines.join('')}`;
 }
