@@ -42,7 +42,8 @@ export class Translation {
     if (line === undefined) return [];
     // A block mapping (`source:` then `  type: file` below) is located at its first key: quote its own line.
     const key = component.path.at(-1);
-    if (typeof key === 'string' && !this.yamlLines[line - 1]?.trim().startsWith(key) && line > 1) line--;
+    const text = this.yamlLines[line - 1]?.trim().replace(/^-\s*/, '') ?? '';
+    if (typeof key === 'string' && !text.startsWith(key) && line > 1) line--;
     return comment(`${this.job.yaml.file}:${line}  ${this.yamlLines[line - 1]?.trim() ?? ''}`, indent);
   }
 
