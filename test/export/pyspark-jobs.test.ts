@@ -115,8 +115,12 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     project = mkdtempSync(join(tmpdir(), 'streamlab-export-'));
     cpSync(join(repoRoot, 'jobs'), join(project, 'jobs'), { recursive: true });
     cpSync(join(repoRoot, 'data'), join(project, 'data'), { recursive: true });
-    // The socket jobs read `nc -lk 9999`: a server that sends each connection a few lines and keeps it open.
-    socket = createServer((connection) => connection.write('the quick brown fox\njumps over the lazy dog\n'));
+    // The socket jobs read `nc -lk 9999`: a server that sends each connection two lines every half second.
+    // Lines keep coming, as someone typing would send them: a line written before Spark's first batch is not counted.
+    socket = createServer((connection) => {
+      const typing = setInterval(() => connection.write('the quick brown fox\njumps over the lazy dog\n'), 500);
+      connection.on('close', () => clearInterval(typing)).on('error', () => clearInterval(typing));
+    });
     await new Promise<void>((resolve, reject) => socket.once('error', reject).listen(9999, 'localhost', resolve));
   });
   after(() => {
