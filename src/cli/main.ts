@@ -9,6 +9,7 @@ import { realBenchDeps } from './bench-deps.js';
 import { handleBrokenPipes } from './broken-pipe.js';
 import { formatExplain } from './explain.js';
 import { didYouMean } from './did-you-mean.js';
+import { exportCommand } from './export.js';
 import { listJobs } from './list.js';
 import { resetCommand } from './reset.js';
 import { redactingLogger, runCommand } from './run.js';
@@ -27,12 +28,13 @@ Commands:
   validate <job|--all>  check jobs without running them (exit 2 when invalid)
   explain <job>         the query plan: input, each step with its columns, output, trigger, checkpoint
   reset <job>           delete a job's checkpoint, so that it starts again from batch 0 (asks first)
+  export pyspark <job>  the job as a PySpark Structured Streaming program (-o file.py to write it)
   bench [bench] [opts]  benchmark sinks on the same rows, verified, with a report (bench compare a.json b.json)
 
 Run 'streamlab <command> --help' for a command's options.`;
 
 const EXPLAIN_USAGE = `Usage: streamlab explain <job name | path.yaml> [--services]\n\n${SERVICES_USAGE}`;
-const COMMANDS = ['run', 'serve', 'list', 'validate', 'explain', 'reset', 'bench', 'help'];
+const COMMANDS = ['run', 'serve', 'list', 'validate', 'explain', 'reset', 'export', 'bench', 'help'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return benchCommand(args, realBenchDeps());
     case 'reset':
       return resetCommand(args);
+    case 'export':
+      return exportCommand(args);
     case 'list':
       process.stdout.write(listJobs());
       return 0;
