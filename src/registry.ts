@@ -20,6 +20,8 @@ import { mysqlSink } from './sinks/mysql/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
+import { devicesSource } from './sources/devices/index.js';
+import { deviceUsersSource } from './sources/devices/users-source.js';
 import { fileSource } from './sources/file/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
@@ -45,6 +47,8 @@ export const sources: SourceDefinition[] = [
   sensorSource,
   tsbsCpuSource,
   wideSource,
+  devicesSource,
+  deviceUsersSource,
 ];
 export const operators: OperatorDefinition[] = [
   filterOperator,
