@@ -12,8 +12,10 @@ CREATE TABLE IF NOT EXISTS user_metadata (
 );
 
 -- Speed layer (lambda-speed): bytes per antenna, per user and per app over 5-minute windows, one row per
--- (window start, id, type), updated while the window is open. type: antenna_bytes_total | user_bytes_total |
--- app_bytes_total; id: the antenna_id, the user's id or the app.
+-- (window start, id, type), updated while the window is open. type: antenna_bytes_total (id: the antenna_id),
+-- mail_bytes_total (id: the user's email, or the user's id when user_metadata has none) or app_bytes_total (id: the
+-- app). The original keyed the speed layer's user totals by user id and the batch layer's by email; both are by
+-- email here, so the two layers can be served side by side.
 CREATE TABLE IF NOT EXISTS bytes (
   "timestamp" timestamptz NOT NULL,
   id          text NOT NULL,
@@ -22,16 +24,15 @@ CREATE TABLE IF NOT EXISTS bytes (
   PRIMARY KEY ("timestamp", id, type)
 );
 
--- Batch layer (lambda-batch): the same totals per hour from the lake, by antenna, by the user's email and by app.
--- type: antenna_bytes_total | mail_bytes_total | app_bytes_total. id is null for the messages of users without
--- metadata (mail_bytes_total of a left join), so there is no primary key: re-running an hour replaces it whole.
+-- Batch layer (lambda-batch): the same totals per hour (timestamp: the hour), from the lake. Re-running an hour
+-- replaces its rows (the sink's replaceWhere).
 CREATE TABLE IF NOT EXISTS bytes_hourly (
   "timestamp" timestamptz NOT NULL,
-  id          text,
+  id          text NOT NULL,
   value       bigint NOT NULL,
-  type        text NOT NULL
+  type        text NOT NULL,
+  PRIMARY KEY ("timestamp", id, type)
 );
-CREATE INDEX IF NOT EXISTS bytes_hourly_timestamp ON bytes_hourly ("timestamp");
 
 -- Batch layer (lambda-batch-quota): users whose bytes in an hour passed their quota.
 CREATE TABLE IF NOT EXISTS user_quota_limit (
@@ -42,22 +43,14 @@ CREATE TABLE IF NOT EXISTS user_quota_limit (
   PRIMARY KEY ("timestamp", email)
 );
 
--- Serving layer: per hour, the batch layer's totals where lambda-batch has computed that hour, the speed layer's
--- windows summed to the hour everywhere else. One row per (hour, type, id); the speed layer's per-user rows are
--- shown by email (as the batch layer computes them), through user_metadata.
+-- Serving layer: per hour, the batch layer's totals where lambda-batch has computed that hour, else the speed
+-- layer's 5-minute windows summed to the hour (a window never spans two hours; hours in UTC). One row per (hour, type, id);
+-- layer says which layer it comes from.
 CREATE OR REPLACE VIEW bytes_serving AS
-WITH batch_hours AS (
-  SELECT DISTINCT "timestamp" AS hour FROM bytes_hourly
-), speed AS (
-  SELECT date_trunc('hour', b."timestamp") AS hour,
-         CASE b.type WHEN 'user_bytes_total' THEN 'mail_bytes_total' ELSE b.type END AS type,
-         CASE b.type WHEN 'user_bytes_total' THEN u.email ELSE b.id END AS id,
-         sum(b.value)::bigint AS value
-    FROM bytes b
-    LEFT JOIN user_metadata u ON b.type = 'user_bytes_total' AND u.id = b.id
-   WHERE NOT EXISTS (SELECT 1 FROM batch_hours h WHERE h.hour = date_trunc('hour', b."timestamp"))
-   GROUP BY 1, 2, 3
-)
-SELECT "timestamp" AS hour, type, id, value, 'batch' AS layer FROM bytes_hourly
+SELECT "timestamp" AS hour, type, id, value, 'batch' AS layer
+  FROM bytes_hourly
 UNION ALL
-SELECT hour, type, id, value, 'speed' AS layer FROM speed;
+SELECT date_trunc('hour', b."timestamp", 'UTC') AS hour, b.type, b.id, sum(b.value)::bigint AS value, 'speed' AS layer
+  FROM bytes b
+ WHERE NOT EXISTS (SELECT 1 FROM bytes_hourly h WHERE h."timestamp" = date_trunc('hour', b."timestamp", 'UTC'))
+ GROUP BY 1, 2, 3;
