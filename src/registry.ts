@@ -17,6 +17,7 @@ import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { mysqlSink } from './sinks/mysql/index.js';
+import { postgresSink } from './sinks/postgres/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
@@ -72,6 +73,7 @@ export const sinks: SinkDefinition[] = [
   influxdbSink,
   cassandraSink,
   mysqlSink,
+  postgresSink,
   starrocksSink,
 ];
 

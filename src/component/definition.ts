@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { BatchOperator, StatefulOperator, WatermarkOperator } from '../core/operator.js';
 import type { Schema } from '../core/schema.js';
-import type { Sink } from '../core/sink.js';
+import type { OutputMode, Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
 import type { CompiledExpression } from '../core/expr/index.js';
 import type { StreamingFacts } from '../core/state/streaming-facts.js';
@@ -53,6 +53,10 @@ export interface StateInspector {
 export interface SinkBuildContext extends BuildContext {
   input: Schema;
   state?: StateInspector;
+  /** The job's output mode, when known at build time (a job file): lets a sink refuse a mode it cannot write as a config error. */
+  outputMode?: OutputMode;
+  /** The grouping columns of the job's groupBy, if it has one: what identifies a row in update mode (Spark's meaning). */
+  groupingKeys?: readonly string[];
 }
 
 export type { StreamingFacts } from '../core/state/streaming-facts.js';

@@ -158,7 +158,12 @@ class PartsBuilder {
       stateful: this.operators.flatMap((o) => (o.stateful ? [o.stateful] : [])),
       watermarks: this.operators.flatMap((o) => (o.watermark ? [o.watermark] : [])),
     };
-    const sink = this.attempt(() => config.definition.create(config.options as never, { ...this.context(config, true), input, state }));
+    const aggregation = this.planOperators.map((o) => o.facts).find((f) => f?.kind === 'aggregation');
+    const groupingKeys = aggregation?.kind === 'aggregation' ? aggregation.keys : undefined;
+    const outputMode = this.parts.outputMode;
+    const sink = this.attempt(() =>
+      config.definition.create(config.options as never, { ...this.context(config, true), input, state, outputMode, groupingKeys }),
+    );
     if (sink) this.plan.push(step('sink', config, sink.description, input));
     return sink;
   }

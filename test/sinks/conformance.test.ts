@@ -12,10 +12,12 @@ import { fileAdapter } from '../support/conformance/file.js';
 import { influxdbAdapter } from '../support/conformance/influxdb.js';
 import { memoryAdapter } from '../support/conformance/memory.js';
 import { mysqlAdapter } from '../support/conformance/mysql.js';
+import { postgresAdapter } from '../support/conformance/postgres.js';
 
 sinkConformance(memoryAdapter());
 sinkConformance(fileAdapter());
 sinkConformance(mysqlAdapter());
+sinkConformance(postgresAdapter());
 sinkConformance(cassandraAdapter());
 sinkConformance(influxdbAdapter('v1'));
 sinkConformance(influxdbAdapter('v2'));
