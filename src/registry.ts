@@ -24,6 +24,7 @@ import { cassandraSource } from './sources/cassandra/index.js';
 import { devicesSource } from './sources/devices/index.js';
 import { deviceUsersSource } from './sources/devices/users-source.js';
 import { fileSource } from './sources/file/index.js';
+import { parquetSource } from './sources/parquet/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -44,6 +45,7 @@ export const sources: SourceDefinition[] = [
   systemSource,
   socketSource,
   fileSource,
+  parquetSource,
   cassandraSource,
   sensorSource,
   tsbsCpuSource,

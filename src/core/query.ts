@@ -201,6 +201,7 @@ export class StreamingQuery {
       metadata: stored,
       maxRowsPerBatch: this.definition.maxRowsPerBatch,
       badRecords: this.badRecords.handler('source', this.definition.source.description),
+      checkpointDir: join(this.checkpoint.dir, 'sources', '0'),
     });
     if (stored === undefined && opened && opened.metadata !== undefined) {
       await this.checkpoint.writeSourceMetadata(0, opened.metadata);

@@ -24,6 +24,11 @@ export interface SourceContext {
   badRecords?: BadRecordHandler;
   /** A check, not a job (`validate --connect`): open() reports a failed connection at once, without retrying. */
   failFast?: boolean;
+  /**
+   * The source's own folder in the checkpoint (`<checkpoint>/sources/0`), for a source that keeps a log of its own
+   * (the parquet source's file log, as Spark's file source keeps `sources/0/<N>`). Absent outside a query.
+   */
+  checkpointDir?: string;
 }
 
 /** How far an availableNow run is through what was there when it started: `done` of `total` `unit`s (rows, files). */
