@@ -15,6 +15,7 @@ import { cassandraSink } from './sinks/cassandra/index.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
+import { kafkaSink } from './sinks/kafka/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { mysqlSink } from './sinks/mysql/index.js';
 import { postgresSink } from './sinks/postgres/index.js';
@@ -77,6 +78,7 @@ export const sinks: SinkDefinition[] = [
   mysqlSink,
   postgresSink,
   starrocksSink,
+  kafkaSink,
 ];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
