@@ -3,6 +3,7 @@ import { dropDuplicatesOperator } from './operators/drop-duplicates.js';
 import { dropOperator } from './operators/drop.js';
 import { explodeOperator } from './operators/explode.js';
 import { filterOperator } from './operators/filter.js';
+import { fromJsonOperator } from './operators/from-json.js';
 import { groupByOperator } from './operators/group-by.js';
 import { joinOperator } from './operators/join.js';
 import { selectOperator } from './operators/select.js';
@@ -60,6 +61,7 @@ export const operators: OperatorDefinition[] = [
   withColumnOperator,
   dropOperator,
   explodeOperator,
+  fromJsonOperator,
   triangleOperator,
   withWatermarkOperator,
   windowOperator,
