@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pg from 'pg';
 import type { Row } from '../../src/core/row.js';
 import { devicesRows } from '../../src/sources/devices/messages.js';
@@ -34,6 +34,7 @@ const PROVISIONED = 2;
 const CONFIG = { users: 3, antennas: 3, perInterval: 2, intervalMs: 1000 };
 const MESSAGES = 75 * 60 * CONFIG.perInterval;
 const messages = devicesRows(CONFIG, Date.parse(START))(0, MESSAGES);
+const NOT_JSON = 'not JSON {';
 
 describeOrSkip('lambda project end to end (Kafka, PostgreSQL, Parquet lake)', { skip, timeout: 600_000 }, () => {
   const suffix = `${process.pid}_${Date.now()}`;
@@ -117,6 +118,8 @@ describeOrSkip('lambda project end to end (Kafka, PostgreSQL, Parquet lake)', { 
       assert.equal(new Date(parsed.timestamp).getTime(), (m.timestamp as Date).getTime(), `message ${i}`);
       assert.deepEqual({ ...parsed, timestamp: m.timestamp }, m);
     });
+    // A record that is not JSON, after the messages: the speed layer must neither crash on it nor count it.
+    await produce(kafka.address, topic, [{ key: 'broken', value: NOT_JSON }]);
   });
 
   it('speed layer: killed with SIGKILL mid-run and restarted, the lake and bytes hold every message exactly once', async () => {
@@ -135,8 +138,15 @@ describeOrSkip('lambda project end to end (Kafka, PostgreSQL, Parquet lake)', { 
       assert.match(restarted, /batch \d+:/, `${name} went on after the kill:\n${restarted}`);
     }
     const lake = await readLake(join(project.cwd, 'lake/devices'));
-    assert.deepEqual(lake.map((r) => r.key).sort(), messages.map(messageKey).sort(), 'the lake holds every message once');
-    for (const file of lake) assert.equal(file.folder, hourFolder(file.timestamp), `${file.key} is in its hour's folder`);
+    const parsed = lake.filter((r) => r.corrupt === null);
+    assert.deepEqual(parsed.map((r) => r.key).sort(), messages.map(messageKey).sort(), 'the lake holds every message once');
+    for (const row of parsed) assert.equal(row.folder, hourFolder(row.timestamp!), `${row.key} is in its hour's folder`);
+    const nullHour = ['year', 'month', 'day', 'hour'].map((p) => `${p}=__HIVE_DEFAULT_PARTITION__`).join('/');
+    assert.deepEqual(
+      lake.filter((r) => r.corrupt !== null).map((r) => ({ corrupt: r.corrupt, folder: r.folder })),
+      [{ corrupt: NOT_JSON, folder: nullHour }],
+      'the record that is not JSON is kept once, with its text, under the null hour',
+    );
 
     const bytes = await db.query(`SELECT "timestamp", id, value, type FROM bytes`);
     assert.deepEqual(sortTotals(bytes.rows.map(total)), totals(messages, 5 * 60_000, PROVISIONED));
@@ -241,19 +251,40 @@ async function loadMessages(db: pg.Client, rows: Row[]): Promise<void> {
   }
 }
 
-/** Every Parquet file of the lake, each row with the folder it is in. */
-async function readLake(root: string): Promise<Array<{ key: string; folder: string; timestamp: Date }>> {
-  const out: Array<{ key: string; folder: string; timestamp: Date }> = [];
+interface LakeRow {
+  key: string;
+  folder: string;
+  timestamp: Date | null;
+  corrupt: string | null;
+}
+
+/** Every row of every Parquet file of the lake, with the folder it is in. */
+async function readLake(root: string): Promise<LakeRow[]> {
+  const out: LakeRow[] = [];
   const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.parquet'));
   for (const f of files) {
     const path = join(f.parentPath, f.name);
     const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(path) })) as Row[];
-    for (const r of rows) {
+    for (const { _corrupt_record, ...r } of rows) {
+      const folder = relative(root, f.parentPath);
+      if (r.timestamp === null) {
+        out.push({ key: JSON.stringify(r), folder, timestamp: null, corrupt: (_corrupt_record as string | null) ?? null });
+        continue;
+      }
       const m = { ...r, timestamp: new Date(r.timestamp as Date), bytes: Number(r.bytes) };
-      out.push({ key: messageKey(m), folder: relative(root, f.parentPath), timestamp: m.timestamp });
+      out.push({ key: messageKey(m), folder, timestamp: m.timestamp, corrupt: (_corrupt_record as string | null) ?? null });
     }
   }
   return out;
+}
+
+/** Records written without a transaction (kafkajs), e.g. one that is not JSON. */
+async function produce(address: string, topic: string, messages: Array<{ key: string; value: string }>): Promise<void> {
+  const client = new Kafka({ clientId: 'lambda-e2e-produce', brokers: [address], logLevel: logLevel.NOTHING });
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic, messages });
+  await producer.disconnect();
 }
 
 /** The topic's records in order, read_committed (only what committed transactions wrote). */
