@@ -1,7 +1,7 @@
 /**
  * The sinks the chaos suite drives, each with the job options that point it at a fresh table of its real server and
- * a read-back of every `value` written. Tables have no primary key where the store allows it (MySQL, the StarRocks
- * peer's MariaDB table), so that a row written twice is seen twice; Cassandra keys rows by a replay-safe generated
+ * a read-back of every `value` written. Tables have no primary key where the store allows it (MySQL, PostgreSQL, the
+ * StarRocks peer's MariaDB table), so that a row written twice is seen twice; Cassandra keys rows by a replay-safe generated
  * id, so a batch re-run under another batch id would show as a second row; InfluxDB places a point by its row's time
  * and its batch id (docs/influxdb.md), so there too a batch re-run under another id shows twice.
  */
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import mysql from 'mysql2/promise';
+import type pg from 'pg';
+import { openSession } from '../../src/connectors/postgres/session.js';
 import { type ServiceName, service } from '../support/services.js';
 import { type StarRocksPeer, startStarRocksPeer } from '../support/starrocks-peer/index.js';
 
@@ -72,6 +74,19 @@ const influxTarget = (name: string, server: 'influxdb18' | 'influxdb1', api: 'v2
   readValues: (id) => influxValues(service(server).address, id),
   cleanup: (id) => influxDrop(service(server).address, id),
 });
+
+async function withPostgres<T>(use: (c: pg.Client) => Promise<T>): Promise<T> {
+  const db = service('postgres');
+  const client = await openSession(
+    { host: db.host, port: db.port, user: 'postgres', password: '', database: 'streamlab', connectTimeout: 10_000 },
+    () => undefined,
+  );
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
 
 let peer: StarRocksPeer | undefined;
 
@@ -159,6 +174,22 @@ export const TARGETS: ChaosTarget[] = [
     },
     readValues: (id) => mysqlValues(id),
     cleanup: (id) => withMysql((c) => c.query(`DROP TABLE IF EXISTS ${id}`)).then(() => undefined),
+  },
+  {
+    name: 'postgres',
+    needs: 'postgres',
+    note: 'table without a primary key',
+    async prepare(id) {
+      await withPostgres((c) => c.query(`CREATE TABLE ${id} (timestamp timestamptz NOT NULL, value bigint NOT NULL)`));
+      const db = service('postgres');
+      return { type: 'postgres', host: db.host, port: db.port, database: 'streamlab', table: id };
+    },
+    readValues: (id) => withPostgres(async (c) => (await c.query(`SELECT value FROM ${id}`)).rows.map((r) => Number(r.value))),
+    cleanup: (id) =>
+      withPostgres(async (c) => {
+        await c.query(`DROP TABLE IF EXISTS ${id}`);
+        await c.query('DELETE FROM streamlab_commits WHERE table_name = $1', [`public.${id}`]);
+      }),
   },
   {
     name: 'starrocks',

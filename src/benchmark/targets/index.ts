@@ -6,12 +6,14 @@ import { influxdbTarget } from './influxdb.js';
 import { memoryTarget } from './memory.js';
 import { mysqlTarget } from './mysql.js';
 import { parquetTarget } from './parquet.js';
+import { postgresTarget } from './postgres.js';
 import { starrocksTarget } from './starrocks.js';
 
 export const TARGETS: readonly BenchTarget[] = [
   influxdbTarget,
   cassandraTarget,
   mysqlTarget,
+  postgresTarget,
   starrocksTarget,
   parquetTarget,
   fileTarget,

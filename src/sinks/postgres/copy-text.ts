@@ -66,13 +66,18 @@ export function fieldEncoder(type: ColumnType): FieldEncoder {
   }
 }
 
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years that toISOString writes as four digits. */
+const FIRST_MS = -62_135_596_800_000; // Date.UTC takes years 0-99 as 1900-1999, so written out
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** What can make a value of this type unfit, checked before anything is sent; undefined when it fits. */
 export function unfitCheck(type: ColumnType): (value: Value | undefined) => string | undefined {
   const text = (s: string) => (s.includes('\0') ? 'a NUL character (\\0): PostgreSQL text cannot hold it' : undefined);
+  // Comparing the time is the cheap check (this runs for every timestamp); the year is worked out only for the message.
   const date = (d: Date) => {
-    const year = d.getUTCFullYear();
-    if (Number.isNaN(year)) return 'an invalid Date';
-    return year < 1 || year > 9999 ? `year ${year} is outside the years the sink writes (1 to 9999)` : undefined;
+    const time = d.getTime();
+    if (time >= FIRST_MS && time <= LAST_MS) return undefined;
+    return Number.isNaN(time) ? 'an invalid Date' : `year ${d.getUTCFullYear()} is outside the years the sink writes (1 to 9999)`;
   };
   return (v) => {
     if (v === null || v === undefined) return undefined;
