@@ -27,6 +27,8 @@ import { devicesSource } from './sources/devices/index.js';
 import { deviceUsersSource } from './sources/devices/users-source.js';
 import { fileSource } from './sources/file/index.js';
 import { parquetSource } from './sources/parquet/index.js';
+import { postgresSource } from './sources/postgres/index.js';
+import { mysqlSource } from './sources/mysql/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -48,6 +50,8 @@ export const sources: SourceDefinition[] = [
   socketSource,
   fileSource,
   parquetSource,
+  postgresSource,
+  mysqlSource,
   cassandraSource,
   sensorSource,
   tsbsCpuSource,

@@ -7,6 +7,8 @@ import { StreamingQuery } from '../core/query.js';
 import { parseCommandArgs } from './args.js';
 import { BacklogBar } from './backlog-bar.js';
 import { whenOutputCloses, writeTo } from './broken-pipe.js';
+import { batchCheckpoint } from './batch-run.js';
+import { HOUR_FLAGS, HOUR_USAGE, withHour } from './hour-option.js';
 import { nothingNewMessage } from './nothing-new.js';
 import { openProgressOutput, parseProgressOption } from './progress-output.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
@@ -24,6 +26,7 @@ Options:
                          or on stderr when the sink prints to stdout (console; the log lines there are JSON objects
                          too). json=FILE: the objects in FILE, the text lines on stderr
   --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
+${HOUR_USAGE}
 ${SERVICES_USAGE}
   -h, --help             this help`;
 
@@ -52,6 +55,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'max-batches': { type: 'string' },
       progress: { type: 'string', default: 'text' },
       checkpoint: { type: 'string' },
+      ...HOUR_FLAGS,
       ...SERVICES_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,8 +73,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const progressOption = parseProgressOption(values.progress as string);
 
   const services = servicesChoice(values);
-  const job = loadJob(positionals[0], { env: services.env });
+  const job = loadJob(positionals[0], { env: withHour(services.env, values.hour) });
+  // A batch job starts from nothing every run: a checkpoint of its own, deleted at the end (see batch-run.ts).
+  const batch = job.batch && !values.checkpoint ? batchCheckpoint(job) : undefined;
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
+  else if (batch) job.checkpointLocation = batch.dir;
   else if (job.checkpointMovedFrom) {
     throw ConfigError.single({
       file: job.file,
@@ -93,6 +100,7 @@ export async function runCommand(args: string[]): Promise<number> {
   );
   const logger = progress.logger;
   const query = new StreamingQuery(built.query, { logger, maxBatches });
+  batch?.watch(query);
   query.progress$.subscribe((p) => {
     progress.write(p);
     bar?.afterBatch(query, p);
@@ -122,13 +130,22 @@ export async function runCommand(args: string[]): Promise<number> {
   const servers = services.describe(job);
   if (servers) logger.info(`[${job.name}] ${servers}`);
   try {
-    logger.info(`[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`);
+    logger.info(
+      batch
+        ? `[${job.name}] starting a batch run (from scratch; its checkpoint ${job.checkpointLocation} is deleted at the end)`
+        : `[${job.name}] starting (checkpoint ${job.checkpointLocation}); Ctrl-C to stop`,
+    );
     await query.run();
+    if (batch) {
+      logger.info(`[${job.name}] ${batch.summary(query)}`);
+      return 0;
+    }
     const run = { job: positionals[0], checkpoint: job.checkpointLocation, fromFlag: Boolean(values.checkpoint), maxBatches };
     const idle = nothingNewMessage(query, { ...run, stoppedBySignal: interrupts > 0 });
     if (idle) logger.info(`[${job.name}] ${idle}`);
     return 0;
   } finally {
+    await batch?.remove();
     bar?.finish();
     progress.close();
     restoreOutputs();

@@ -6,6 +6,7 @@ import { ConfigError, formatProblem } from '../core/errors.js';
 import { parseCommandArgs } from './args.js';
 import { connectHint } from './connect-hint.js';
 import { redactingLogger } from './run.js';
+import { HOUR_FLAGS, HOUR_USAGE, withHour } from './hour-option.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 
 export const VALIDATE_USAGE = `Usage: streamlab validate <job name | path.yaml | --all> [--connect] [--services]
@@ -15,6 +16,7 @@ With --connect, also opens each job's source and sink (connects to servers) and 
 does not answer is reported at once (no retries), with its address and how to start it.
 Exit code 0 when every job is valid, 2 when any is not.
 
+${HOUR_USAGE}
 ${SERVICES_USAGE}`;
 
 export async function validateCommand(args: string[]): Promise<number> {
@@ -23,6 +25,7 @@ export async function validateCommand(args: string[]): Promise<number> {
     {
       all: { type: 'boolean' },
       connect: { type: 'boolean' },
+      ...HOUR_FLAGS,
       ...SERVICES_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -38,7 +41,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   let failures = 0;
   for (const target of targets) {
     try {
-      const job = loadJob(target, { env: services.env });
+      const job = loadJob(target, { env: withHour(services.env, values.hour) });
       const servers = values.connect ? services.describe(job) : undefined;
       if (servers) redactingLogger.info(`[${job.name}] ${servers}`);
       const built = buildJob(job);

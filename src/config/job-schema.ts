@@ -45,6 +45,12 @@ export const jobSchema = z.strictObject({
     .describe('Transformations, applied in order; each item has one key, the operator type.'),
   sink: componentReference.describe('Where each batch is written (foreachBatch).'),
   trigger: triggerSchema.optional(),
+  batch: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A batch job (Spark: spark.read ... write): every run starts from nothing, with a checkpoint of its own that is deleted when the run ends, so running it again recomputes everything its source has (e.g. one hour of a lake, `--hour`) instead of finding nothing new. Needs trigger: { availableNow: true }.',
+    ),
   outputMode: z.enum(outputModes).default('append').describe('Which rows of the result each batch writes (Spark: outputMode).'),
   checkpointLocation: z
     .string()

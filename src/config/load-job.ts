@@ -38,6 +38,8 @@ export interface LoadedJob {
   operators: ComponentConfig<OperatorDefinition>[];
   sink: ComponentConfig<SinkDefinition>;
   trigger: Trigger;
+  /** A batch job: each run starts from a fresh checkpoint of its own (see jobSchema.batch). */
+  batch: boolean;
   outputMode: OutputMode;
   /** Relative to the working directory when inside it; see checkpointLocationOf for what a relative one is relative to. */
   checkpointLocation: string;
@@ -154,6 +156,9 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
   const operators = shape.operators?.map((item, i) => item && checkOperator(item, i, yaml, componentOptions));
   const sink = shape.sink && checkComponent(sinkList, 'sink', shape.sink, ['sink'], yaml, componentOptions);
   const job = shape.job;
+  if (job?.batch && !(job.trigger && 'availableNow' in job.trigger)) {
+    problems.push(located(['batch'], 'a batch job reads what is there and stops: it needs trigger: { availableNow: true }'));
+  }
   if (problems.length > 0 || !job || !source || !sink || !operators || operators.some((o) => !o)) {
     // Build what could be read too, so its expressions and own checks are reported in this same pass.
     const built = buildParts({ yaml, name: shape.name, outputMode: shape.outputMode, source, operators, sink });
@@ -171,6 +176,7 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
     operators: operators as ComponentConfig<OperatorDefinition>[],
     sink,
     trigger: toTrigger(job.trigger),
+    batch: job.batch,
     outputMode: job.outputMode,
     checkpointLocation: checkpoint.location,
     ...(checkpoint.movedFrom ? { checkpointMovedFrom: checkpoint.movedFrom } : {}),
@@ -214,7 +220,26 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
     ctx.problems.push(ctx.located(path, unknownType('operator', type, operatorList)));
     return undefined;
   }
-  return validateOptions(definition, item[type], [...path, type], yaml, ctx, undefined);
+  const options = withStaticSideProfile(item[type], [...path, type], ctx);
+  if (options === undefined) return undefined;
+  return validateOptions(definition, options, [...path, type], yaml, ctx, undefined);
+}
+
+/**
+ * An operator that reads a source itself (join's `with:`) names its connection the way a job's source does:
+ * `with: { type: postgres, profile: postgres, table: ... }`. The profile's options are merged in here, under the
+ * ones written in the job, as for a source; undefined when the profile cannot be loaded (a problem was recorded).
+ */
+function withStaticSideProfile(options: unknown, path: PathSegment[], ctx: CheckContext): unknown {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) return options;
+  const reference = (options as Record<string, unknown>).with;
+  if (!reference || typeof reference !== 'object' || Array.isArray(reference)) return options;
+  const { profile, ...own } = reference as Record<string, unknown>;
+  if (typeof profile !== 'string') return options;
+  const profileFile = loadProfile(profile, String(own.type), [...path, 'with', 'profile'], ctx);
+  if (!profileFile) return undefined;
+  const { type: _t, ...fromProfile } = (profileFile.value ?? {}) as Record<string, unknown>;
+  return { ...(options as Record<string, unknown>), with: { ...fromProfile, ...own } };
 }
 
 function checkComponent<D extends SourceDefinition | SinkDefinition>(

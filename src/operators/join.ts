@@ -25,22 +25,25 @@ const options = z.strictObject({
     .enum(['inner', 'left'])
     .default('inner')
     .describe('inner: only stream rows with a match; left: every stream row, with nulls when nothing matches.'),
-  reloadEvery: durationOption(
-    'Read the static side again when this much time has passed since the last read (checked as each batch starts). Default: read once, when the first batch runs.',
-    { positive: true },
+  refreshInterval: durationOption(
+    'Read the static side again when this much time has passed since the last read (checked as each batch starts, on batch timestamps); `0s`: before every batch, as Spark re-reads a JDBC table that is not cached. Default: read once, when the first batch runs.',
   ).optional(),
 });
 
 /**
- * Spark's stream-static join: each micro-batch is joined with a bounded table (a file, later a SQL query), the
- * lambda project's enrichment step (device events joined with user metadata). Stateless: the static side is read
- * when the first batch runs, then again every `reloadEvery` (measured on batch timestamps, so virtual time works),
- * and indexed by the join columns. Output: the stream's columns, then the static side's other columns.
+ * Spark's stream-static join: each micro-batch is joined with a bounded table (a file, a PostgreSQL or MySQL table),
+ * the lambda project's enrichment step (device events joined with user metadata). Stateless: the static side is read
+ * when the first batch runs, then again every `refreshInterval` (measured on batch timestamps, so virtual time works),
+ * and indexed by the join columns. Spark re-evaluates an uncached JDBC relation in every micro-batch; here the default
+ * is one read (metadata changes rarely, and a full table read per batch costs a round trip and the whole table each
+ * time), `refreshInterval` bounds how stale it may get, and `0s` gives Spark's every-batch read. The join columns must
+ * have the same type on both sides (checked when the job is built): a string id never equals a long one.
+ * Output: the stream's columns, then the static side's other columns.
  */
 export const joinOperator = defineOperator({
   type: 'join',
   summary:
-    'Joins each batch with a static table read from a bounded source (a file...), inner or left, optionally reloaded every N minutes (Spark: stream-static join).',
+    'Joins each batch with a static table read from a bounded source (a file, a postgres or mysql table), inner or left, optionally refreshed every N minutes (Spark: stream-static join).',
   options,
   examples: [
     { with: { type: 'file', path: 'data/users.json', schema: { user: 'string', country: 'string' } }, on: ['user'] },
@@ -48,10 +51,21 @@ export const joinOperator = defineOperator({
       with: { type: 'file', path: 'data/devices.csv', format: 'csv', header: true, schema: { device: 'string', owner: 'string' } },
       on: ['device'],
       how: 'left',
-      reloadEvery: '5 minutes',
+      refreshInterval: '5 minutes',
+    },
+    {
+      with: {
+        type: 'postgres',
+        profile: 'postgres',
+        table: 'user_metadata',
+        schema: { id: 'string', name: 'string', email: 'string', quota: 'long' },
+      },
+      on: ['id'],
+      how: 'left',
+      refreshInterval: '10 minutes',
     },
   ],
-  create({ with: reference, on, how, reloadEvery }, context) {
+  create({ with: reference, on, how, refreshInterval }, context) {
     const source = staticSource(reference, context);
     on.forEach((c, i) => {
       requireColumn(c, context, `on[${i}]`);
@@ -63,6 +77,7 @@ export const joinOperator = defineOperator({
         'on',
         `join column(s) ${missing.join(', ')} not in the static side (its columns: ${columnNames(source.schema).join(', ')})`,
       );
+    checkKeyTypes(on, context, source);
     const extra: Column[] = source.schema.filter((c) => !on.includes(c.name));
     const clash = extra.filter((c) => findColumn(context.input, c.name));
     if (clash.length > 0) {
@@ -73,7 +88,7 @@ export const joinOperator = defineOperator({
       );
     }
     const extraNames = extra.map((c) => c.name);
-    const reloadMs = reloadEvery;
+    const reloadMs = refreshInterval;
     const keyOf = (row: Row): string | undefined => {
       let key = '';
       for (const c of on) {
@@ -130,11 +145,25 @@ export const joinOperator = defineOperator({
         return { ...batch, rows: out };
       }),
       schema: [...context.input, ...extra],
-      description: `Join ${how} [${on.join(', ')}] with ${source.description} (static${reloadMs ? `, reloaded every ${formatDuration(reloadMs)}` : ', read once'})`,
+      description: `Join ${how} [${on.join(', ')}] with ${source.description} (static${reloadMs === undefined ? ', read once' : reloadMs === 0 ? ', read before every batch' : `, refreshed every ${formatDuration(reloadMs)}`})`,
       notes: ['stateless: the static side is read whole into memory and indexed by the join columns'],
     };
   },
 });
+
+/** Spark would cast one side; here a join column must have one type on both sides (`any` matches anything). */
+function checkKeyTypes(on: string[], context: OperatorContext, source: Source): void {
+  on.forEach((name, i) => {
+    const stream = findColumn(context.input, name);
+    const table = findColumn(source.schema, name);
+    if (!stream || !table || stream.type === table.type || stream.type === 'any' || table.type === 'any') return;
+    fail(
+      context,
+      `on[${i}]`,
+      `join column '${name}' is ${stream.type} in the stream but ${table.type} in the static side (${source.description}): no value of one would ever equal one of the other; convert one side first (e.g. withColumn with string(${name}) or int(${name}))`,
+    );
+  });
+}
 
 /** Builds the static side's source from its registered definition, with problems under `with.`. */
 function staticSource(reference: { type: string; [key: string]: unknown }, context: OperatorContext): Source {

@@ -68,14 +68,14 @@ describe('join (stream-static)', () => {
     );
   });
 
-  it('reloadEvery: the static side is read again once that much batch time has passed (virtual clock)', async () => {
+  it('refreshInterval: the static side is read again once that much batch time has passed (virtual clock)', async () => {
     let now = Date.UTC(2024, 4, 1, 12);
     // Time passes only when the test says so; the waits between polls still run on the real clock.
     const clock: SchedulerLike = { now: () => now, schedule: asyncScheduler.schedule.bind(asyncScheduler) as SchedulerLike['schedule'] };
     harness = new StreamHarness({
       schema: { user: 'string', n: 'long' },
       toRow: click,
-      operators: [{ join: { with: users(), on: ['user'], reloadEvery: '5 minutes' } }],
+      operators: [{ join: { with: users(), on: ['user'], refreshInterval: '5 minutes' } }],
       scheduler: clock,
     }).start();
     await harness.addData(['ann', 1]);
