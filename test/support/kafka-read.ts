@@ -46,7 +46,17 @@ export async function deleteTopics(address: string, topics: string[]): Promise<v
 }
 
 /** Every committed record of `topic`, in partition then offset order (the sentinels left out). */
-export async function readCommitted(address: string, topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
+export function readCommitted(address: string, topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
+  return readTopic(address, topic, { readUncommitted: false, timeoutMs });
+}
+
+/** Every record of `topic` as a reader with the given isolation sees it (read_uncommitted: aborted records too). */
+export async function readTopic(
+  address: string,
+  topic: string,
+  options: { readUncommitted: boolean; timeoutMs?: number },
+): Promise<ReadRecord[]> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const kafka = kafkaClient(address);
   const admin = kafka.admin();
   await admin.connect();
@@ -58,7 +68,7 @@ export async function readCommitted(address: string, topic: string, timeoutMs = 
   await producer.send({ topic, messages: partitions.map((partition) => ({ partition, key: SENTINEL_KEY, value: nonce })) });
   await producer.disconnect();
 
-  const consumer = kafka.consumer({ groupId: `streamlab-test-reader-${nonce}`, readUncommitted: false });
+  const consumer = kafka.consumer({ groupId: `streamlab-test-reader-${nonce}`, readUncommitted: options.readUncommitted });
   const records: ReadRecord[] = [];
   const waiting = new Set(partitions);
   try {

@@ -1,7 +1,7 @@
 import { Admin, Consumer, ProduceAcks, Producer } from '@platformatic/kafka';
 import { kafkaClientOptions } from '../../connectors/kafka/client-options.js';
 import { describeKafkaError } from '../../connectors/kafka/errors.js';
-import { isRetriableKafkaError } from '../../connectors/kafka/retriable.js';
+import { isFencedKafkaError, isRetriableKafkaError } from '../../connectors/kafka/retriable.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
@@ -130,7 +130,7 @@ export class KafkaSink implements Sink {
       await this.producer.metadata({ topics: this.config.plan.topic ? [this.config.plan.topic] : [], autocreateTopics: true });
       return;
     }
-    const transactionalId = options.transactionalId ?? `streamlab-${this.context.queryId}`;
+    const transactionalId = this.transactionalId();
     // producerId/epoch -1: "no producer yet" (KIP-360). @platformatic/kafka 1.35 sends 0/0 otherwise, which the broker
     // refuses with PRODUCER_FENCED once the transactional id has been used: a restart could never take it over.
     const producer = new Producer({
@@ -151,6 +151,10 @@ export class KafkaSink implements Sink {
     );
     this.lastCommitted = Math.max(-1, ...markers.keys());
     for (const [batchId, marker] of markers) this.committedRows.set(batchId, marker.rows);
+  }
+
+  private transactionalId(): string {
+    return this.config.options.transactionalId ?? `streamlab-${this.context.queryId}`;
   }
 
   private connected(): Producer {
@@ -188,6 +192,11 @@ export class KafkaSink implements Sink {
         );
       },
     }).catch((error: unknown) => {
+      if (isFencedKafkaError(error)) {
+        throw new RuntimeError(
+          `kafka sink: ${what}: fenced: a newer process of this query took over its transactional id ${this.transactionalId()} on ${options.bootstrapServers.join(',')}, so this one stops without writing (only one process may run a query; the newer one writes this batch)`,
+        );
+      }
       throw new RuntimeError(describeKafkaError(error, options, `kafka sink: ${what}`));
     });
   }
