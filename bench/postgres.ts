@@ -7,7 +7,8 @@
  * BATCH rows (default 100,000), as the engine would hand them over.
  * - sink:      PostgresSink.foreachBatch per batch: one transaction with the commit-table row and a COPY.
  * - baseline:  per batch, the same rows as COPY text through pg-copy-streams, autocommit (one transaction per batch).
- * - others:    COPY binary, multi-row INSERT, INSERT from unnest (BENCH_ALTERNATIVES=0 leaves them out).
+ * - others:    COPY binary, multi-row INSERT, INSERT from unnest (BENCH_ALTERNATIVES=0 leaves them out, or names the
+ *              ones to run: BENCH_ALTERNATIVES='COPY binary').
  * Every table has the same DDL (primary key on id) and is truncated before each run. Each writer runs RUNS times,
  * alternating; the report gives the medians in rows/s and their ratio to the bare COPY. Every run checks the row
  * count and the sum of id it left.
@@ -29,7 +30,8 @@ import { formatRate, median } from './stats.js';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const WITH_ALTERNATIVES = process.env.BENCH_ALTERNATIVES !== '0';
+/** `0`: none of the other writers; a comma-separated list of names (e.g. `COPY binary`): only those. */
+const ALTERNATIVE_NAMES = process.env.BENCH_ALTERNATIVES === '0' ? [] : process.env.BENCH_ALTERNATIVES?.split(',').map((n) => n.trim());
 const TABLE = 'bench_postgres';
 
 const schema: Schema = [
@@ -107,7 +109,10 @@ const batches = makeBatches();
 const writers: Array<{ name: string; run: () => Promise<number> }> = [
   { name: 'sink', run: () => runSink(batches) },
   { name: 'COPY text (bare)', run: () => runWriter(copyText, batches) },
-  ...(WITH_ALTERNATIVES ? ALTERNATIVES.map((a) => ({ name: a.name, run: () => runWriter(a.write, batches) })) : []),
+  ...ALTERNATIVES.filter((a) => !ALTERNATIVE_NAMES || ALTERNATIVE_NAMES.includes(a.name)).map((a) => ({
+    name: a.name,
+    run: () => runWriter(a.write, batches),
+  })),
 ];
 process.stdout.write(
   `postgres sink vs a bare COPY, PostgreSQL ${version} at ${postgres.address}: ${ROWS.toLocaleString('en')} rows in batches of ${BATCH.toLocaleString('en')}, ` +

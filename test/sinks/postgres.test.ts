@@ -126,9 +126,11 @@ describeOrSkip('postgres sink against PostgreSQL', { skip: postgres.skip, timeou
       { id: 6, name: '\\.', reading: Number.POSITIVE_INFINITY, ok: true, ts: new Date(1), tags: [null], meta: { e: '🌍' } },
       { id: 7, name: ' \\', reading: Number.NEGATIVE_INFINITY, ok: true, ts: new Date(-1), tags: [true], meta: { q: "'" } },
     ];
-    const sink = await openSink(buildSink({ table: name, create: { primaryKey: ['id'] } }, input));
+    const logger = memoryLogger();
+    const sink = await openSink(buildSink({ table: name, create: { primaryKey: ['id'] } }, input), { logger });
     await sink.foreachBatch(rows, 0);
     await sink.close();
+    assert.ok(logger.lines.includes(`info: postgres sink: public.${name} is written with COPY binary`), logger.lines.join('\n'));
     assert.deepEqual(
       await read(name, 'id'),
       [...rows].sort((a, b) => (a.id as number) - (b.id as number)),
@@ -148,6 +150,35 @@ describeOrSkip('postgres sink against PostgreSQL', { skip: postgres.skip, timeou
         'tags jsonb',
         'meta jsonb',
       ],
+    );
+  });
+
+  it('a table with other column types (integer, varchar, timestamp, numeric, json) is written with COPY text, every value exact', async () => {
+    const name = table('text');
+    await admin.query(
+      `CREATE TABLE "${name}" (id integer PRIMARY KEY, label varchar(40), at timestamp, amount numeric, doc json, ok boolean)`,
+    );
+    const input: Schema = [
+      { name: 'id', type: 'long' },
+      { name: 'label', type: 'string' },
+      { name: 'at', type: 'timestamp' },
+      { name: 'amount', type: 'double' },
+      { name: 'doc', type: 'struct' },
+      { name: 'ok', type: 'boolean' },
+    ];
+    const rows: Row[] = [
+      { id: 1, label: 'tab\there \\ back ✓', at: new Date('2026-11-30T13:45:01.250Z'), amount: 12.5, doc: { a: 'x\ty' }, ok: true },
+      { id: 2, label: null, at: null, amount: null, doc: null, ok: null },
+      { id: -2147483648, label: '', at: new Date(0), amount: -0.001, doc: { n: [1, 2] }, ok: false },
+    ];
+    const logger = memoryLogger();
+    const sink = await openSink(buildSink({ table: name }, input), { logger });
+    await sink.foreachBatch(rows, 0);
+    await sink.close();
+    assert.deepEqual(await read(name, 'id'), [rows[2], rows[0], rows[1]]);
+    assert.ok(
+      logger.lines.some((l) => l.includes(`public.${name} is written with COPY text (column id is integer, not bigint`)),
+      logger.lines.join('\n'),
     );
   });
 

@@ -81,6 +81,9 @@ export function unfitCheck(type: ColumnType): (value: Value | undefined) => stri
   };
   return (v) => {
     if (v === null || v === undefined) return undefined;
+    if (type === 'long' && (typeof v === 'number' || typeof v === 'bigint')) return wholeNumber(v);
+    if ((type === 'long' || type === 'double') && typeof v !== 'number' && typeof v !== 'bigint')
+      return `a ${v instanceof Date ? 'Date' : typeof v} value in a ${type} column`;
     if (typeof v === 'string') return text(v);
     if (v instanceof Date) return date(v);
     if (typeof v === 'number' && type === 'timestamp') return date(new Date(v));
@@ -88,6 +91,17 @@ export function unfitCheck(type: ColumnType): (value: Value | undefined) => stri
       return jsonText(v).includes('\\u0000') ? 'a NUL character (\\u0000): jsonb cannot hold it' : undefined;
     return undefined;
   };
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A long must be a whole number that bigint holds (text COPY would fail on the server, binary in the client). */
+function wholeNumber(v: number | bigint): string | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return `${v} is not a whole number (the column is a long)`;
+    return Math.abs(v) < 9.2e18 ? undefined : `${v} is outside bigint's range`;
+  }
+  return v <= INT64_MAX && v >= -INT64_MAX - 1n ? undefined : `${v} is outside bigint's range`;
 }
 
 /** The columns a sink writes, in table order. */
@@ -123,12 +137,10 @@ export function unfitRows(rows: readonly Row[], columns: CopyColumns): Map<numbe
     const row = rows[r];
     for (let c = 0; c < checks.length; c++) {
       const value = row[columns.names[c]];
-      if (
-        value === null ||
-        value === undefined ||
-        typeof value === 'boolean' ||
-        (typeof value === 'number' && columns.types[c] !== 'timestamp')
-      )
+      const type = columns.types[c];
+      if (value === null || value === undefined || typeof value === 'boolean') continue;
+      // Numbers can be unfit only as a timestamp, or as a long that is not a whole number or too large.
+      if (typeof value === 'number' && type !== 'timestamp' && (type !== 'long' || (Number.isInteger(value) && Math.abs(value) < 9.2e18)))
         continue;
       const reason = checks[c](value);
       if (reason) {

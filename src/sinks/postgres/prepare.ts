@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { RuntimeError } from '../../core/errors.js';
 import type { Column } from '../../core/schema.js';
-import { describeTable, schemaExists } from '../../connectors/postgres/catalog.js';
+import { describeTable, schemaExists, type TableInfo } from '../../connectors/postgres/catalog.js';
 import { driverError, type Target } from '../../connectors/postgres/errors.js';
 import type { TableName } from '../../connectors/postgres/identifiers.js';
 import { createCommitTableSql, createTableSql } from './ddl.js';
@@ -24,7 +24,7 @@ export interface TablesToPrepare {
  * commit table, then checks the table against the input (every problem named at once) and the replaceWhere condition
  * against the table (EXPLAIN: a typo is found at start, not at the first batch).
  */
-export async function prepareTables(client: pg.Client, tables: TablesToPrepare, target: Target, sql: Statements): Promise<void> {
+export async function prepareTables(client: pg.Client, tables: TablesToPrepare, target: Target, sql: Statements): Promise<TableInfo> {
   const { table, columns, create, key, setupSql, replaceWhere, commitTable } = tables;
   if (setupSql) await runSetupSql(client, setupSql, target);
   if (!(await schemaExists(client, table.schema))) {
@@ -58,6 +58,7 @@ export async function prepareTables(client: pg.Client, tables: TablesToPrepare, 
       );
     }
   }
+  return info;
 }
 
 /**

@@ -13,6 +13,9 @@ import { serverAddress, type PostgresConnectionOptions } from '../../connectors/
 import { describePostgresError, isConnectionError, isRetriablePostgresError, type Target } from '../../connectors/postgres/errors.js';
 import { displayName, qualifiedName, type TableName } from '../../connectors/postgres/identifiers.js';
 import { closeSession, openSession } from '../../connectors/postgres/session.js';
+import type { TableInfo } from '../../connectors/postgres/catalog.js';
+import { postgresType } from '../../connectors/postgres/column-types.js';
+import { copyBinaryChunks } from './copy-binary.js';
 import { copyTextChunks, unfitRows, type CopyColumns } from './copy-text.js';
 import { lastPerKey, statements, type Statements } from './statements.js';
 import { prepareTables } from './prepare.js';
@@ -58,6 +61,8 @@ export class PostgresSink implements Sink {
   private badRecords: BadRecordHandler = failOnBadRecord;
   private mode: OutputMode = 'append';
   private sql!: Statements;
+  /** COPY's binary format when every column has the sink's own type, else the text format (copy-binary.ts). */
+  private binary = false;
   /** Whether this query has written a batch to the table (then replaceWhere has been applied). */
   private wroteBefore = false;
   private readonly target: Target;
@@ -86,7 +91,10 @@ export class PostgresSink implements Sink {
       await this.retrying('connect', retriesFor(this.config.retry, context), async () => {
         const client = await this.connect();
         const create = this.config.create === 'key' ? (key ?? []) : this.config.create;
-        await prepareTables(client, { ...this.config, create, key }, this.target, this.sql);
+        const info = await prepareTables(client, { ...this.config, create, key }, this.target, this.sql);
+        const other = notBinary(info, this.config.columns);
+        this.binary = other === undefined;
+        this.logger.info(`postgres sink: ${this.target.table} is written with COPY ${other ?? 'binary'}`);
       });
     } catch (error) {
       // The engine calls close() only after a successful open: do not leave a connection behind.
@@ -219,12 +227,25 @@ export class PostgresSink implements Sink {
     return (found.rowCount ?? 0) > 0;
   }
 
-  /** COPY of batchSize rows at a time, each streamed in chunks as it is encoded. */
+  /** COPY of batchSize rows at a time, each streamed in chunks as it is encoded (the next while the server reads one). */
   private async copy(client: pg.Client, rows: Row[]): Promise<void> {
     const { batchSize } = this.config;
     for (let from = 0; from < rows.length; from += batchSize) {
       const part = from === 0 && rows.length <= batchSize ? rows : rows.slice(from, from + batchSize);
-      await pipeline(Readable.from(copyTextChunks(part, this.copyColumns)), client.query(copyFrom(this.sql.copy)));
+      const chunks = this.binary ? copyBinaryChunks(part, this.copyColumns) : copyTextChunks(part, this.copyColumns);
+      await pipeline(Readable.from(chunks), client.query(copyFrom(this.binary ? `${this.sql.copy} (FORMAT binary)` : this.sql.copy)));
     }
   }
 }
+
+/** Why COPY's text format is used (a column whose type is not the sink's own: binary needs exact types), or undefined for binary. */
+function notBinary(info: TableInfo, columns: readonly Column[]): string | undefined {
+  const types = new Map(info.columns.map((c) => [c.name, c.type]));
+  const other = columns.find((c) => types.get(c.name) !== canonicalName(postgresType(c.type)));
+  return (
+    other && `text (column ${other.name} is ${types.get(other.name)}, not ${postgresType(other.type)}: binary values must match the type)`
+  );
+}
+
+/** format_type's names for the types the sink creates. */
+const canonicalName = (type: string): string => (type === 'timestamptz' ? 'timestamp with time zone' : type);
