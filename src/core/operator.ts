@@ -32,6 +32,11 @@ export interface MicroBatch {
 export interface BatchOperator extends OperatorFunction<MicroBatch, MicroBatch> {
   readonly stateful?: StatefulOperator;
   readonly watermark?: WatermarkOperator;
+  /**
+   * Called once when the query starts, before the first batch: an operator that reads something of its own (the
+   * join's static table) reads and checks it here, so a wrong table fails the start rather than the first batch.
+   */
+  readonly prepare?: (context: { logger: Logger; nowMs: number }) => Promise<void>;
 }
 
 /** Builds a stateless operator from a function over the rows of one batch. */
@@ -42,7 +47,7 @@ export function mapRows(transform: (rows: Row[], batch: MicroBatch) => Row[]): B
 /** Attaches engine hooks to an operator function (see BatchOperator). */
 export function withHooks(
   operator: OperatorFunction<MicroBatch, MicroBatch>,
-  hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator },
+  hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator; prepare?: BatchOperator['prepare'] },
 ): BatchOperator {
   return Object.assign(operator, hooks);
 }

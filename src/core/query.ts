@@ -145,6 +145,7 @@ export class StreamingQuery {
         const resumeAt = this.planner.resumePoint();
         await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.end, this.planner.lastCommittedOffset);
         await this.openStateful();
+        for (const operator of def.operators) await operator.prepare?.({ logger: this.logger, nowMs: this.scheduler.now() });
         if (def.trigger.kind === 'availableNow') await this.planner.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);

@@ -5,6 +5,7 @@ import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
+import { withHooks } from '../core/operator.js';
 import type { Row } from '../core/row.js';
 import { columnNames, findColumn, type Column } from '../core/schema.js';
 import type { Source } from '../core/source.js';
@@ -26,14 +27,14 @@ const options = z.strictObject({
     .default('inner')
     .describe('inner: only stream rows with a match; left: every stream row, with nulls when nothing matches.'),
   refreshInterval: durationOption(
-    'Read the static side again when this much time has passed since the last read (checked as each batch starts, on batch timestamps); `0s`: before every batch, as Spark re-reads a JDBC table that is not cached. Default: read once, when the first batch runs.',
+    'Read the static side again when this much time has passed since the last read (checked as each batch starts, on batch timestamps); `0s`: before every batch, as Spark re-reads a JDBC table that is not cached. Default: read once, when the query starts.',
   ).optional(),
 });
 
 /**
  * Spark's stream-static join: each micro-batch is joined with a bounded table (a file, a PostgreSQL or MySQL table),
  * the lambda project's enrichment step (device events joined with user metadata). Stateless: the static side is read
- * when the first batch runs, then again every `refreshInterval` (measured on batch timestamps, so virtual time works),
+ * when the query starts (or, built outside a query, when the first batch runs), then again every `refreshInterval` (measured on batch timestamps, so virtual time works),
  * and indexed by the join columns. Spark re-evaluates an uncached JDBC relation in every micro-batch; here the default
  * is one read (metadata changes rarely, and a full table read per batch costs a round trip and the whole table each
  * time), `refreshInterval` bounds how stale it may get, and `0s` gives Spark's every-batch read. The join columns must
@@ -123,27 +124,37 @@ export const joinOperator = defineOperator({
     const nulls: Row = Object.fromEntries(extraNames.map((n) => [n, null]));
 
     return {
-      operator: concatMap(async (batch) => {
-        if (!table || (reloadMs !== undefined && batch.batchTimestampMs - loadedAt >= reloadMs)) {
-          table = await load();
-          loadedAt = batch.batchTimestampMs;
-        }
-        const out: Row[] = [];
-        for (const row of batch.rows) {
-          const key = keyOf(row);
-          const matches = key === undefined ? undefined : table.get(key);
-          if (!matches) {
-            if (how === 'left') out.push({ ...row, ...nulls });
-            continue;
+      operator: withHooks(
+        concatMap(async (batch) => {
+          if (!table || (reloadMs !== undefined && batch.batchTimestampMs - loadedAt >= reloadMs)) {
+            table = await load();
+            loadedAt = batch.batchTimestampMs;
           }
-          for (const match of matches) {
-            const joined: Row = { ...row };
-            for (const n of extraNames) joined[n] = match[n];
-            out.push(joined);
+          const out: Row[] = [];
+          for (const row of batch.rows) {
+            const key = keyOf(row);
+            const matches = key === undefined ? undefined : table.get(key);
+            if (!matches) {
+              if (how === 'left') out.push({ ...row, ...nulls });
+              continue;
+            }
+            for (const match of matches) {
+              const joined: Row = { ...row };
+              for (const n of extraNames) joined[n] = match[n];
+              out.push(joined);
+            }
           }
-        }
-        return { ...batch, rows: out };
-      }),
+          return { ...batch, rows: out };
+        }),
+        {
+          // Read (and so checked: a missing table or column fails the start) when the query starts, as Spark resolves
+          // a JDBC relation's schema when the query is defined; a query that never starts (explain) reads nothing.
+          prepare: async ({ nowMs }) => {
+            table = await load();
+            loadedAt = nowMs;
+          },
+        },
+      ),
       schema: [...context.input, ...extra],
       description: `Join ${how} [${on.join(', ')}] with ${source.description} (static${reloadMs === undefined ? ', read once' : reloadMs === 0 ? ', read before every batch' : `, refreshed every ${formatDuration(reloadMs)}`})`,
       notes: ['stateless: the static side is read whole into memory and indexed by the join columns'],

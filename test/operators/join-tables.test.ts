@@ -135,6 +135,19 @@ describeOrSkip('join with a PostgreSQL table (postgres source)', { skip: postgre
     await admin.query(`UPDATE ${TABLE} SET quota = 1000 WHERE id = 'u1'`);
   });
 
+  it('a wrong table fails the query when it starts, before any batch', async () => {
+    harness = new StreamHarness({
+      schema: { id: 'string', bytes: 'long' },
+      toRow: event,
+      operators: [{ join: { with: side({ id: 'string', quota: 'string' }), on: ['id'] } }],
+    }).start();
+    await assert.rejects(
+      harness.awaitTermination(),
+      /column 'quota' is bigint in the table \(reads as long\), but the schema declares it string/,
+    );
+    assert.equal(harness.progress.length, 0, 'no batch ran');
+  });
+
   it('the declared schema is checked against the table when the source opens, naming column, table and server', async () => {
     const wrong = new PostgresTableSource(
       { host: postgres.host, port: postgres.port, user: 'postgres', password: '', database: 'streamlab', connectTimeout: 5000 },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { asyncScheduler } from 'rxjs';
 import { silentLogger } from '../../src/core/logger.js';
+import { StreamingQuery } from '../../src/core/query.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import { ParquetSink } from '../../src/sinks/parquet/sink.js';
@@ -12,6 +13,7 @@ import { ParquetSource, type ParquetSourceConfig } from '../../src/sources/parqu
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { RecordingSink } from '../streaming/harness.js';
 
 const DATA: Schema = [
   { name: 'timestamp', type: 'timestamp' },
@@ -336,5 +338,47 @@ describeOrSkip(`parquet source: files written by pyarrow ${pyarrowCheck.stdout?.
         .sort(order),
       'hour: 9 matches the folder hour=9',
     );
+  });
+});
+
+describe('parquet source in a query: the file log in the checkpoint', () => {
+  const definition = (dir: string, checkpoint: string, sink: RecordingSink) => ({
+    name: 'lake-read',
+    source: source(dir, { maxFilesPerBatch: 2 }),
+    operators: [],
+    sink,
+    trigger: { kind: 'availableNow' as const },
+    outputMode: 'append' as const,
+    checkpointLocation: checkpoint,
+    sourceIdentity: { type: 'parquet', options: { path: dir } },
+  });
+  const allRows = (sink: RecordingSink) => sink.batches.flatMap((b) => b.rows).sort(byKey);
+
+  it('a batch that crashed after the sink wrote it is replayed with the same files; later runs read only new files', async () => {
+    const dir = makeTempDir('streamlab-lake-');
+    const checkpoint = join(makeTempDir('streamlab-lake-ckpt-'), 'ckpt');
+    const first = deviceRows(30);
+    await writeLake(dir, [first]); // three hour files: batches of 2 and 1 files
+
+    const crashing = new RecordingSink();
+    crashing.crashAfterBatch = 0;
+    await assert.rejects(new StreamingQuery(definition(dir, checkpoint, crashing), { logger: silentLogger }).run(), /simulated crash/);
+    const written0 = crashing.batches[0].rows;
+    assert.deepEqual(readdirSync(join(checkpoint, 'sources', '0', 'files')).sort(), ['0']);
+
+    const later = deviceRows(9, 30);
+    await writeLake(dir, [[], later], 'q2'); // arrives before the restart
+    const restarted = new RecordingSink();
+    await new StreamingQuery(definition(dir, checkpoint, restarted), { logger: silentLogger }).run();
+    assert.equal(restarted.batches[0].batchId, 0, 'batch 0 runs again');
+    assert.deepEqual(restarted.batches[0].rows, written0, 'with exactly the rows of its files');
+    assert.deepEqual(allRows(restarted), [...first, ...later].map(withHours).sort(byKey), 'then the rest, once each');
+    const offsets = readFileSync(join(checkpoint, 'offsets', String(restarted.batches.at(-1)!.batchId)), 'utf8').split('\n');
+    const entries = readdirSync(join(checkpoint, 'sources', '0', 'files')).map(Number);
+    assert.deepEqual(JSON.parse(offsets[2]), { logOffset: Math.max(...entries) }, "Spark's offset in the offsets log: the newest entry");
+
+    const idle = new RecordingSink();
+    await new StreamingQuery(definition(dir, checkpoint, idle), { logger: silentLogger }).run();
+    assert.deepEqual(idle.batches, [], 'nothing new: no file is read twice');
   });
 });
