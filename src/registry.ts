@@ -29,6 +29,7 @@ import { fileSource } from './sources/file/index.js';
 import { parquetSource } from './sources/parquet/index.js';
 import { postgresSource } from './sources/postgres/index.js';
 import { mysqlSource } from './sources/mysql/index.js';
+import { kafkaSource } from './sources/kafka/index.js';
 import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
 import { rateSource } from './sources/rate.js';
 import { sensorSource } from './sources/sensor.js';
@@ -53,6 +54,7 @@ export const sources: SourceDefinition[] = [
   postgresSource,
   mysqlSource,
   cassandraSource,
+  kafkaSource,
   sensorSource,
   tsbsCpuSource,
   wideSource,
