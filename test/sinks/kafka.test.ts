@@ -13,6 +13,7 @@ import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import type { Sink } from '../../src/core/sink.js';
 import { kafkaSink } from '../../src/sinks/kafka/index.js';
+import { requestChunks } from '../../src/sinks/kafka/records.js';
 import { buildContext } from '../support/conformance/build-context.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import { createTopic, deleteTopics, readCommitted, readTopic } from '../support/kafka-read.js';
@@ -84,6 +85,17 @@ function batch(firstOffset: number, producerId: number, kind: 'data' | 'commit' 
     })),
   } as unknown as RecordsBatch;
 }
+
+describe('kafka sink: requestChunks', () => {
+  it('cuts the records into requests of at most maxBytes; a record larger than that goes alone', () => {
+    const record = (bytes: number) => ({ topic: 't', value: Buffer.alloc(bytes) });
+    const sizes = requestChunks([record(400), record(400), record(400), record(5000), record(10)], 1000).map((c) =>
+      c.map((m) => m.value!.length),
+    );
+    // 64 bytes of framing a record: 464 + 464 fit in 1000, a third does not; 5064 is alone; the next one starts anew.
+    assert.deepEqual(sizes, [[400, 400], [400], [5000], [10]]);
+  });
+});
 
 describe('kafka connector: committedRecords, the read_committed filter', () => {
   it('drops every aborted transaction of one producer in one fetch, and the control batches', () => {
@@ -173,6 +185,24 @@ describeOrSkip('kafka sink against Kafka', { skip: kafka.skip, timeout: 120_000 
           ],
         },
       ],
+    );
+  });
+
+  it('a batch larger than a produce request (3 MB) goes in several requests of its one transaction', async () => {
+    const topic = await newTopic('large', 2);
+    const rows = Array.from({ length: 6000 }, (_, i) => ({ key: `k${i}`, value: `${i}:${'é'.repeat(250)}` }));
+    const input: Schema = [
+      { name: 'key', type: 'string' },
+      { name: 'value', type: 'string' },
+    ];
+    const sink = build(input, { bootstrapServers: kafka.address, topic, commitsTopic, maxRetries: 2 });
+    await open(sink, randomUUID());
+    await sink.foreachBatch(rows, 0);
+    await sink.close();
+    const read = await readCommitted(kafka.address, topic);
+    assert.deepStrictEqual(
+      read.map((r) => ({ key: r.key, value: r.value })).sort((a, b) => Number(a.key!.slice(1)) - Number(b.key!.slice(1))),
+      rows,
     );
   });
 

@@ -32,6 +32,15 @@ export const KafkaSinkOptions = z.strictObject({
     .describe(
       'exactlyOnce: the transactional.id (default: streamlab-<query id>, stable across restarts of the query). A restarted process takes it over and fences the old one: only one process may write for a query.',
     ),
+  maxRequestSize: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1_000_000)
+    .describe(
+      "Bytes of records per produce request (Kafka's max.request.size); a batch is sent in as many requests as it needs, all in its one transaction. Keep it below the broker's message.max.bytes (1 MiB by default): a larger request is refused with MESSAGE_TOO_LARGE.",
+    ),
   transactionTimeout: z
     .number()
     .int()

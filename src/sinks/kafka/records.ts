@@ -92,3 +92,35 @@ function headers(value: Value, row: number, batchId: number): Map<Buffer, Buffer
   }
   return map;
 }
+
+/** Bytes a record adds to a request besides its key, value and headers (record and batch framing, roughly). */
+const RECORD_OVERHEAD = 64;
+
+export function recordBytes(message: KafkaMessage): number {
+  let bytes = RECORD_OVERHEAD + (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  if (message.headers instanceof Map) for (const [k, v] of message.headers) bytes += k.length + v.length + 8;
+  return bytes;
+}
+
+/**
+ * The records in runs of at most `maxBytes`, one produce request each: the client puts all records of a partition
+ * in one record batch, and the broker refuses a batch above its message.max.bytes (1 MiB by default) with
+ * MESSAGE_TOO_LARGE. A record bigger than `maxBytes` goes alone.
+ */
+export function requestChunks(messages: readonly KafkaMessage[], maxBytes: number): KafkaMessage[][] {
+  const chunks: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = recordBytes(message);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -10,7 +10,7 @@ import type { Sink, SinkContext } from '../../core/sink.js';
 import { ensureCommitsTopic } from './commits-topic.js';
 import { markerRecord, readMarkers } from './markers.js';
 import type { KafkaSinkOptions } from './options.js';
-import { toMessages, type RecordPlan } from './records.js';
+import { requestChunks, toMessages, type KafkaMessage, type RecordPlan } from './records.js';
 
 export interface KafkaSinkConfig {
   options: KafkaSinkOptions;
@@ -66,7 +66,9 @@ export class KafkaSink implements Sink {
     const messages = toMessages(rows, this.config.plan, batchId);
     if (!this.exactlyOnce) {
       await this.retrying(`batch ${batchId}`, this.config.retry, async () => {
-        await this.connected().send({ messages, autocreateTopics: true });
+        const producer = this.connected();
+        for (const chunk of requestChunks(messages, this.config.options.maxRequestSize))
+          await producer.send({ messages: chunk, autocreateTopics: true });
       });
       return;
     }
@@ -88,13 +90,15 @@ export class KafkaSink implements Sink {
     await producer?.close().catch(() => undefined);
   }
 
-  private async writeBatch(messages: ReturnType<typeof toMessages>, batchId: number): Promise<void> {
+  private async writeBatch(messages: KafkaMessage[], batchId: number): Promise<void> {
     const { commitsTopic } = this.config.options;
     const topics = [...new Set(messages.map((m) => m.topic))];
     const marker = markerRecord(commitsTopic, { queryId: this.context.queryId, batchId, rows: messages.length, topics });
     const transaction = await this.connected().beginTransaction();
     try {
-      await transaction.send({ messages: [...messages, marker], autocreateTopics: true });
+      for (const chunk of requestChunks([...messages, marker], this.config.options.maxRequestSize)) {
+        await transaction.send({ messages: chunk, autocreateTopics: true });
+      }
       await transaction.commit();
     } catch (error) {
       if (!transaction.completed) await transaction.abort().catch(() => undefined);
