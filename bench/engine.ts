@@ -69,7 +69,13 @@ async function checkpointOverhead(dir: string): Promise<number[]> {
   try {
     for (let id = 0; id < CHECKPOINT_BATCHES; id++) {
       const start = performance.now();
-      await checkpoint.writeOffsets({ batchId: id, batchWatermarkMs: 0, batchTimestampMs: Date.now(), offsets: [id * BATCH] });
+      await checkpoint.writeOffsets({
+        batchId: id,
+        batchWatermarkMs: 0,
+        batchTimestampMs: Date.now(),
+        lateEventsWatermarkMs: 0,
+        offsets: [id * BATCH],
+      });
       await checkpoint.writeCommit(id, { nextBatchWatermarkMs: 0 });
       await checkpoint.purge(id, 100);
       times.push(performance.now() - start);

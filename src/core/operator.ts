@@ -14,8 +14,18 @@ export interface MicroBatch {
    * `window` does, for speed. An operator never changes an existing value of a row it passes on unchanged otherwise.
    */
   rows: Row[];
-  /** Event-time watermark in epoch ms, computed at the end of the previous batch (Spark's rule); 0 when none. */
+  /**
+   * Event-time watermark in epoch ms, computed at the end of the previous batch (Spark's rule); 0 when none. Stateful
+   * operators evict state and emit results with it (Spark's eventTimeWatermarkForEviction).
+   */
   watermarkMs: number;
+  /**
+   * The watermark that decides which input rows are late: the previous batch's watermark, as Spark 3.4+ with
+   * `spark.sql.streaming.statefulOperator.allowMultiple=true` (the default) does it
+   * (PropagateWatermarkSimulator.getInputWatermarkForLateEvents(batchId) is the input watermark of batchId - 1).
+   * Recorded in offsets/N, so a replayed batch judges the same rows late. Absent: `watermarkMs` (tests, benches).
+   */
+  lateWatermarkMs?: number;
   /** When the batch was planned, epoch ms (Spark's batchTimestampMs; `current_timestamp()` within a batch). */
   batchTimestampMs: number;
 }
@@ -97,8 +107,10 @@ export interface StatefulOperator {
 /** Per-row notes of the last batch, kept only while `enabled` (they cost memory per row): the late-data example. */
 export interface BatchTrace {
   enabled: boolean;
-  /** The watermark the batch ran with. */
+  /** The watermark the batch ran with: what it evicted and emitted by. */
   watermarkMs: number;
+  /** The watermark its rows were judged late against: the previous batch's (see MicroBatch.lateWatermarkMs). */
+  lateWatermarkMs: number;
   events: TraceEvent[];
 }
 

@@ -38,7 +38,7 @@ interface DedupSpec {
  */
 class Deduplication implements StatefulOperator {
   readonly operatorName: string;
-  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, events: [] };
+  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, lateWatermarkMs: 0, events: [] };
   private store: StateStore<number | boolean> | undefined;
   private last = { updated: 0, removed: 0, dropped: 0 };
 
@@ -58,9 +58,11 @@ class Deduplication implements StatefulOperator {
     const store = this.requireStore();
     const { columns, eventTime, withinWatermark, delayMs } = this.spec;
     const watermark = batch.watermarkMs;
+    const lateWatermark = batch.lateWatermarkMs ?? watermark; // Spark 4: the previous batch's (see MicroBatch)
     const trace = this.trace.enabled ? this.trace : undefined;
     if (trace) {
       trace.watermarkMs = watermark;
+      trace.lateWatermarkMs = lateWatermark;
       trace.events = [];
     }
     const out: Row[] = [];
@@ -69,7 +71,7 @@ class Deduplication implements StatefulOperator {
     for (const row of batch.rows) {
       const time = eventTime === undefined ? undefined : row[eventTime];
       const t = time instanceof Date ? time.getTime() : undefined;
-      if (t !== undefined && t <= watermark) {
+      if (t !== undefined && t <= lateWatermark) {
         dropped++;
         trace?.events.push({ row, outcome: 'late', deadline: { what: 'event time', atMs: t } });
         continue;

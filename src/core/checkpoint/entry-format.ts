@@ -6,6 +6,13 @@ export interface OffsetEntry {
   batchId: number;
   batchWatermarkMs: number;
   batchTimestampMs: number;
+  /**
+   * The watermark input rows of this batch are judged late against: the previous batch's batchWatermarkMs (Spark 4's
+   * rule, see MicroBatch.lateWatermarkMs). Spark reads it from offsets/N-1; here it is written into offsets/N, so a
+   * replay does not depend on the previous entry still being there. Entries written before it existed lack it: they
+   * were run with batchWatermarkMs for late rows, so that is what a replay of them uses.
+   */
+  lateEventsWatermarkMs: number;
   /** End offset of each source, in source order. */
   offsets: Offset[];
 }
@@ -31,7 +38,11 @@ export function damagedFile(path: string, problem: string, dir: string): Runtime
 }
 
 export function formatOffsetEntry(entry: OffsetEntry): string {
-  const header = JSON.stringify({ batchWatermarkMs: entry.batchWatermarkMs, batchTimestampMs: entry.batchTimestampMs });
+  const header = JSON.stringify({
+    batchWatermarkMs: entry.batchWatermarkMs,
+    batchTimestampMs: entry.batchTimestampMs,
+    lateEventsWatermarkMs: entry.lateEventsWatermarkMs,
+  });
   return `${[VERSION, header, ...entry.offsets.map((o) => JSON.stringify(o))].join('\n')}\n`;
 }
 
@@ -49,11 +60,15 @@ export function parseOffsetEntry(text: string, batchId: number, sourceCount: num
   if (offsetLines.length !== sourceCount) {
     throw damagedFile(path, `it holds ${offsetLines.length} source offsets (lines 3 and after), the query has ${sourceCount} source`, dir);
   }
+  const late = fields.lateEventsWatermarkMs;
+  if (late !== undefined && typeof late !== 'number')
+    throw damagedFile(path, `line 2 has a 'lateEventsWatermarkMs' that is not a number (found ${header})`, dir);
   checkVersion(version, path, dir);
   return {
     batchId,
     batchWatermarkMs: fields.batchWatermarkMs as number,
     batchTimestampMs: fields.batchTimestampMs as number,
+    lateEventsWatermarkMs: late ?? (fields.batchWatermarkMs as number),
     offsets: offsetLines.map((line, i) => parseJson(line, `line ${i + 3}`, path, dir) as Offset),
   };
 }

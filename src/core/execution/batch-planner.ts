@@ -88,7 +88,13 @@ export class BatchPlanner {
     if (!newData && !this.watermark.needsNoDataBatch()) return undefined;
     // A no-data batch keeps the offsets of the previous one: it only applies the new watermark.
     const end = newData ? latest : start;
-    const entry = { batchId: this.nextId, batchWatermarkMs: this.watermark.watermarkMs, batchTimestampMs, offsets: [end] };
+    const entry = {
+      batchId: this.nextId,
+      batchWatermarkMs: this.watermark.watermarkMs,
+      batchTimestampMs,
+      lateEventsWatermarkMs: this.watermark.lateEventsWatermarkMs,
+      offsets: [end],
+    };
     await this.reporter.reportTimeTaken('walCommit', () => this.checkpoint.writeOffsets(entry));
     return { entry, start, end, recovered: false };
   }

@@ -57,6 +57,7 @@ export class BatchRunner {
       batchId: entry.batchId,
       rows,
       watermarkMs: entry.batchWatermarkMs,
+      lateWatermarkMs: entry.lateEventsWatermarkMs,
       batchTimestampMs: entry.batchTimestampMs,
     };
     const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });

@@ -32,6 +32,7 @@ export async function recoverPosition(
     // Closed, not planned anew under the same id: a sink that recognises batch ids (commit table, labels, files
     // named by batch) would take this run's new rows for a replay and skip them.
     await checkpoint.writeCommit(latest, { nextBatchWatermarkMs: entry.batchWatermarkMs });
+    watermark.restore(entry.batchWatermarkMs, entry.batchWatermarkMs); // closed as if it ran: the next judges late rows by it
     planner.resumeAt(latest + 1, null);
     logger.warn(
       `batch ${latest} of the previous run never committed, and ${source.description} is not replayable: ` +

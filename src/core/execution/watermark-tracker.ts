@@ -33,6 +33,15 @@ export class WatermarkTracker {
     return this.currentMs;
   }
 
+  /**
+   * The watermark the next batch judges late rows against: the one the last committed batch ran with (Spark 4's
+   * getInputWatermarkForLateEvents(batchId) = the input watermark of batchId - 1; 0 before the first batch). It equals
+   * watermarkMs unless the last batch moved the watermark (a no-data batch in between makes them agree again).
+   */
+  get lateEventsWatermarkMs(): number {
+    return this.lastBatchMs;
+  }
+
   /** Where a restart picks up, read from the logs (see StreamingQuery's recovery). */
   restore(currentMs: number, lastBatchMs: number): void {
     this.currentMs = currentMs;

@@ -47,7 +47,7 @@ export function deadlineOf(value: Value, kind: EvictionKey['kind']): number | un
  */
 export class StreamingAggregation implements StatefulOperator {
   readonly operatorName = 'stateStoreSave';
-  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, events: [] };
+  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, lateWatermarkMs: 0, events: [] };
   private store: StateStore<GroupEntry> | undefined;
   private mode: OutputMode = 'append';
   private readonly offsets: number[];
@@ -90,10 +90,12 @@ export class StreamingAggregation implements StatefulOperator {
     const offsets = this.offsets;
     const args = this.args;
     const watermark = batch.watermarkMs;
+    const lateWatermark = batch.lateWatermarkMs ?? watermark; // Spark 4: the previous batch's (see MicroBatch)
     const usesWatermark = eviction !== undefined && this.mode !== 'complete';
     const trace = this.trace.enabled ? this.trace : undefined;
     if (trace) {
       trace.watermarkMs = watermark;
+      trace.lateWatermarkMs = lateWatermark;
       trace.events = [];
     }
     const touched = new Map<string, GroupEntry>();
@@ -117,7 +119,7 @@ export class StreamingAggregation implements StatefulOperator {
           lastDeadline = deadlineOf(time, eviction.kind);
         }
         deadline = lastDeadline;
-        if (deadline !== undefined && deadline <= watermark) {
+        if (deadline !== undefined && deadline <= lateWatermark) {
           dropped++;
           trace?.events.push({ row, outcome: 'late', deadline: { what, atMs: deadline } });
           continue;

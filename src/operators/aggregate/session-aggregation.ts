@@ -35,7 +35,7 @@ type SessionEntry = { k: Value[]; s: Session[] };
  */
 export class SessionAggregation implements StatefulOperator {
   readonly operatorName = 'sessionWindowStateStoreSave';
-  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, events: [] };
+  readonly trace: BatchTrace = { enabled: false, watermarkMs: 0, lateWatermarkMs: 0, events: [] };
   private store: StateStore<SessionEntry> | undefined;
   private mode: OutputMode = 'append';
   private readonly offsets: number[];
@@ -79,10 +79,12 @@ export class SessionAggregation implements StatefulOperator {
     const { functions, keys, sessionIndex } = this.spec;
     const sessionColumn = keys[sessionIndex];
     const watermark = batch.watermarkMs;
+    const lateWatermark = batch.lateWatermarkMs ?? watermark; // Spark 4: the previous batch's (see MicroBatch)
     const usesWatermark = this.mode === 'append';
     const trace = this.trace.enabled ? this.trace : undefined;
     if (trace) {
       trace.watermarkMs = watermark;
+      trace.lateWatermarkMs = lateWatermark;
       trace.events = [];
     }
     const touched = new Map<string, SessionEntry>();
@@ -92,7 +94,7 @@ export class SessionAggregation implements StatefulOperator {
       if (!isWindow(window)) continue;
       const start = window.start.getTime();
       const end = window.end.getTime();
-      if (usesWatermark && end <= watermark) {
+      if (usesWatermark && end <= lateWatermark) {
         dropped++;
         trace?.events.push({ row, outcome: 'late', deadline: { what: 'session end', atMs: end } });
         continue;

@@ -12,18 +12,19 @@ import { formatCell, formatTable } from './format.js';
  */
 export function formatState(inspector: StateInspector, numRows: number, truncate: boolean): string {
   const out: string[] = [];
-  const batchWatermark = inspector.stateful.find((o) => o.trace)?.trace?.watermarkMs;
-  const watermark = watermarkLine(inspector, batchWatermark);
+  const trace = inspector.stateful.find((o) => o.trace)?.trace;
+  const watermark = watermarkLine(inspector, trace?.watermarkMs);
   if (watermark) out.push(watermark);
+  if (trace?.enabled) out.push(lateRowLine(trace.watermarkMs, trace.lateWatermarkMs));
   inspector.stateful.forEach((operator, id) => {
     const name = `${operator.operatorName} (operator ${id})`;
     if (operator.trace?.enabled) {
-      const { events, watermarkMs } = operator.trace;
+      const { events, lateWatermarkMs } = operator.trace;
       if (events.length === 0)
         out.push(`Rows of this batch in ${name}: none (a batch without new rows still applies the watermark: it may emit or evict)`);
       else {
         out.push(`Rows of this batch in ${name}:`);
-        out.push(formatTable(traceRows(events, watermarkMs), traceSchema(events), numRows, truncate));
+        out.push(formatTable(traceRows(events, lateWatermarkMs), traceSchema(events), numRows, truncate));
       }
     }
     const state = operator.stateRows();
@@ -49,6 +50,19 @@ function watermarkLine(inspector: StateInspector, batchMs: number | undefined): 
   const next = batchMs === undefined ? proposal : Math.max(batchMs, proposal);
   const why = `latest ${operator.column} seen ${time(stats.max)} - ${formatDuration(operator.delayMs)}${batchMs !== undefined && proposal < batchMs ? ' is behind it, and it never moves back' : ''}`;
   return `Watermark: ${used ? `${used}, ` : ''}the next batch uses ${time(next)} (${why})`;
+}
+
+/**
+ * Spark 4 judges late rows by the previous batch's watermark and evicts/emits by this batch's
+ * (spark.sql.streaming.statefulOperator.allowMultiple=true): say which one the rows below were compared with.
+ */
+function lateRowLine(batchMs: number, lateMs: number): string {
+  const time = (ms: number) => (ms === 0 ? 'none yet (0)' : formatCell(new Date(ms), 'timestamp'));
+  if (lateMs === batchMs) return `Late rows: judged by the same watermark, ${time(lateMs)} (the previous batch ran with it too)`;
+  return (
+    `Late rows: judged by the previous batch's watermark, ${time(lateMs)}, as Spark 4 does; this batch's, ${time(batchMs)}, ` +
+    'only decides what is final (emitted in append mode, forgotten from the state)'
+  );
 }
 
 function traceSchema(events: TraceEvent[]): Schema {
