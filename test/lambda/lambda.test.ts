@@ -20,7 +20,7 @@ import { repoRoot } from '../support/cli.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import { service } from '../support/services.js';
 import { messageKey, sortTotals, type Total, totals } from './expected.js';
-import { type LambdaProject, makeProject, runAndKill, runJob, writeJob } from './project.js';
+import { killInBatch, type LambdaProject, makeProject, runJob, writeJob } from './project.js';
 
 const kafka = service('kafka');
 const postgres = service('postgres');
@@ -122,20 +122,30 @@ describeOrSkip('lambda project end to end (Kafka, PostgreSQL, Parquet lake)', { 
     await produce(kafka.address, topic, [{ key: 'broken', value: NOT_JSON }]);
   });
 
-  it('speed layer: killed with SIGKILL mid-run and restarted, the lake and bytes hold every message exactly once', async () => {
+  it('speed layer: killed with SIGKILL mid-run and restarted, the lake and bytes hold every message exactly once', async (t) => {
     for (const name of ['lambda-speed-lake', 'lambda-speed']) {
-      // Small batches and no pause between them, so that the kill lands mid-run; the restart reads what is left and stops.
+      // Batches of 1000 records, one after the other; killed inside batch 3, then restarted: the restart runs batch 3
+      // again (same offsets, same records) and reads what is left (availableNow), then stops.
       writeJob(project, name, (job) => {
-        job.source.maxOffsetsPerTrigger = 400;
+        job.source.maxOffsetsPerTrigger = 1000;
         delete job.trigger;
       });
-      await runAndKill(project, name, 4);
+      await killInBatch(project, name, 3);
+      const checkpoint = join(project.cwd, '.checkpoints', name);
+      const committed = lastBatch(join(checkpoint, 'commits'));
+      assert.deepEqual([lastBatch(join(checkpoint, 'offsets')), committed], [3, 2], `${name} was killed inside batch 3`);
+      if (name === 'lambda-speed') {
+        const written = await db.query('SELECT max(batch_id) AS last FROM streamlab_commits');
+        t.diagnostic(
+          `lambda-speed killed in batch 3 ${Number(written.rows[0].last) === 3 ? 'after' : 'before'} the sink's transaction committed it`,
+        );
+      }
       writeJob(project, name, (job) => {
-        job.source.maxOffsetsPerTrigger = 400;
+        job.source.maxOffsetsPerTrigger = 1000;
         job.trigger = { availableNow: true };
       });
       const restarted = await runJob(project, [name]);
-      assert.match(restarted, /batch \d+:/, `${name} went on after the kill:\n${restarted}`);
+      assert.match(restarted, /\] batch 3 \(replayed after restart\):/, `${name} ran batch 3 again first:\n${restarted}`);
     }
     const lake = await readLake(join(project.cwd, 'lake/devices'));
     const parsed = lake.filter((r) => r.corrupt === null);
@@ -202,6 +212,15 @@ describeOrSkip('lambda project end to end (Kafka, PostgreSQL, Parquet lake)', { 
     }
   });
 });
+
+/** The highest batch id in a checkpoint's offsets or commits folder, -1 for none. */
+const lastBatch = (dir: string) =>
+  Math.max(
+    -1,
+    ...readdirSync(dir)
+      .filter((f) => /^\d+$/.test(f))
+      .map(Number),
+  );
 
 /** A row of bytes or bytes_hourly as comparable values. */
 const total = (r: Record<string, unknown>): Total => ({

@@ -4,10 +4,10 @@
  * and environment variables pointing them at the test's Kafka topic, PostgreSQL database and lake.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cliPath, exited, repoRoot, startCli } from '../support/cli.js';
+import { cliPath, exited, repoRoot } from '../support/cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /** A job file as parsed: the parts a test changes. */
@@ -54,10 +54,23 @@ export async function runJob(project: LambdaProject, args: string[]): Promise<st
   return output;
 }
 
-/** Starts a job, kills it with SIGKILL once it has run `batches` batches (wherever it is in the next), returns its output. */
-export async function runAndKill(project: LambdaProject, job: string, batches: number): Promise<string> {
-  const { child, output } = await startCli(['run', job], project.cwd, new RegExp(`batch ${batches - 1}:`), project.env);
+/**
+ * Starts a job and kills it with SIGKILL inside batch `batchId`: as soon as its checkpoint has offsets/<batchId> (the
+ * batch is planned; reading, computing and writing it follow, commits/<batchId> comes last). Polls every 2 ms.
+ */
+export async function killInBatch(project: LambdaProject, job: string, batchId: number): Promise<void> {
+  const planned = join(project.cwd, '.checkpoints', job, 'offsets', String(batchId));
+  const child = spawn(process.execPath, [cliPath, 'run', job], { cwd: project.cwd, env: { ...process.env, ...project.env } });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(planned)) {
+    if (child.exitCode !== null) throw new Error(`${job} exited with ${child.exitCode} before batch ${batchId}:\n${output}`);
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
   child.kill('SIGKILL');
   await exited(child);
-  return output();
+  if (!existsSync(planned)) throw new Error(`${job} never planned batch ${batchId}:\n${output}`);
 }
