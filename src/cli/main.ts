@@ -12,6 +12,7 @@ import { didYouMean } from './did-you-mean.js';
 import { listJobs } from './list.js';
 import { resetCommand } from './reset.js';
 import { redactingLogger, runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
 import { validateCommand } from './validate.js';
 
@@ -20,7 +21,8 @@ const USAGE = `streamlab: Spark-Structured-Streaming-style micro-batch jobs for 
 Usage: streamlab <command> [options]
 
 Commands:
-  run <job>             run a job (jobs/<job>.yaml or a path) until stopped
+  run <job>             run a job (jobs/<job>.yaml or a path) until stopped (--ui: a live web UI)
+  serve <job>...        run several jobs in one process, with a web UI, a REST API and /metrics
   list                  the jobs in jobs/ with their descriptions
   validate <job|--all>  check jobs without running them (exit 2 when invalid)
   explain <job>         the query plan: input, each step with its columns, output, trigger, checkpoint
@@ -30,13 +32,15 @@ Commands:
 Run 'streamlab <command> --help' for a command's options.`;
 
 const EXPLAIN_USAGE = `Usage: streamlab explain <job name | path.yaml> [--services]\n\n${SERVICES_USAGE}`;
-const COMMANDS = ['run', 'list', 'validate', 'explain', 'reset', 'bench', 'help'];
+const COMMANDS = ['run', 'serve', 'list', 'validate', 'explain', 'reset', 'bench', 'help'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'run':
       return runCommand(args);
+    case 'serve':
+      return serveCommand(args);
     case 'validate':
       return validateCommand(args);
     case 'bench':

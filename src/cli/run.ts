@@ -12,6 +12,9 @@ import { HOUR_FLAGS, HOUR_USAGE, withHour } from './hour-option.js';
 import { nothingNewMessage } from './nothing-new.js';
 import { openProgressOutput, parseProgressOption } from './progress-output.js';
 import { SERVICES_FLAGS, SERVICES_USAGE, servicesChoice } from './services-option.js';
+import { formatExplain } from './explain.js';
+import { QueryHub } from '../serve/query-hub.js';
+import { nextSignal, openUi, takeUiFlag, UI_FLAGS, UI_USAGE } from './ui-option.js';
 
 export const RUN_USAGE = `Usage: streamlab run <job name | path.yaml> [options]
 
@@ -26,6 +29,9 @@ Options:
                          or on stderr when the sink prints to stdout (console; the log lines there are JSON objects
                          too). json=FILE: the objects in FILE, the text lines on stderr
   --checkpoint DIR       checkpoint directory, relative to the working directory (overrides the job's checkpointLocation)
+  --ui [PORT]            a live web UI on 127.0.0.1 (port 4040, or the next free one): rates, phases, watermark, state,
+                         batches, plan; /metrics for Prometheus. It stays up after the query ends, until Ctrl-C
+${UI_USAGE}
 ${HOUR_USAGE}
 ${SERVICES_USAGE}
   -h, --help             this help`;
@@ -48,13 +54,15 @@ const stderrOut = {
   },
 };
 
-export async function runCommand(args: string[]): Promise<number> {
+export async function runCommand(allArgs: string[]): Promise<number> {
+  const { args, port: uiPort } = takeUiFlag(allArgs);
   const { values, positionals } = parseCommandArgs(
     args,
     {
       'max-batches': { type: 'string' },
       progress: { type: 'string', default: 'text' },
       checkpoint: { type: 'string' },
+      ...UI_FLAGS,
       ...HOUR_FLAGS,
       ...SERVICES_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -98,8 +106,18 @@ export async function runCommand(args: string[]): Promise<number> {
     built.query.sink.writesStdout === true,
     bar?.wrap(redactingLogger) ?? redactingLogger,
   );
-  const logger = progress.logger;
+  const hub = uiPort === undefined ? undefined : new QueryHub();
+  const watched = hub?.watch(job.name, formatExplain(built), progress.logger);
+  const logger = watched?.logger ?? progress.logger;
+  const ui =
+    hub &&
+    (await openUi(
+      hub,
+      { port: uiPort as number, host: values.host as string | undefined, token: values.token as string | undefined },
+      logger,
+    ));
   const query = new StreamingQuery(built.query, { logger, maxBatches });
+  watched?.attach(query);
   batch?.watch(query);
   query.progress$.subscribe((p) => {
     progress.write(p);
@@ -129,6 +147,7 @@ export async function runCommand(args: string[]): Promise<number> {
   });
   const servers = services.describe(job);
   if (servers) logger.info(`[${job.name}] ${servers}`);
+  let failure: unknown;
   try {
     logger.info(
       batch
@@ -144,12 +163,24 @@ export async function runCommand(args: string[]): Promise<number> {
     const idle = nothingNewMessage(query, { ...run, stoppedBySignal: interrupts > 0 });
     if (idle) logger.info(`[${job.name}] ${idle}`);
     return 0;
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await batch?.remove();
     bar?.finish();
-    progress.close();
     restoreOutputs();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (hub && ui) {
+      // The final state stays on the page (a stopped or failed query is worth looking at) until Ctrl-C.
+      hub.ended(job.name, failure);
+      if (interrupts === 0) {
+        progress.logger.info(`[${job.name}] the query ended; the UI keeps its final state until Ctrl-C`);
+        await nextSignal();
+      }
+      await ui.close();
+    }
+    progress.close();
   }
 }

@@ -24,6 +24,12 @@ export interface QueryProgress {
     triggerExecution: number;
   };
   /**
+   * streamlab's split of `durationMs.addBatch`, which Spark reports only as a whole: `operators` runs the batch
+   * through the query's steps (and moves the watermark), `sink` is foreachBatch together with the state commits that
+   * run beside it (each state commit's own time is in stateOperators[].commitTimeMs).
+   */
+  addBatchMs: { operators: number; sink: number };
+  /**
    * Only for queries with a watermark, as in Spark: `watermark` is the one this batch used; `min`, `max` and `avg`
    * are the event times of this batch's rows (absent when it had none). ISO 8601 UTC, e.g. `2024-05-01T12:04:00.000Z`.
    */

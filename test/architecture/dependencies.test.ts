@@ -18,6 +18,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ['api/', 0],
   ['index.ts', 0],
   ['benchmark/', 0.5],
+  ['serve/', 0.5],
   ['config/', 1],
   ['registry.ts', 2],
   ['sources/', 3],

@@ -81,7 +81,7 @@ describe('unknown flags and commands: did you mean, and where the options are', 
     assert.equal(
       typo.stderr,
       "unknown command 'rnu'; did you mean run?\n" +
-        "Commands: run, list, validate, explain, reset, bench, help. Run 'streamlab --help' for what each does.\n",
+        "Commands: run, serve, list, validate, explain, reset, bench, help. Run 'streamlab --help' for what each does.\n",
     );
     assert.equal(streamlab(['frobnicate']).stderr.split('\n')[0], "unknown command 'frobnicate'");
   });

@@ -95,6 +95,56 @@ describe('parquet source: a lake written by the parquet sink', () => {
     assert.deepEqual(await s.latestOffset(end), end, 'nothing new: the offset does not move');
   });
 
+  it('a plain partition column (partitionBy: [sensor]) comes back from its folder: escaped names, null, types', async () => {
+    const dir = makeTempDir('streamlab-lake-');
+    const columns: Schema = [
+      { name: 'n', type: 'long' },
+      { name: 'sensor', type: 'string' },
+      { name: 'zone', type: 'long' },
+    ];
+    const sink = new ParquetSink({
+      path: dir,
+      partitionBy: [
+        { kind: 'column', column: 'sensor' },
+        { kind: 'column', column: 'zone' },
+      ],
+      columns: [columns[0]],
+      codec: 'gzip',
+      rowGroupSize: 2,
+      queryName: 'test',
+    });
+    await sink.open({ queryId: 'q', queryName: 'test', outputMode: 'append', logger: silentLogger });
+    const rows: Row[] = [
+      { n: 1, sensor: 'a/b=c%', zone: 7 },
+      { n: 2, sensor: null, zone: -3 },
+      { n: 3, sensor: 'é €', zone: null },
+      { n: 4, sensor: 'a/b=c%', zone: 7 },
+      { n: 5, sensor: 'x', zone: 0 },
+    ];
+    await sink.foreachBatch(rows, 0);
+    assert.ok(
+      filesUnder(dir).some((f) => f.startsWith('sensor=a%2Fb%3Dc%25/zone=7/')),
+      'Spark-escaped folder names',
+    );
+    const s = new ParquetSource({ path: dir, schema: columns, partitions: {}, maxFileAgeMs: 1, ignoreCorruptFiles: false });
+    await s.open(context());
+    const got = await s.getBatch(null, (await s.latestOffset(null))!);
+    assert.deepEqual(
+      got.sort((a, b) => Number(a.n) - Number(b.n)),
+      rows,
+    );
+    const pruned = new ParquetSource({
+      path: dir,
+      schema: columns,
+      partitions: { sensor: ['a/b=c%', null] },
+      maxFileAgeMs: 1,
+      ignoreCorruptFiles: false,
+    });
+    await pruned.open(context());
+    const some = await pruned.getBatch(null, (await pruned.latestOffset(null))!);
+    assert.deepEqual(some.map((r) => r.n).sort(), [1, 2, 4], 'a list of values, null for the default partition');
+  });
+
   it('prunes to one hour without opening the files of other hours', async () => {
     const dir = makeTempDir('streamlab-lake-');
     const rows = deviceRows(60);

@@ -60,14 +60,15 @@ export class BatchRunner {
       lateWatermarkMs: entry.lateEventsWatermarkMs,
       batchTimestampMs: entry.batchTimestampMs,
     };
-    const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
-    const { nextWatermarkMs, eventTime } = this.watermark.advance(entry.batchWatermarkMs);
+    const { output, nextWatermarkMs, eventTime } = await this.reporter.reportAddBatchPart('operators', async () => {
+      const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
+      return { output, ...this.watermark.advance(entry.batchWatermarkMs) };
+    });
     // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
     // (each state commit waits on an fsync). Both are awaited before a failure of either is thrown.
-    const [written, committed] = await Promise.allSettled([
-      this.sink.foreachBatch(output.rows, entry.batchId),
-      this.commitState(entry.batchId),
-    ]);
+    const [written, committed] = await this.reporter.reportAddBatchPart('sink', () =>
+      Promise.allSettled([this.sink.foreachBatch(output.rows, entry.batchId), this.commitState(entry.batchId)]),
+    );
     if (written.status === 'rejected' && written.reason instanceof StopRequestedError) return written.reason;
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;

@@ -39,6 +39,7 @@ export class ProgressReporter {
   private triggerStartMs = 0;
   private lastTriggerStartMs: number | undefined;
   private durations = zeroDurations();
+  private addBatchParts = { operators: 0, sink: 0 };
   private stateCommitMs: number[] = [];
 
   constructor(private readonly options: ProgressReporterOptions) {}
@@ -47,6 +48,7 @@ export class ProgressReporter {
   startTrigger(): number {
     this.triggerStartMs = this.options.scheduler.now();
     this.durations = zeroDurations();
+    this.addBatchParts = { operators: 0, sink: 0 };
     this.stateCommitMs = [];
     return this.triggerStartMs;
   }
@@ -58,6 +60,13 @@ export class ProgressReporter {
   async reportTimeTaken<T>(phases: Phase | readonly Phase[], body: () => Promise<T> | T): Promise<T> {
     const { result, ms } = await this.timed(body);
     for (const phase of typeof phases === 'string' ? [phases] : phases) this.durations[phase] += ms;
+    return result;
+  }
+
+  /** Times a part of addBatch (progress `addBatchMs`): the operators, or the sink with the state commits. */
+  async reportAddBatchPart<T>(part: keyof QueryProgress['addBatchMs'], body: () => Promise<T> | T): Promise<T> {
+    const { result, ms } = await this.timed(body);
+    this.addBatchParts[part] += ms;
     return result;
   }
 
@@ -88,6 +97,7 @@ export class ProgressReporter {
       inputRowsPerSecond,
       processedRowsPerSecond,
       durationMs,
+      addBatchMs: this.addBatchParts,
       ...(outcome.eventTime ? { eventTime: outcome.eventTime } : {}),
       stateOperators: stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: this.stateCommitMs[i] })),
       sources: [sourceProgress(source, batch, numInputRows, inputRowsPerSecond, processedRowsPerSecond, badRecords)],
