@@ -23,6 +23,8 @@ import { postgresSink } from './sinks/postgres/index.js';
 import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
+import { devicesSource } from './sources/devices/index.js';
+import { deviceUsersSource } from './sources/devices/users-source.js';
 import { fileSource } from './sources/file/index.js';
 import { parquetSource } from './sources/parquet/index.js';
 import { postgresSource } from './sources/postgres/index.js';
@@ -56,6 +58,8 @@ export const sources: SourceDefinition[] = [
   sensorSource,
   tsbsCpuSource,
   wideSource,
+  devicesSource,
+  deviceUsersSource,
 ];
 export const operators: OperatorDefinition[] = [
   filterOperator,
