@@ -47,7 +47,9 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
-    console.log(`UI overhead: ${ROWS.toLocaleString()} rows in batches of ${BATCH.toLocaleString()}, ${RUNS} runs each, Chromium connected`);
+    console.log(
+      `UI overhead: ${ROWS.toLocaleString()} rows in batches of ${BATCH.toLocaleString()}, ${RUNS} runs each, Chromium connected`,
+    );
     const plain: number[] = [];
     const watched: number[] = [];
     for (let run = 0; run < RUNS; run++) {
