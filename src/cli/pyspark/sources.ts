@@ -56,13 +56,28 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
       if (o.includeTimestamp) lines.push('        .option("includeTimestamp", True)');
       lines.push('        .load()', '    )');
       return lines;
-    default:
+    default: {
+      // Spark reads these too (format("kafka") with spark-sql-kafka, format("parquet"), spark.read.jdbc): the
+      // translation is what is missing, not a counterpart.
+      const type = source.definition.type;
+      if (SPARK_READS[type]) {
+        return refuse(source, `source '${type}' has no PySpark translation yet (Spark reads it with ${SPARK_READS[type]}; translated: file, rate, socket)`);
+      }
       return refuse(
         source,
-        `source '${source.definition.type}' has no Spark counterpart (translatable sources: file, rate, socket); write its data to files or Kafka and read those`,
+        `source '${type}' has no Spark counterpart (translatable sources: file, rate, socket); write its data to files or Kafka and read those`,
       );
+    }
   }
 }
+
+/** Sources Spark has its own reader for, that the export does not translate yet. */
+const SPARK_READS: Record<string, string> = {
+  kafka: 'readStream.format("kafka") from spark-sql-kafka-0-10',
+  parquet: 'readStream.format("parquet")',
+  postgres: 'spark.read.jdbc',
+  mysql: 'spark.read.jdbc',
+};
 
 /** `.schema(...).option(...).json(path)`: the reader chain of a file source (stream or static). */
 function fileReader(component: Pick<ComponentConfig, 'yaml' | 'path'>, o: Options, cwd: string): string[] {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineSource } from '../../component/definition.js';
+import { tableColumns } from '../../component/table-columns.js';
 import { durationOption, schemaOption } from '../../component/options.js';
 import { secret } from '../../component/secret.js';
 import { IDENTIFIER_HELP, identifierOption, isIdentifier } from '../../connectors/mysql/identifiers.js';
-import { ConfigError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { MySqlTableSource } from './source.js';
 
@@ -30,17 +30,7 @@ export const mysqlSource = defineSource({
   examples: [{ database: 'streamlab', table: 'user_metadata', schema: { id: 'string', name: 'string', quota: 'long' } }],
   create(o, context) {
     registerSecret(o.password);
-    const schema = Object.entries(o.schema).map(([name, type]) => ({ name, type }));
-    const bad = schema.filter((c) => !isIdentifier(c.name)).map((c) => c.name);
-    if (schema.length === 0 || bad.length > 0) {
-      throw ConfigError.single({
-        file: context.location.file,
-        path: `${context.location.path}.schema`,
-        message: bad.length
-          ? `column name(s) ${bad.join(', ')}: expected ${IDENTIFIER_HELP}`
-          : 'name at least one column to read, e.g. { id: string }',
-      });
-    }
+    const schema = tableColumns(o.schema, context.location, { test: isIdentifier, help: IDENTIFIER_HELP });
     const connection = {
       host: o.host,
       port: o.port,
