@@ -22,6 +22,7 @@ import { parquetSink } from './sinks/parquet/index.js';
 import { starrocksSink } from './sinks/starrocks/index.js';
 import { cassandraSource } from './sources/cassandra/index.js';
 import { fileSource } from './sources/file/index.js';
+import { kafkaSource } from './sources/kafka/index.js';
 import { parquetSource } from './sources/parquet/index.js';
 import { postgresSource } from './sources/postgres/index.js';
 import { mysqlSource } from './sources/mysql/index.js';
@@ -49,6 +50,7 @@ export const sources: SourceDefinition[] = [
   postgresSource,
   mysqlSource,
   cassandraSource,
+  kafkaSource,
   sensorSource,
   tsbsCpuSource,
   wideSource,

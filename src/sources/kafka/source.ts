@@ -1,0 +1,181 @@
+import { retryPolicy } from '../../component/options.js';
+import type { KafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
+import { describeKafkaError } from '../../connectors/kafka/errors.js';
+import { RuntimeError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
+import type { Offset, Row } from '../../core/row.js';
+import type { Schema } from '../../core/schema.js';
+import type { Source, SourceContext } from '../../core/source.js';
+import { planRanges, type OffsetRange } from './batch-ranges.js';
+import { asPartitionOffsets, offsetEntries, rateLimit, type PartitionOffsets } from './offsets.js';
+import type { StartingOffsets, TopicStrategy } from './options.js';
+import { KafkaReader } from './reader.js';
+import { isRetriableKafkaError } from './retriable.js';
+import { kafkaSchema, recordDecoder } from './rows.js';
+import { startingPositions } from './starting-offsets.js';
+
+export interface KafkaSourceConfig {
+  connection: KafkaConnectionOptions;
+  strategy: TopicStrategy;
+  startingOffsets: StartingOffsets;
+  maxOffsetsPerTrigger?: number;
+  failOnDataLoss: boolean;
+  includeHeaders: boolean;
+  format: 'text' | 'bytes';
+  isolationLevel: 'read_committed' | 'read_uncommitted';
+  maxBytesPerFetch: number;
+}
+
+/** Spark's words after a data-loss message, for each setting of failOnDataLoss. */
+const LOST =
+  'Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed.';
+
+/**
+ * The `kafka` source, after Spark's KafkaMicroBatchStream. Its offset is, per topic and partition, the next offset to
+ * read (`{"topic":{"0":42}}`, exactly what Spark writes in offsets/N). The first run decides where it starts from
+ * startingOffsets and keeps that in the checkpoint (sources/0/0, as Spark's KafkaSourceInitialOffsetWriter does);
+ * later runs read it from there. A batch (start, end] reads, for each partition, the records with start <= offset <
+ * end, fetched by offset: the same offsets give the same records, so a replayed batch is exact.
+ *
+ * Partitions that appear later (more partitions, or a new topic matching subscribePattern) are read from their earliest
+ * offset, as Spark does; data that is gone is reported as failOnDataLoss says.
+ */
+export class KafkaSource implements Source {
+  readonly replayable = true;
+  readonly description: string;
+  readonly schema: Schema;
+  private reader: KafkaReader | undefined;
+  private initial: PartitionOffsets = {};
+  private availableNowTarget: PartitionOffsets | undefined;
+  private logger: Logger = silentLogger;
+  private policy: RetryPolicy;
+  private readonly decode: ReturnType<typeof recordDecoder>;
+
+  constructor(private readonly config: KafkaSourceConfig) {
+    this.schema = kafkaSchema(config.format, config.includeHeaders);
+    this.decode = recordDecoder(config.format, config.includeHeaders);
+    this.policy = retryPolicy(config.connection);
+    this.description = `KafkaV2[${describeStrategy(config.strategy)}]`;
+  }
+
+  async open(context: SourceContext): Promise<{ metadata?: Offset } | undefined> {
+    this.logger = context.logger;
+    this.policy = retriesFor(retryPolicy(this.config.connection), context);
+    const { connection, isolationLevel, maxBytesPerFetch } = this.config;
+    const reader = new KafkaReader(connection, isolationLevel, maxBytesPerFetch);
+    this.reader = reader;
+    try {
+      const partitions = await this.retrying('listing the partitions', () => reader.partitions(this.config.strategy));
+      if (context.metadata !== undefined) {
+        this.initial = asPartitionOffsets(context.metadata, "kafka source: the checkpoint's sources/0/0");
+        return undefined;
+      }
+      this.initial = await this.retrying('reading the starting offsets', () =>
+        startingPositions(reader, partitions, this.config.startingOffsets),
+      );
+      this.logger.info(`kafka source: initial offsets ${JSON.stringify(this.initial)}`);
+      return { metadata: this.initial };
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async latestOffset(start: Offset | null): Promise<Offset | null> {
+    const reader = this.opened();
+    const from = start === null ? this.initial : asPartitionOffsets(start, 'kafka source: the last committed offset');
+    const latest =
+      this.availableNowTarget ??
+      (await this.retrying('listing the latest offsets', async () =>
+        reader.listOffsets(await reader.partitions(this.config.strategy), 'latest'),
+      ));
+    let end = latest;
+    const limit = this.config.maxOffsetsPerTrigger;
+    if (limit !== undefined) {
+      const added = offsetEntries(latest).filter((e) => from[e.topic]?.[String(e.partition)] === undefined);
+      const fromNew = added.length ? await this.retrying('listing the earliest offsets', () => reader.listOffsets(added, 'earliest')) : {};
+      end = rateLimit(limit, from, latest, fromNew);
+    }
+    if (offsetEntries(end).length === 0) return start;
+    if (start === null && JSON.stringify(end) === JSON.stringify(this.initial)) return null;
+    return end;
+  }
+
+  async getBatch(start: Offset | null, end: Offset): Promise<Row[]> {
+    const reader = this.opened();
+    const from = start === null ? this.initial : asPartitionOffsets(start, "kafka source: the batch's start offset");
+    const until = asPartitionOffsets(end, "kafka source: the batch's end offset");
+    const ranges = await this.retrying('planning the batch', () => planRanges(reader, from, until, (m) => this.reportDataLoss(m)));
+    const perRange = await this.retrying('reading records', () => Promise.all(ranges.map((range) => this.readRange(reader, range))));
+    return perRange.flat();
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    const reader = this.opened();
+    this.availableNowTarget = await this.retrying('listing the latest offsets', async () =>
+      reader.listOffsets(await reader.partitions(this.config.strategy), 'latest'),
+    );
+  }
+
+  async stop(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.close();
+  }
+
+  private async readRange(reader: KafkaReader, { topic, partition, from, until }: OffsetRange): Promise<Row[]> {
+    const rows: Row[] = [];
+    await reader.read(
+      { topic, partition },
+      from,
+      until,
+      (batch, record, offset) => rows.push(this.decode(topic, partition, batch, record, offset)),
+      (message) => this.reportDataLoss(message),
+    );
+    return rows;
+  }
+
+  /** Spark's reportDataLoss: an error with the partition and offsets, or with failOnDataLoss false a warning. */
+  private reportDataLoss(message: string): void {
+    if (this.config.failOnDataLoss) {
+      throw new RuntimeError(
+        `kafka source: ${message}. ${LOST} If you don't want your streaming query to fail on such cases, set the source option failOnDataLoss to false.`,
+      );
+    }
+    this.logger.warn(`kafka source: ${message}. ${LOST} The query goes on (failOnDataLoss: false).`);
+  }
+
+  /** A Kafka call, retried as the job's maxRetries and backoff say; when it gives up, one line naming the brokers. */
+  private async retrying<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(operation, this.policy, {
+        isRetriable: isRetriableKafkaError,
+        sleep: async (ms) => {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          await this.reader?.reset();
+        },
+        onRetry: (error, attempt, delayMs) =>
+          this.logger.warn(
+            `${describeKafkaError(error, this.config.connection, `kafka source ${doing}`)}; ${describeRetry(attempt, delayMs, this.policy)}`,
+          ),
+      });
+    } catch (error) {
+      if (error instanceof RuntimeError) throw error;
+      throw new RuntimeError(describeKafkaError(error, this.config.connection, `kafka source ${doing}`), { cause: error });
+    }
+  }
+
+  private opened(): KafkaReader {
+    if (!this.reader) throw new RuntimeError('kafka source: used before open()');
+    return this.reader;
+  }
+}
+
+/** As Spark's ConsumerStrategy prints itself: Subscribe[a, b], SubscribePattern[x.*], Assign[a-0, a-1]. */
+function describeStrategy(strategy: TopicStrategy): string {
+  if (strategy.kind === 'subscribe') return `Subscribe[${strategy.topics.join(', ')}]`;
+  if (strategy.kind === 'pattern') return `SubscribePattern[${strategy.source}]`;
+  const parts = Object.entries(strategy.partitions).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`));
+  return `Assign[${parts.join(', ')}]`;
+}
