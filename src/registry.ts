@@ -3,6 +3,7 @@ import { dropDuplicatesOperator } from './operators/drop-duplicates.js';
 import { dropOperator } from './operators/drop.js';
 import { explodeOperator } from './operators/explode.js';
 import { filterOperator } from './operators/filter.js';
+import { fromJsonOperator } from './operators/from-json.js';
 import { groupByOperator } from './operators/group-by.js';
 import { joinOperator } from './operators/join.js';
 import { selectOperator } from './operators/select.js';
@@ -15,6 +16,7 @@ import { cassandraSink } from './sinks/cassandra/index.js';
 import { consoleSink } from './sinks/console/index.js';
 import { fileSink } from './sinks/file/index.js';
 import { influxdbSink } from './sinks/influxdb/index.js';
+import { kafkaSink } from './sinks/kafka/index.js';
 import { memorySink } from './sinks/memory/index.js';
 import { mysqlSink } from './sinks/mysql/index.js';
 import { postgresSink } from './sinks/postgres/index.js';
@@ -68,6 +70,7 @@ export const operators: OperatorDefinition[] = [
   groupByOperator,
   dropDuplicatesOperator,
   joinOperator,
+  fromJsonOperator,
 ];
 export const sinks: SinkDefinition[] = [
   consoleSink,
@@ -79,6 +82,7 @@ export const sinks: SinkDefinition[] = [
   mysqlSink,
   postgresSink,
   starrocksSink,
+  kafkaSink,
 ];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];

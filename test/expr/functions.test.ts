@@ -174,6 +174,19 @@ const cases: Record<string, [string, unknown][]> = {
     ['double(false)', 0],
     ['double(timestamp)', 1714567890.123],
   ],
+  named_struct: [
+    ["named_struct('v', value, 'none', n)", { v: 7, none: null }],
+    ["string(named_struct('a', s, 'b', st))", '{Hello World, {1, {deep}}}'],
+  ],
+  to_json: [
+    [
+      "to_json(named_struct('v', value, 'x', x, 's', s, 'b', b, 'n', n, 'at', timestamp))",
+      '{"v":7,"x":2.5,"s":"Hello World","b":true,"at":"2024-05-01T12:51:30.123Z"}',
+    ],
+    ['to_json(st)', '{"a":1,"inner":{"c":"deep"}}'],
+    ["to_json(named_struct('q', 'say \"hi\" ✓'))", '{"q":"say \\"hi\\" ✓"}'],
+    ['to_json(n)', null],
+  ],
   year: [['year(timestamp)', 2024]],
   month: [['month(timestamp)', 5]],
   day: [['day(timestamp)', 1]],

@@ -142,6 +142,8 @@ describe('Grafana dashboards name what the shipped jobs write', () => {
 
   it("the jobs write sys_metrics, sine-wave and trwave (the workshop's and the course's measurements)", () => {
     assert.deepEqual(outputs.map((o) => [o.job, o.measurement, o.tags, o.fields]).sort(), [
+      ['kafka-sine-influxdb', 'sine-wave', [], ['value']],
+      ['kafka-telemetry-influxdb', 'sys_metrics', ['hostname', 'os'], ['cpu_percent', 'mem_used_mb', 'mem_percent']],
       ['rate-triangle-influxdb', 'trwave', [], ['tr']],
       ['sine-influxdb', 'sine-wave', [], ['value']],
       ['telemetry-influxdb', 'sys_metrics', ['hostname', 'os'], ['cpu_percent', 'mem_used_mb', 'mem_percent']],

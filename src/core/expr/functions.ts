@@ -101,6 +101,19 @@ function extreme(sign: 1 | -1): (args: Value[]) => Value {
   };
 }
 
+/** named_struct's pairs, checked at run time: a name is text. */
+function namedStruct(args: Value[]): Value {
+  if (args.length % 2 !== 0) throw new Error(`named_struct takes names and values in pairs, got ${args.length} arguments`);
+  const struct: Record<string, Value> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i];
+    if (typeof name !== 'string')
+      throw new Error(`named_struct: argument ${i + 1} must be a field name (text), got ${JSON.stringify(name)}`);
+    struct[name] = args[i + 1];
+  }
+  return struct;
+}
+
 /** Spark's trim: removes leading and trailing spaces (U+0020 only, not tabs or newlines). */
 function trimSpaces(s: string): string {
   let start = 0;
@@ -497,6 +510,33 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     params: ['any'],
     result: 'double',
     fn: toDouble,
+  },
+  {
+    name: 'named_struct',
+    signature: 'named_struct(name, value, ...)',
+    description:
+      "A struct of the given fields, names and values in pairs (Spark's named_struct); null values are kept. With to_json, makes a Kafka record value from columns.",
+    example: "named_struct('id', 7, 'name', 'x')",
+    exampleResult: '{7, x}',
+    minArgs: 2,
+    maxArgs: Infinity,
+    params: ['any'],
+    result: 'struct',
+    nullable: true,
+    fnN: namedStruct,
+  },
+  {
+    name: 'to_json',
+    signature: 'to_json(struct)',
+    description:
+      "A struct (or array) as JSON text, as Spark's to_json: fields in order, null fields left out, timestamps as 2024-05-01T12:51:30.123Z. Numbers are printed as JavaScript does (a double 1.0 as 1, where Spark prints 1.0).",
+    example: "to_json(named_struct('id', 7, 'at', timestamp_millis(0), 'gone', null))",
+    exampleResult: '{"id":7,"at":"1970-01-01T00:00:00.000Z"}',
+    minArgs: 1,
+    maxArgs: 1,
+    params: ['any'],
+    result: 'string',
+    fn: (v: Value) => JSON.stringify(v, (_key, x: unknown) => (x === null ? undefined : x)),
   },
   timePart('year', 'year', (d) => d.getUTCFullYear(), '2024'),
   timePart('month', 'month (1-12)', (d) => d.getUTCMonth() + 1, '5'),

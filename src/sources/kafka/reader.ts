@@ -1,13 +1,12 @@
 import { Admin, Consumer, type ClusterMetadata, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka';
 import { kafkaClientOptions } from '../../connectors/kafka/client-options.js';
+import { committedBatches } from '../../connectors/kafka/committed-records.js';
 import type { KafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
 import { RuntimeError } from '../../core/errors.js';
 import { describePartition, offsetsOf, type PartitionOffsets, type TopicPartition } from './offsets.js';
 import type { TopicStrategy } from './options.js';
 import { isOffsetOutOfRange } from './retriable.js';
 
-/** Kafka's control-batch flag (transaction markers): they take offsets but hold no record of the topic. */
-const IS_CONTROL = 1 << 5;
 /** Kafka's isolation levels as the protocol numbers them. */
 const ISOLATION = { read_uncommitted: 0, read_committed: 1 } as const;
 /** Empty answers in a row, while the log says records are there, before the read is given up as stuck. */
@@ -139,9 +138,12 @@ export class KafkaReader {
       }
       const part = answer.responses[0]?.partitions[0];
       const before = position;
+      // @platformatic/kafka's own read_committed filter lets aborted records through when a producer has several
+      // aborted transactions in one fetch (a transactional id reused after crashes): filter again, as Java does.
+      const readable = committedBatches(part?.records ?? [], part?.abortedTransactions ?? []);
       for (const batch of part?.records ?? []) {
         const first = Number(batch.firstOffset);
-        if (!(batch.attributes & IS_CONTROL)) {
+        if (readable.has(batch)) {
           for (const record of batch.records) {
             const offset = first + record.offsetDelta;
             if (offset >= until) break;
