@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { java17 } from './java.js';
 import { classpath, COMMON_JVM_OPTIONS } from './jvm.js';
+import { kafkaToolsJars } from './kafka-tools.js';
 import { mavenJars } from './maven.js';
 import { withTimeout } from './ready.js';
 import { properties, type Server, type ServerContext } from './server.js';
@@ -74,6 +75,7 @@ export const kafka: Server = {
   install() {
     java17();
     mavenJars(`kafka-${VERSION}`, ARTIFACTS);
+    kafkaToolsJars(); // ProducerPerformance / ConsumerPerformance, the reference of `npm run bench -- kafka`
   },
 
   prepare(ctx) {

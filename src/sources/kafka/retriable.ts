@@ -1,17 +1,9 @@
 /**
- * Which @platformatic/kafka failures another attempt can fix: a broker that cannot be reached or timed out
- * (PLT_KFK_NETWORK, also the code of its TimeoutError), and broker answers Kafka marks retriable (leader moved,
- * not enough replicas, coordinator loading). Wrong credentials, an unknown topic or a bad request are not.
+ * Which @platformatic/kafka failures another attempt can fix: the connector's rule, shared with the sink. It reads the
+ * whole error tree: a refused login is the `cause` of a retriable NetworkError, which `findBy` (it searches `errors`,
+ * not `cause`) does not reach, so the source retried wrong credentials (test/sources/kafka-auth.test.ts).
  */
-export function isRetriableKafkaError(error: unknown): boolean {
-  const found = error as { code?: string; canRetry?: boolean; findBy?: (property: string, value: unknown) => unknown } | undefined;
-  if (!found || typeof found !== 'object') return false;
-  if (typeof found.findBy === 'function') {
-    if (found.findBy('code', 'PLT_KFK_AUTHENTICATION')) return false;
-    return Boolean(found.findBy('code', 'PLT_KFK_NETWORK') || found.findBy('canRetry', true));
-  }
-  return found.code === 'PLT_KFK_NETWORK' || found.canRetry === true;
-}
+export { isRetriableKafkaError } from '../../connectors/kafka/retriable.js';
 
 /** Whether Kafka answered OFFSET_OUT_OF_RANGE (the offset asked for is before the log start or after its end). */
 export function isOffsetOutOfRange(error: unknown): boolean {
