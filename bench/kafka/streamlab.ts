@@ -76,7 +76,13 @@ export function streamlabContestant(settings: BenchSettings, deliveryGuarantee: 
       const seen = new Uint8Array(workload.records);
       let problem: string | undefined;
       const folder = mkdtempSync(join(tmpdir(), 'streamlab-kafka-bench-'));
-      const source = createSource(kafkaSource, { bootstrapServers: settings.broker, subscribe: topic, startingOffsets: 'earliest' });
+      const fetchBytes = process.env.BENCH_FETCH_BYTES ? { maxBytesPerFetch: Number(process.env.BENCH_FETCH_BYTES) } : {};
+      const source = createSource(kafkaSource, {
+        bootstrapServers: settings.broker,
+        subscribe: topic,
+        startingOffsets: 'earliest',
+        ...fetchBytes,
+      });
       const query = new StreamingQuery(
         {
           name: 'kafka-bench-read',
