@@ -5,7 +5,9 @@
  *   handed to the kafka sink's foreachBatch in micro-batches of BENCH_MICRO_BATCH rows (default 100,000), batch ids
  *   0, 1, ...: exactlyOnce (one transaction per batch with its marker) or atLeastOnce. The clock runs over every call.
  * - consume: a real StreamingQuery (availableNow, a checkpoint in a temp folder) with the kafka source from the
- *   earliest offsets and a foreachBatch that only counts and checks the values: every record exactly once. The clock
+ *   earliest offsets, maxOffsetsPerTrigger BENCH_MAX_OFFSETS (default 100,000, as a job reading a backlog would set it;
+ *   0: the whole backlog in one batch), and a foreachBatch that only counts and checks the values: every record
+ *   exactly once. The clock
  *   starts before the query (its open and planning included) and stops when the query ends.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,8 @@ import type { BenchSettings, Contestant } from './contestant.js';
 import type { Workload } from './records.js';
 
 const MICRO_BATCH = Number(process.env.BENCH_MICRO_BATCH ?? 100_000);
+/** Records per batch of the reading query (maxOffsetsPerTrigger); 0: the whole backlog in one batch. */
+const MAX_OFFSETS = Number(process.env.BENCH_MAX_OFFSETS ?? 100_000);
 const NUMBER_WIDTH = 10;
 
 /** Record i's value as text of `size` characters: i in 10 digits, then filler. */
@@ -82,6 +86,7 @@ export function streamlabContestant(settings: BenchSettings, deliveryGuarantee: 
         subscribe: topic,
         startingOffsets: 'earliest',
         ...fetchBytes,
+        ...(MAX_OFFSETS > 0 ? { maxOffsetsPerTrigger: MAX_OFFSETS } : {}),
       });
       const query = new StreamingQuery(
         {
