@@ -11,7 +11,9 @@
  * ConsumerPerformance (fetch.nMsg.sec: without the group join, as the Node readers' clocks). BENCH_RUNS rounds
  * (default 3), the contestants' order rotating each round; the report gives medians and their ratio to Java's, then
  * a transactions check (commit, abort, commit, read back read_committed) for the Node clients.
- * BENCH_CLIENTS=java,java-batched,kafkajs,platformatic picks contestants; java-batched is ProducerPerformance with
+ * streamlab and streamlab-alo are streamlab's kafka sink (exactlyOnce, atLeastOnce) given the records as rows in
+ * micro-batches, and its kafka source read through a real query (bench/kafka/streamlab.ts).
+ * BENCH_CLIENTS=java,java-batched,kafkajs,platformatic,streamlab,streamlab-alo picks contestants; java-batched is ProducerPerformance with
  * batch.size=512 KiB and linger.ms=10, requests the size of the Node clients' send calls (the defaults, 16 KiB and 0,
  * send many small ones), and its ConsumerPerformance the same as java's.
  */
@@ -24,13 +26,14 @@ import { javaToolsContestant } from './kafka/java-tools.js';
 import { kafkajsContestant } from './kafka/kafkajs.js';
 import { platformaticContestant } from './kafka/platformatic.js';
 import { makeWorkload } from './kafka/records.js';
+import { streamlabContestant } from './kafka/streamlab.js';
 import { formatRate, median } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const SIZE = Number(process.env.BENCH_RECORD_SIZE ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1);
-const CLIENTS = (process.env.BENCH_CLIENTS ?? 'java,java-batched,kafkajs,platformatic').split(',');
+const CLIENTS = (process.env.BENCH_CLIENTS ?? 'java,java-batched,kafkajs,platformatic,streamlab,streamlab-alo').split(',');
 
 const kafka = service('kafka');
 if (kafka.skip) {
@@ -50,6 +53,8 @@ const makers: Record<string, () => Contestant> = {
   'java-batched': () => javaToolsContestant(settings, ['batch.size=524288', 'linger.ms=10']),
   kafkajs: () => kafkajsContestant(settings),
   platformatic: () => platformaticContestant(settings, platformaticVersion),
+  streamlab: () => streamlabContestant(settings, 'exactlyOnce'),
+  'streamlab-alo': () => streamlabContestant(settings, 'atLeastOnce'),
 };
 const contestants = CLIENTS.map((name) => {
   const make = makers[name];
@@ -82,7 +87,8 @@ for (let round = 1; round <= RUNS; round++) {
     await freshTopic(topic);
     const produceRate = await contestant.produce(topic, workload);
     const consumeRate = await contestant.consume(topic, workload);
-    await admin.deleteTopics({ topics: [topic] });
+    // streamlab's exactly-once sink made a commits topic of its own next to the topic.
+    await admin.deleteTopics({ topics: key === 'streamlab' ? [topic, `${topic}-commits`] : [topic] });
     produced.set(key, [...(produced.get(key) ?? []), produceRate]);
     consumed.set(key, [...(consumed.get(key) ?? []), consumeRate]);
     process.stdout.write(

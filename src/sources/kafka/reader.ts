@@ -12,6 +12,33 @@ const ISOLATION = { read_uncommitted: 0, read_committed: 1 } as const;
 /** Empty answers in a row, while the log says records are there, before the read is given up as stuck. */
 const MAX_EMPTY_FETCHES = 20;
 
+type FetchAnswer = Awaited<ReturnType<Consumer['fetch']>>;
+type AbortedTransactions = FetchAnswer['responses'][number]['partitions'][number]['abortedTransactions'];
+
+/** The offset after the last one the fetched batches cover (control batches and aborted records included). */
+function endOf(batches: RecordsBatch[]): number {
+  const last = batches.at(-1);
+  return last ? Number(last.firstOffset) + last.lastOffsetDelta + 1 : -1;
+}
+
+/**
+ * Visits the records with from <= offset < until of the batches read_committed may see. @platformatic/kafka's own
+ * read_committed filter lets aborted records through when a producer has several aborted transactions in one fetch
+ * (a transactional id reused after crashes): filter again, as Java does.
+ */
+function visitRange(batches: RecordsBatch[], aborted: AbortedTransactions, from: number, until: number, visit: RecordVisitor): void {
+  const readable = committedBatches(batches, aborted);
+  for (const batch of batches) {
+    if (!readable.has(batch)) continue;
+    const first = Number(batch.firstOffset);
+    for (const record of batch.records) {
+      const offset = first + record.offsetDelta;
+      if (offset >= until) return;
+      if (offset >= from) visit(batch, record, offset);
+    }
+  }
+}
+
 /** Called for each record read, with the batch it came in (timestamps and their type are per batch). */
 export type RecordVisitor = (batch: RecordsBatch, record: KafkaRecord, offset: number) => void;
 
@@ -95,22 +122,62 @@ export class KafkaReader {
 
   /**
    * Every record of `tp` with from <= offset < until, in offset order. Records of aborted transactions (read_committed)
-   * and transaction markers take offsets but are not records: they are skipped, as Spark skips them.
+   * and transaction markers take offsets but are not records: they are skipped, as Spark skips them. The next fetch
+   * is sent before the records of the last one are visited, so the broker reads while this process decodes.
    */
   async read(tp: TopicPartition, from: number, until: number, visit: RecordVisitor, onDataLoss: (message: string) => void): Promise<void> {
     let position = from;
     let empty = 0;
+    let next = this.fetchFrom(tp, position);
     while (position < until) {
-      const metadata = await this.metadata([tp.topic], false);
-      const topic = metadata.topics.get(tp.topic);
-      const leader = topic?.partitions[tp.partition]?.leader;
-      if (!topic || leader === undefined) {
+      const answer = await next;
+      if (answer === 'gone') {
         onDataLoss(`${describePartition(tp)} is gone (topic deleted?): records [${position}, ${until}) cannot be read`);
         return;
       }
-      let answer: Awaited<ReturnType<Consumer['fetch']>>;
+      if (answer === 'outOfRange') {
+        position = await this.skipLost(tp, position, until, onDataLoss);
+        next = this.fetchFrom(tp, position);
+        continue;
+      }
+      const part = answer.responses[0]?.partitions[0];
+      const batches = part?.records ?? [];
+      const before = position;
+      position = Math.max(position, Math.min(endOf(batches), until));
+      if (position < until) next = this.fetchFrom(tp, position);
+      if (position > before) {
+        empty = 0;
+        visitRange(batches, part?.abortedTransactions ?? [], before, position, visit);
+        continue;
+      }
+      const logEnd = Number(this.isolation === ISOLATION.read_committed ? part?.lastStableOffset : part?.highWatermark);
+      if (part && logEnd <= position) {
+        onDataLoss(
+          `${describePartition(tp)} ends at offset ${logEnd} now: records [${position}, ${until}) are gone (topic deleted and created again?)`,
+        );
+        return;
+      }
+      if (++empty > MAX_EMPTY_FETCHES) {
+        throw new RuntimeError(
+          `kafka source: ${describePartition(tp)} returned no record at offset ${position} in ${MAX_EMPTY_FETCHES} fetches, though its log goes to ${logEnd}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * One fetch of `tp` from `position`: the answer, 'gone' when the partition has no leader (topic deleted), or
+   * 'outOfRange' when the offset is not in the log. A fetch sent ahead and never awaited (the read failed meanwhile)
+   * must not become an unhandled rejection, hence the catch on a branch of it.
+   */
+  private fetchFrom(tp: TopicPartition, position: number): Promise<FetchAnswer | 'gone' | 'outOfRange'> {
+    const answer = (async () => {
+      const metadata = await this.metadata([tp.topic], false);
+      const topic = metadata.topics.get(tp.topic);
+      const leader = topic?.partitions[tp.partition]?.leader;
+      if (!topic || leader === undefined) return 'gone' as const;
       try {
-        answer = await this.consumer.fetch({
+        return await this.consumer.fetch({
           node: leader,
           maxWaitTime: 500,
           minBytes: 1,
@@ -133,43 +200,11 @@ export class KafkaReader {
         });
       } catch (error) {
         if (!isOffsetOutOfRange(error)) throw error;
-        position = await this.skipLost(tp, position, until, onDataLoss);
-        continue;
+        return 'outOfRange' as const;
       }
-      const part = answer.responses[0]?.partitions[0];
-      const before = position;
-      // @platformatic/kafka's own read_committed filter lets aborted records through when a producer has several
-      // aborted transactions in one fetch (a transactional id reused after crashes): filter again, as Java does.
-      const readable = committedBatches(part?.records ?? [], part?.abortedTransactions ?? []);
-      for (const batch of part?.records ?? []) {
-        const first = Number(batch.firstOffset);
-        if (readable.has(batch)) {
-          for (const record of batch.records) {
-            const offset = first + record.offsetDelta;
-            if (offset >= until) break;
-            if (offset >= position) visit(batch, record, offset);
-          }
-        }
-        position = Math.max(position, Math.min(first + batch.lastOffsetDelta + 1, until));
-        if (position >= until) break;
-      }
-      if (position > before) {
-        empty = 0;
-        continue;
-      }
-      const logEnd = Number(this.isolation === ISOLATION.read_committed ? part?.lastStableOffset : part?.highWatermark);
-      if (part && logEnd <= position) {
-        onDataLoss(
-          `${describePartition(tp)} ends at offset ${logEnd} now: records [${position}, ${until}) are gone (topic deleted and created again?)`,
-        );
-        return;
-      }
-      if (++empty > MAX_EMPTY_FETCHES) {
-        throw new RuntimeError(
-          `kafka source: ${describePartition(tp)} returned no record at offset ${position} in ${MAX_EMPTY_FETCHES} fetches, though its log goes to ${logEnd}`,
-        );
-      }
-    }
+    })();
+    answer.catch(() => undefined);
+    return answer;
   }
 
   async close(): Promise<void> {

@@ -29,14 +29,15 @@ export function recordDecoder(format: 'text' | 'bytes', includeHeaders: boolean)
   const payload = format === 'text' ? text : bytes;
   return (topic: string, partition: number, batch: RecordsBatch, record: KafkaRecord, offset: number): Row => {
     const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
-    const millis = logAppend ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta;
+    // Added as numbers, not bigints (one allocation less per record); milliseconds stay exact far below 2^53.
+    const millis = logAppend ? Number(batch.maxTimestamp) : Number(batch.firstTimestamp) + Number(record.timestampDelta);
     const row: Row = {
       key: payload(record.key),
       value: payload(record.value),
       topic,
       partition,
       offset,
-      timestamp: new Date(Number(millis)),
+      timestamp: new Date(millis),
       timestampType: logAppend ? 1 : 0,
     };
     if (includeHeaders) row.headers = record.headers.map(([key, value]) => ({ key: text(key), value: payload(value) }));
