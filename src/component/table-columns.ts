@@ -1,4 +1,5 @@
-import { ConfigError, type ConfigLocation } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
+import type { ConfigLocation } from './definition.js';
 import type { Column, ColumnType } from '../core/schema.js';
 
 /**

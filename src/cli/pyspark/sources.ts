@@ -61,7 +61,10 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
       // translation is what is missing, not a counterpart.
       const type = source.definition.type;
       if (SPARK_READS[type]) {
-        return refuse(source, `source '${type}' has no PySpark translation yet (Spark reads it with ${SPARK_READS[type]}; translated: file, rate, socket)`);
+        return refuse(
+          source,
+          `source '${type}' has no PySpark translation yet (Spark reads it with ${SPARK_READS[type]}; translated: file, rate, socket)`,
+        );
       }
       return refuse(
         source,
