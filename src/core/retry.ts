@@ -55,6 +55,13 @@ export function retriesFor(policy: RetryPolicy, context: { failFast?: boolean })
  * after ~30 s more)`. The estimate is this delay plus the mean of the backoffs still ahead (the attempts' own time
  * is not counted: a refused connection takes none, a timeout takes its timeout).
  */
+/** Whether a log line is a retry warning (it ends with describeRetry's text): what /metrics counts as a retry. */
+export function isRetryWarning(message: string): boolean {
+  return RETRY_WARNING.test(message);
+}
+
+const RETRY_WARNING = /\bretry \d+\/\d+ in \d+ ms\b/;
+
 export function describeRetry(attempt: number, delayMs: number, policy: RetryPolicy): string {
   const head = `retry ${attempt}/${policy.maxRetries} in ${delayMs} ms`;
   if (attempt >= policy.maxRetries) return `${head} (the last one)`;

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueryProgress } from '../core/progress.js';
+import { isRetryWarning } from '../core/retry.js';
 import type { QueryHub } from './query-hub.js';
 import type { QueryEvent, QueryStatus } from './query-record.js';
 
@@ -64,7 +65,7 @@ export class QueryMetrics {
     if (event.type === 'status') this.statusChanged(query, event.status);
     else if (event.type === 'log') {
       if (event.entry.level === 'error') this.errors.inc({ query });
-      else if (/\bretry \d+\/\d+ in\b/.test(event.entry.message)) this.retries.inc({ query });
+      else if (isRetryWarning(event.entry.message)) this.retries.inc({ query });
     } else this.progressed(query, event.progress);
   }
 

@@ -31,14 +31,6 @@ export const mysqlSource = defineSource({
   create(o, context) {
     registerSecret(o.password);
     const schema = tableColumns(o.schema, context.location, { test: isIdentifier, help: IDENTIFIER_HELP });
-    const connection = {
-      host: o.host,
-      port: o.port,
-      user: o.user,
-      password: o.password,
-      database: o.database,
-      connectTimeout: o.connectTimeout,
-    };
-    return new MySqlTableSource(connection, o.table, schema);
+    return new MySqlTableSource(o, o.table, schema);
   },
 });

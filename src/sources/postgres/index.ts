@@ -32,14 +32,6 @@ export const postgresSource = defineSource({
   create(o, context) {
     registerSecret(o.password);
     const schema = tableColumns(o.schema, context.location, { test: isIdentifier, help: IDENTIFIER_HELP });
-    const connection = {
-      host: o.host,
-      port: o.port,
-      user: o.user,
-      password: o.password,
-      database: o.database,
-      connectTimeout: o.connectTimeout,
-    };
-    return new PostgresTableSource(connection, parseTableName(o.table), schema);
+    return new PostgresTableSource(o, parseTableName(o.table), schema);
   },
 });
