@@ -32,13 +32,18 @@ export interface FilterSplit {
  * deterministic, so the test is the event-time column alone.
  *
  * Spark reaches the watermark through other filters and through projections (select, withColumn) by substituting
- * computed columns; here a conjunct is moved through filter, drop, select and withColumn only when the columns it reads
- * pass them unchanged. Any other operator (window, groupBy, explode, join...) ends the search: a filter after it stays.
+ * computed columns (PushPredicateThroughNonJoin's Project case, replaceAlias): so does this, a conjunct that reads a
+ * column computed after the watermark moves with that column's expression in its place, and stays where it was written
+ * only if the substituted conjunct reads the event time. Any other operator (window, groupBy, explode, join...) ends
+ * the search: a filter after it stays.
  */
 export class FilterPushdown {
   private watermark: WatermarkPosition | undefined;
-  /** Columns computed (or renamed) since the withWatermark: a conjunct reading one cannot move below it. */
-  private readonly changed = new Set<string>();
+  /**
+   * Columns computed (or renamed) since the withWatermark, each with its expression written over the withWatermark's
+   * input columns: what a moved conjunct reads in its place.
+   */
+  private readonly computed = new Map<string, string>();
   private blocked = false;
 
   /** The split of a filter condition that follows withWatermark, or undefined when nothing moves. */
@@ -51,10 +56,11 @@ export class FilterPushdown {
     } catch {
       return undefined; // its own build reports the syntax error
     }
-    const movable = (c: Conjunct) => !c.columns.has(watermark.column) && ![...c.columns].some((name) => this.changed.has(name));
-    const pushed = conjuncts.filter(movable);
+    const below = conjuncts.map((c) => this.substitute(c.text));
+    const movable = (_: Conjunct, i: number) => !below[i].columns.has(watermark.column);
+    const pushed = below.filter(movable);
     if (pushed.length === 0) return undefined;
-    const stayed = conjuncts.filter((c) => !movable(c));
+    const stayed = conjuncts.filter((c, i) => !movable(c, i));
     return {
       pushed: joinConjuncts(pushed),
       stayed: stayed.length === 0 ? undefined : joinConjuncts(stayed),
@@ -73,18 +79,39 @@ export class FilterPushdown {
   track(type: string, options: unknown, index: number, input: Schema): void {
     if (type === 'withWatermark') {
       this.watermark = { index, column: (options as { column: string }).column, input };
-      this.changed.clear();
+      this.computed.clear();
       this.blocked = false;
       return;
     }
     if (!this.watermark || this.blocked) return;
-    if (type === 'withColumn') this.changed.add((options as { name: string }).name);
-    else if (type === 'select') {
-      for (const item of options as string[]) {
-        const { expr, name } = splitAlias(item);
-        if (name !== undefined && name !== expr) this.changed.add(name);
-      }
-    } else if (type !== 'filter' && type !== 'drop') this.blocked = true;
+    try {
+      if (type === 'withColumn') {
+        const { name, expr } = options as { name: string; expr: string };
+        this.computed.set(name, this.substitute(expr).text);
+      } else if (type === 'select') {
+        // Every item reads the columns as they were before the select (`a as b, b as a` swaps), so substitute first.
+        const renamed = (options as string[])
+          .map(splitAlias)
+          .filter((item): item is { expr: string; name: string } => item.name !== undefined && item.name !== item.expr)
+          .map(({ expr, name }) => [name, this.substitute(expr).text] as const);
+        for (const [name, text] of renamed) this.computed.set(name, text);
+      } else if (type !== 'filter' && type !== 'drop') this.blocked = true;
+    } catch {
+      this.blocked = true; // an expression that does not parse: its own build reports it, and nothing moves past it
+    }
+  }
+
+  /** A conjunct or expression with every computed column replaced by its parenthesised expression (Spark's replaceAlias). */
+  private substitute(text: string): Conjunct {
+    const node = parseExpression(text);
+    const references: ColumnReference[] = [];
+    collectColumns(node, references);
+    let out = text;
+    for (const ref of references.sort((a, b) => b.pos - a.pos)) {
+      const expression = this.computed.get(ref.name);
+      if (expression !== undefined) out = `${out.slice(0, ref.pos)}${parenthesised(expression)}${out.slice(ref.end)}`;
+    }
+    return out === text ? { text, columns: columnsOf(node) } : { text: out, columns: columnsOf(parseExpression(out)) };
   }
 }
 
@@ -101,35 +128,53 @@ export function splitConjuncts(condition: string): Conjunct[] {
   return out;
 }
 
-function columnsOf(node: ExpressionNode, found = new Set<string>()): Set<string> {
+function columnsOf(node: ExpressionNode): Set<string> {
+  const references: ColumnReference[] = [];
+  collectColumns(node, references);
+  return new Set(references.map((r) => r.name));
+}
+
+interface ColumnReference {
+  pos: number;
+  end: number;
+  name: string;
+}
+
+/** Every column reference in an expression, with where it is written. */
+function collectColumns(node: ExpressionNode, found: ColumnReference[]): void {
   switch (node.kind) {
     case 'column':
-      found.add(node.name);
+      found.push({ pos: node.pos, end: node.end, name: node.name });
       break;
     case 'field':
-      columnsOf(node.object, found);
+      collectColumns(node.object, found);
       break;
     case 'unary':
-      columnsOf(node.operand, found);
+      collectColumns(node.operand, found);
       break;
     case 'binary':
-      columnsOf(node.left, found);
-      columnsOf(node.right, found);
+      collectColumns(node.left, found);
+      collectColumns(node.right, found);
       break;
     case 'in':
-      columnsOf(node.value, found);
-      for (const item of node.items) columnsOf(item, found);
+      collectColumns(node.value, found);
+      for (const item of node.items) collectColumns(item, found);
       break;
     case 'isnull':
-      columnsOf(node.value, found);
+      collectColumns(node.value, found);
       break;
     case 'call':
-      for (const arg of node.args) columnsOf(arg, found);
+      for (const arg of node.args) collectColumns(arg, found);
       break;
     case 'literal':
       break;
   }
-  return found;
+}
+
+/** An expression as an operand: a column, call or literal as it is, anything else in parentheses. */
+function parenthesised(expression: string): string {
+  const kind = parseExpression(expression).kind;
+  return kind === 'column' || kind === 'call' || kind === 'literal' || kind === 'field' ? expression : `(${expression})`;
 }
 
 /** `a and (b or c)`: each conjunct parenthesised unless it is the only one, so `or` inside keeps its meaning. */

@@ -161,6 +161,45 @@ describe('filter pushdown below withWatermark (Spark: PushPredicateThroughNonJoi
     assert.deepEqual(plan.slice(1, 4), ["Filter k != 'x'", 'EventTimeWatermark t, delay 10s', 'Filter t < timestamp_millis(35000)']);
   });
 
+  it('a conjunct on a column computed after the watermark moves with the expression in its place', async () => {
+    // Spark's replaceAlias: the filter on kk reaches the watermark as a filter on upper(k); the same rows as above.
+    files([20], [[40, 'x']], [14], [16]);
+    const renamed = [
+      { withWatermark: { column: 't', delay: '10 seconds' } },
+      { withColumn: { name: 'kk', expr: 'upper(k)' } },
+      { select: ['t', 'kk as key'] },
+      { filter: "key != 'X'" },
+      { window: { column: 't', size: '5 seconds' } },
+      { groupBy: { keys: ['window'], agg: { n: 'count()' } } },
+    ];
+    const { sink, progress, plan } = await run(renamed, 'update');
+    assert.deepEqual(perBatch(sink, counts), [
+      [0, [[20, 1]]],
+      [1, []],
+      [2, [[10, 1]]],
+      [3, [[15, 1]]],
+    ]);
+    assert.deepEqual(watermarks(progress), ['00', '10', '10', '10']);
+    assert.deepEqual(plan.slice(1, 3), ["Filter upper(k) != 'X'", 'EventTimeWatermark t, delay 10s']);
+  });
+
+  it('a conjunct on a computed column that reads the event time stays where it is written', async () => {
+    files([20]);
+    const computed = [
+      { withWatermark: { column: 't', delay: '10 seconds' } },
+      { withColumn: { name: 'early', expr: 't < timestamp_millis(35000)' } },
+      { filter: 'early' },
+      { window: { column: 't', size: '5 seconds' } },
+      { groupBy: { keys: ['window'], agg: { n: 'count()' } } },
+    ];
+    const { plan } = await run(computed, 'update');
+    assert.deepEqual(plan.slice(1, 4), [
+      'EventTimeWatermark t, delay 10s',
+      'WithColumn early = t < timestamp_millis(35000)',
+      'Filter early',
+    ]);
+  });
+
   it('a filter on the event-time column alone stays where it is written', async () => {
     files([20]);
     const { plan } = await run(operators('t < timestamp_millis(35000)'), 'update');
