@@ -48,7 +48,7 @@ describe('jobs/late-data.yaml', () => {
     assert.deepEqual(
       [...stdout.matchAll(/^Batch: (\d+)$/gm)].map((m) => Number(m[1])),
       [0, 1, 2, 3, 4, 5],
-      'five files, then a no-data batch for the last watermark',
+      'six files, one batch each; the last runs with the watermark the fifth moved, so no batch without data follows',
     );
     const third = batchText(stdout, 2);
     assert.match(
@@ -74,6 +74,19 @@ describe('jobs/late-data.yaml', () => {
     assert.match(fourth, /^\|\{2024-05-01 11:55:00, 2024-05-01 12:05:00\}\|donkey\|1 {4}\|$/m);
     assert.match(fourth, /State of stateStoreSave \(operator 0\) after this batch: 9 rows, 4 updated, 5 removed\n/);
     assert.match(stderr, /\[late-data\] batch 3: 2 rows in, 4 out, .*watermark 2024-05-01T12:11:00.000Z, state 9 rows\n/);
+    // Batch 5 (PySpark 4.3.0 the same, parity scenario late-data-job): judged by batch 4's watermark, 12:11, (12:02,
+    // donkey) is late in both its windows, while (12:25, owl) counts although 12:30, this batch's, has passed 12:20-12:30.
+    const sixth = batchText(stdout, 5);
+    assert.match(
+      sixth,
+      /\|2024-05-01 12:02:00\|donkey\|\{2024-05-01 12:00:00, 2024-05-01 12:10:00\}\|dropped\|late: window end 2024-05-01 12:10:00 <= watermark 2024-05-01 12:11:00\|/,
+    );
+    assert.match(
+      sixth,
+      /\|2024-05-01 12:25:00\|owl {3}\|\{2024-05-01 12:20:00, 2024-05-01 12:30:00\}\|counted\|window end 2024-05-01 12:30:00 > watermark 2024-05-01 12:11:00 +\|/,
+    );
+    assert.match(sixth, /^\|\{2024-05-01 12:20:00, 2024-05-01 12:30:00\}\|owl \|2 {4}\|$/m);
+    assert.match(stderr, /\[late-data\] batch 5: 2 rows in, 2 out, .*state 3 rows \(2 late rows dropped\)\n/);
 
     const again = streamlab(['run', 'late-data'], cwd);
     assert.equal(again.code, 0);
