@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDirectory, writeFileAtomic } from '../../core/durable-file.js';
 import { RuntimeError } from '../../core/errors.js';
@@ -20,8 +20,15 @@ export interface FileEntry {
  * Entries live in `<checkpoint>/sources/0/files/<N>` (Spark writes `sources/0/<N>`; streamlab keeps `sources/0/0` for
  * the source's metadata), each `v1` then one JSON object per file. Without a checkpoint folder (a join's static side)
  * the log lives in memory only.
+ *
+ * Compaction, as Spark's CompactibleFileStreamLog (spark.sql.streaming.fileSource.log.compactInterval, 10): every
+ * tenth entry is written as `<N>.compact` holding the files of every entry up to N (each line keeps its batchId), and
+ * the entries it replaces are deleted once it is durable. So a lake read hourly for a year leaves a few files in the
+ * log, not 8,760, and a restart reads one file instead of all of them. A crash between the two leaves entries a
+ * compact file already holds: they are ignored.
  */
 export class FileLog {
+  static readonly COMPACT_INTERVAL = 10;
   private readonly entries = new Map<number, FileEntry[]>();
   private latest = -1;
 
@@ -34,8 +41,17 @@ export class FileLog {
       if (error.code === 'ENOENT') return [] as string[];
       throw error;
     });
+    const compacted = Math.max(-1, ...names.filter((n) => /^\d+\.compact$/.test(n)).map((n) => Number.parseInt(n, 10)));
     const all: FileEntry[] = [];
-    for (const name of names.filter((n) => /^\d+$/.test(n))) {
+    if (compacted >= 0) {
+      const path = join(this.dir, `${compacted}.compact`);
+      const lines = parseEntry(await readFile(path, 'utf8'), path);
+      for (const line of lines) this.entries.set(line.batchId, [...(this.entries.get(line.batchId) ?? []), line]);
+      for (let id = 0; id <= compacted; id++) if (!this.entries.has(id)) this.entries.set(id, []);
+      this.latest = compacted;
+      all.push(...lines);
+    }
+    for (const name of names.filter((n) => /^\d+$/.test(n) && Number(n) > compacted)) {
       const id = Number(name);
       const entry = parseEntry(await readFile(join(this.dir, name), 'utf8'), join(this.dir, name));
       this.entries.set(id, entry);
@@ -56,11 +72,27 @@ export class FileLog {
     const entry = files.map((f) => ({ path: f.path, timestamp: f.mtimeMs, batchId: id }));
     if (this.dir) {
       await ensureDirectory(this.dir);
-      await writeFileAtomic(join(this.dir, String(id)), ['v1', ...entry.map((e) => JSON.stringify(e))].join('\n'));
+      const compact = (id + 1) % FileLog.COMPACT_INTERVAL === 0;
+      const lines = compact ? [...this.entries.values(), entry].flat() : entry;
+      await writeFileAtomic(
+        join(this.dir, compact ? `${id}.compact` : String(id)),
+        ['v1', ...lines.map((e) => JSON.stringify(e))].join('\n'),
+      );
+      if (compact) await this.deleteCompacted(id);
     }
     this.entries.set(id, entry);
     this.latest = id;
     return id;
+  }
+
+  /** Once `<id>.compact` is durable: the entries and the older compact file it holds. */
+  private async deleteCompacted(id: number): Promise<void> {
+    const dir = this.dir as string;
+    const replaced = (await readdir(dir)).filter((n) => {
+      const match = /^(\d+)(\.compact)?$/.exec(n);
+      return match !== null && (match[2] ? Number(match[1]) < id : Number(match[1]) <= id);
+    });
+    for (const name of replaced) await rm(join(dir, name), { force: true });
   }
 
   /** The files of entries from+1 .. to, in log order. */
