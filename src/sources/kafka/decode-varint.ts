@@ -30,23 +30,25 @@ export class VarintCursor {
   }
 
   /**
-   * A zigzag varlong of at most 10 bytes (Kafka's timestamp delta) as a number: exact while |value| < 2^53, which
-   * millisecond timestamps are. Computed with multiplications, as bit operators stop at 32 bits.
+   * A zigzag varlong of at most 10 bytes (Kafka's timestamp delta) as a number: exact while |value| <= 2^53, which
+   * millisecond timestamps are. Half the unsigned value is summed with multiplications (bit operators stop at 32
+   * bits), the sign taken from its low bit, so no intermediate goes past 2^53.
    */
   varlong(): number {
     const data = this.data;
     let position = this.position;
     let byte = data[position++];
-    let value = byte & 0x7f;
-    let scale = 128;
+    const negative = byte & 1;
+    let half = (byte & 0x7f) >>> 1;
+    let scale = 64;
     while (byte & 0x80) {
-      if (scale > 2 ** 63) throw new RangeError(`a varlong at byte ${this.position} is longer than 10 bytes`);
+      if (scale > 2 ** 62) throw new RangeError(`a varlong at byte ${this.position} is longer than 10 bytes`);
       byte = data[position++];
-      value += (byte & 0x7f) * scale;
+      half += (byte & 0x7f) * scale;
       scale *= 128;
     }
     if (position > data.length) throw new RangeError(`a varlong at byte ${this.position} runs past the end of the data`);
     this.position = position;
-    return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+    return negative ? -half - 1 : half;
   }
 }
