@@ -83,7 +83,7 @@ export const kafkaSourceOptions = z
       .min(1024)
       .default(1024 * 1024)
       .describe(
-        "Largest response asked of a broker per fetch request (bytes; Java's max.partition.fetch.bytes is 1 MiB too). Larger is slower here: @platformatic/kafka 1.35 parses a response across its socket chunks, at a cost per record that grows with the response's size (8 MiB read at less than half the rate of 1 MiB).",
+        "Largest response asked of a broker per fetch request (bytes; Java's max.partition.fetch.bytes is 1 MiB too). The source decodes the record batches of the answer itself, at a cost per record that does not grow with the answer's size.",
       ),
   })
   .superRefine((o, ctx) => {

@@ -1,8 +1,12 @@
-import { Admin, Consumer, type ClusterMetadata, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka';
+import { Admin, Consumer, type ClusterMetadata } from '@platformatic/kafka';
 import { kafkaClientOptions } from '../../connectors/kafka/client-options.js';
-import { committedBatches } from '../../connectors/kafka/committed-records.js';
 import type { KafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
 import { RuntimeError } from '../../core/errors.js';
+import { type AbortedTransaction, committedBatches } from './decode-committed.js';
+import { type RecordBatch, splitBatches } from './decode-record-batch.js';
+import { emptyView, type RecordViewVisitor, visitRecords } from './decode-records.js';
+import { fetchPartition } from './fetch-partition.js';
+import type { FetchedPartition } from './fetch-response.js';
 import { describePartition, offsetsOf, type PartitionOffsets, type TopicPartition } from './offsets.js';
 import type { TopicStrategy } from './options.js';
 import { isOffsetOutOfRange } from './retriable.js';
@@ -12,35 +16,33 @@ const ISOLATION = { read_uncommitted: 0, read_committed: 1 } as const;
 /** Empty answers in a row, while the log says records are there, before the read is given up as stuck. */
 const MAX_EMPTY_FETCHES = 20;
 
-type FetchAnswer = Awaited<ReturnType<Consumer['fetch']>>;
-type AbortedTransactions = FetchAnswer['responses'][number]['partitions'][number]['abortedTransactions'];
-
 /** The offset after the last one the fetched batches cover (control batches and aborted records included). */
-function endOf(batches: RecordsBatch[]): number {
+function endOf(batches: RecordBatch[]): number {
   const last = batches.at(-1);
-  return last ? Number(last.firstOffset) + last.lastOffsetDelta + 1 : -1;
+  return last ? last.baseOffset + last.lastOffsetDelta + 1 : -1;
 }
 
 /**
- * Visits the records with from <= offset < until of the batches read_committed may see. @platformatic/kafka's own
- * read_committed filter lets aborted records through when a producer has several aborted transactions in one fetch
- * (a transactional id reused after crashes): filter again, as Java does.
+ * Visits the records with from <= offset < until of the batches read_committed may see (decode-committed.ts: Java's
+ * rule, every aborted transaction of a producer honoured; under read_uncommitted only control batches are left out).
  */
-function visitRange(batches: RecordsBatch[], aborted: AbortedTransactions, from: number, until: number, visit: RecordVisitor): void {
-  const readable = committedBatches(batches, aborted);
-  for (const batch of batches) {
-    if (!readable.has(batch)) continue;
-    const first = Number(batch.firstOffset);
-    for (const record of batch.records) {
-      const offset = first + record.offsetDelta;
-      if (offset >= until) return;
-      if (offset >= from) visit(batch, record, offset);
-    }
+function visitRange(
+  batches: RecordBatch[],
+  aborted: AbortedTransaction[],
+  from: number,
+  until: number,
+  where: string,
+  visit: RecordVisitor,
+): void {
+  const view = emptyView();
+  for (const batch of committedBatches(batches, aborted, where)) {
+    if (batch.baseOffset + batch.lastOffsetDelta < from) continue;
+    if (!visitRecords(batch, from, until, where, view, visit)) return;
   }
 }
 
-/** Called for each record read, with the batch it came in (timestamps and their type are per batch). */
-export type RecordVisitor = (batch: RecordsBatch, record: KafkaRecord, offset: number) => void;
+/** Called for each record read with a view of it (decode-records.ts), valid only during the call. */
+export type RecordVisitor = RecordViewVisitor;
 
 /**
  * What the kafka source asks of the cluster, on @platformatic/kafka: which partitions the topics have (Spark's
@@ -140,14 +142,14 @@ export class KafkaReader {
         next = this.fetchFrom(tp, position);
         continue;
       }
-      const part = answer.responses[0]?.partitions[0];
-      const batches = part?.records ?? [];
+      const part = answer; // undefined: the broker's answer did not name the partition
+      const batches = part ? splitBatches(part.records, describePartition(tp)) : [];
       const before = position;
       position = Math.max(position, Math.min(endOf(batches), until));
       if (position < until) next = this.fetchFrom(tp, position);
       if (position > before) {
         empty = 0;
-        visitRange(batches, part?.abortedTransactions ?? [], before, position, visit);
+        visitRange(batches, part?.abortedTransactions ?? [], before, position, describePartition(tp), visit);
         continue;
       }
       const logEnd = Number(this.isolation === ISOLATION.read_committed ? part?.lastStableOffset : part?.highWatermark);
@@ -170,33 +172,24 @@ export class KafkaReader {
    * 'outOfRange' when the offset is not in the log. A fetch sent ahead and never awaited (the read failed meanwhile)
    * must not become an unhandled rejection, hence the catch on a branch of it.
    */
-  private fetchFrom(tp: TopicPartition, position: number): Promise<FetchAnswer | 'gone' | 'outOfRange'> {
+  private fetchFrom(tp: TopicPartition, position: number): Promise<FetchedPartition | undefined | 'gone' | 'outOfRange'> {
     const answer = (async () => {
       const metadata = await this.metadata([tp.topic], false);
       const topic = metadata.topics.get(tp.topic);
       const leader = topic?.partitions[tp.partition]?.leader;
       if (!topic || leader === undefined) return 'gone' as const;
+      const broker = metadata.brokers.get(leader);
+      if (!broker)
+        throw new RuntimeError(`kafka source: the leader of ${describePartition(tp)}, broker ${leader}, is not in the cluster's metadata`);
       try {
-        return await this.consumer.fetch({
-          node: leader,
-          maxWaitTime: 500,
-          minBytes: 1,
+        return await fetchPartition(this.consumer.connections, {
+          broker,
+          topicId: topic.id,
+          partition: tp.partition,
+          offset: position,
           maxBytes: this.maxBytes,
           isolationLevel: this.isolation,
-          topics: [
-            {
-              topicId: topic.id,
-              partitions: [
-                {
-                  partition: tp.partition,
-                  fetchOffset: BigInt(position),
-                  partitionMaxBytes: this.maxBytes,
-                  currentLeaderEpoch: -1,
-                  lastFetchedEpoch: -1,
-                },
-              ],
-            },
-          ],
+          maxWaitMs: 500,
         });
       } catch (error) {
         if (!isOffsetOutOfRange(error)) throw error;

@@ -1,9 +1,6 @@
-import type { KafkaRecord, RecordsBatch } from '@platformatic/kafka';
 import type { Row, Value } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
-
-/** Kafka's batch attribute bit for LogAppendTime: the broker's time replaced the producer's. */
-const LOG_APPEND_TIME = 1 << 3;
+import { type RecordView, recordHeaders } from './decode-records.js';
 
 /**
  * Spark's Kafka row schema, in Spark's order: key, value, topic, partition, offset, timestamp, timestampType, and
@@ -24,31 +21,33 @@ export function kafkaSchema(format: 'text' | 'bytes', includeHeaders: boolean): 
   ];
 }
 
-/** Turns Kafka records into rows of kafkaSchema. */
+/** Turns Kafka records (views of them in a fetched batch, decode-records.ts) into rows of kafkaSchema. */
 export function recordDecoder(format: 'text' | 'bytes', includeHeaders: boolean) {
   const payload = format === 'text' ? text : bytes;
-  return (topic: string, partition: number, batch: RecordsBatch, record: KafkaRecord, offset: number): Row => {
-    const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
-    // Added as numbers, not bigints (one allocation less per record); milliseconds stay exact far below 2^53.
-    const millis = logAppend ? Number(batch.maxTimestamp) : Number(batch.firstTimestamp) + Number(record.timestampDelta);
+  return (topic: string, partition: number, record: RecordView): Row => {
+    const { data } = record;
     const row: Row = {
-      key: payload(record.key),
-      value: payload(record.value),
+      key: payload(data, record.keyStart, record.keyLength),
+      value: payload(data, record.valueStart, record.valueLength),
       topic,
       partition,
-      offset,
-      timestamp: new Date(millis),
-      timestampType: logAppend ? 1 : 0,
+      offset: record.offset,
+      timestamp: new Date(record.timestamp),
+      timestampType: record.logAppendTime ? 1 : 0,
     };
-    if (includeHeaders) row.headers = record.headers.map(([key, value]) => ({ key: text(key), value: payload(value) }));
+    if (includeHeaders) {
+      row.headers = recordHeaders(record).map(([key, value]) => ({ key, value: value && payload(value, 0, value.length) }));
+    }
     return row;
   };
 }
 
-function text(buffer: Buffer | null | undefined): string | null {
-  return buffer == null ? null : buffer.toString('utf8');
+/** Bytes [start, start + length) as UTF-8 text; length -1: null. */
+function text(data: Buffer, start: number, length: number): string | null {
+  return length < 0 ? null : data.toString('utf8', start, start + length);
 }
 
-function bytes(buffer: Buffer | null | undefined): Value {
-  return buffer == null ? null : Array.from(buffer);
+/** Bytes [start, start + length) as a list of byte values; length -1: null. */
+function bytes(data: Buffer, start: number, length: number): Value {
+  return length < 0 ? null : Array.from(data.subarray(start, start + length));
 }

@@ -130,7 +130,7 @@ export class KafkaSource implements Source {
       { topic, partition },
       from,
       until,
-      (batch, record, offset) => rows.push(this.decode(topic, partition, batch, record, offset)),
+      (record) => rows.push(this.decode(topic, partition, record)),
       (message) => this.reportDataLoss(message),
     );
     return rows;
