@@ -12,6 +12,9 @@ export interface MicroBatch {
    * The batch's rows. They belong to this batch: sources hand out rows nobody else changes (fresh ones per getBatch,
    * or ones a replay may see again), and an operator may add a column to a row in place instead of copying it, as
    * `window` does, for speed. An operator never changes an existing value of a row it passes on unchanged otherwise.
+   * A batch from a columnar source (src/core/columnar) also carries its columns, non-enumerable, and `rows` is then
+   * a getter that builds the rows on first use; an operator that changes rows in place returns a new batch object
+   * (`mapRows` does), which drops the columns.
    */
   rows: Row[];
   /**

@@ -1,4 +1,5 @@
 import type { BadRecordHandler } from './bad-records.js';
+import type { ColumnBatch } from './columnar/column-batch.js';
 import type { Logger } from './logger.js';
 import type { Row } from './row.js';
 
@@ -40,5 +41,10 @@ export interface Sink {
   readonly writesStdout?: boolean;
   open(context: SinkContext): Promise<void>;
   foreachBatch(rows: Row[], batchId: number): Promise<void>;
+  /**
+   * Optional: the batch as columns, when the query produced them (src/core/columnar), instead of foreachBatch; the
+   * same contract. A batch without columns still goes to foreachBatch.
+   */
+  foreachColumns?(columns: ColumnBatch, batchId: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { BadRecordHandler } from './bad-records.js';
+import type { ColumnBatch } from './columnar/column-batch.js';
 import type { Logger } from './logger.js';
 import type { Offset, Row } from './row.js';
 import type { Schema } from './schema.js';
@@ -59,6 +60,11 @@ export interface Source {
   latestOffset(start: Offset | null): Promise<Offset | null> | Offset | null;
   /** Rows in (start, end]. `start` is null for the first batch. */
   getBatch(start: Offset | null, end: Offset): Promise<Row[]> | Row[];
+  /**
+   * The same rows in (start, end] as columns (src/core/columnar): the engine prefers it when present, so rows are
+   * built only where a row-based operator or sink needs them. `getBatch` must give exactly its rows.
+   */
+  getColumns?(start: Offset | null, end: Offset): Promise<ColumnBatch> | ColumnBatch;
   /**
    * Called once before the first batch under the availableNow trigger: fix the target offset to what is available
    * now, so `latestOffset` never goes past it. Sources that are bounded anyway need not implement it.

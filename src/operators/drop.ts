@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
 import { ConfigError } from '../core/errors.js';
-import { mapRows } from '../core/operator.js';
+import { mapBatch } from '../core/columnar/micro-batch.js';
 import type { Row } from '../core/row.js';
 
 /** Spark's `drop(cols)`: removes columns. Unlike Spark, naming a column that does not exist is an error: a typo here would silently keep data. */
@@ -23,12 +23,14 @@ export const dropOperator = defineOperator({
     const keep = context.input.filter((c) => !names.includes(c.name));
     const keepNames = keep.map((c) => c.name);
     return {
-      operator: mapRows((rows) =>
-        rows.map((row) => {
-          const out: Row = {};
-          for (const name of keepNames) out[name] = row[name];
-          return out;
-        }),
+      operator: mapBatch(
+        (rows) =>
+          rows.map((row) => {
+            const out: Row = {};
+            for (const name of keepNames) out[name] = row[name];
+            return out;
+          }),
+        (columns) => columns.pick(keepNames), // the kept vectors, shared: free
       ),
       schema: keep,
       description: `Drop [${names.join(', ')}]`,

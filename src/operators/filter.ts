@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
-import { mapRows } from '../core/operator.js';
+import { selectWhere } from '../core/columnar/evaluate.js';
+import { mapBatch } from '../core/columnar/micro-batch.js';
 import type { Row } from '../core/row.js';
 
 /** Spark's `filter` / `where`: keeps the rows for which the condition is true (null counts as false, as in SQL). */
@@ -13,11 +14,15 @@ export const filterOperator = defineOperator({
     const expression = context.compile(condition, context.input);
     const test = expression.evaluate;
     return {
-      operator: mapRows((rows) => {
-        const kept: Row[] = [];
-        for (let i = 0; i < rows.length; i++) if (test(rows[i]) === true) kept.push(rows[i]);
-        return kept;
-      }),
+      // Columns: a selection vector over the same vectors (nothing copied).
+      operator: mapBatch(
+        (rows) => {
+          const kept: Row[] = [];
+          for (let i = 0; i < rows.length; i++) if (test(rows[i]) === true) kept.push(rows[i]);
+          return kept;
+        },
+        (columns) => columns.select(selectWhere(expression, columns)),
+      ),
       schema: context.input,
       description: `Filter ${condition}`,
     };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { mapRows } from '../core/operator.js';
+import { evaluateVector } from '../core/columnar/evaluate.js';
+import { mapBatch } from '../core/columnar/micro-batch.js';
 import type { Row } from '../core/row.js';
 import type { Column } from '../core/schema.js';
 
@@ -33,22 +34,31 @@ export const selectOperator = defineOperator({
           message: `'${item}' computes a value but has no name: write it as '${item} as <name>'`,
         });
       }
-      return { name: columnName ?? '', evaluate: expression.evaluate, type: expression.type };
+      return { name: columnName ?? '', evaluate: expression.evaluate, expression, type: expression.type };
     });
     // After the loop, so every item's expression is compiled (and its problems reported) in the same pass.
     if (unnamed.length > 0) throw new ConfigError(unnamed);
     const width = columns.length;
+    const names = columns.map((c) => c.name);
     return {
-      operator: mapRows((rows) => {
-        const out: Row[] = new Array(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i];
-          const selected: Row = {};
-          for (let c = 0; c < width; c++) selected[columns[c].name] = columns[c].evaluate(row);
-          out[i] = selected;
-        }
-        return out;
-      }),
+      // Columns: a plain column is its vector, shared; a computed one is one loop over the batch.
+      operator: mapBatch(
+        (rows) => {
+          const out: Row[] = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            const selected: Row = {};
+            for (let c = 0; c < width; c++) selected[columns[c].name] = columns[c].evaluate(row);
+            out[i] = selected;
+          }
+          return out;
+        },
+        (batch) =>
+          batch.with(
+            names,
+            columns.map((c) => evaluateVector(c.expression, batch)),
+          ),
+      ),
       schema: columns.map((c): Column => ({ name: c.name, type: c.type })),
       description: `Project [${items.join(', ')}]`,
     };

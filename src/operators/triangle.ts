@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
-import { mapRows } from '../core/operator.js';
+import { evaluateVector } from '../core/columnar/evaluate.js';
+import { mapBatch } from '../core/columnar/micro-batch.js';
 import type { Row } from '../core/row.js';
 import { withColumn } from '../core/schema.js';
 
@@ -23,13 +24,17 @@ export const triangleOperator = defineOperator({
   examples: [{}, { column: 'value', phase: 0, length: 30, amplitude: 10, as: 'tr' }],
   create(o, context) {
     const text = `triangle(\`${o.column}\`, ${o.phase}, ${o.length}, ${o.amplitude})`;
-    const evaluate = context.compile(text, context.input, 'column').evaluate;
+    const expression = context.compile(text, context.input, 'column');
+    const evaluate = expression.evaluate;
     return {
-      operator: mapRows((rows) => {
-        const out: Row[] = new Array(rows.length);
-        for (let i = 0; i < rows.length; i++) out[i] = { ...rows[i], [o.as]: evaluate(rows[i]) };
-        return out;
-      }),
+      operator: mapBatch(
+        (rows) => {
+          const out: Row[] = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) out[i] = { ...rows[i], [o.as]: evaluate(rows[i]) };
+          return out;
+        },
+        (columns) => columns.withVector(o.as, evaluateVector(expression, columns)),
+      ),
       schema: withColumn(context.input, { name: o.as, type: 'double' }),
       description: `Triangle ${o.as} = ${text}`,
     };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperator } from '../component/definition.js';
-import { mapRows } from '../core/operator.js';
+import { evaluateVector } from '../core/columnar/evaluate.js';
+import { mapBatch } from '../core/columnar/micro-batch.js';
 import type { Row } from '../core/row.js';
 import { withColumn } from '../core/schema.js';
 
@@ -9,7 +10,7 @@ const options = z.strictObject({
   expr: z.string().min(1).describe('Expression giving its value, e.g. `triangle(value, 0, 30, 10)`.'),
 });
 
-/** Spark's `withColumn(name, expr)`: adds or replaces one column; rows are copied, never mutated. */
+/** Spark's `withColumn(name, expr)`: adds or replaces one column; rows are copied, never mutated; columns are shared. */
 export const withColumnOperator = defineOperator({
   type: 'withColumn',
   summary: 'Adds a column computed from an expression, or replaces one of the same name (Spark: withColumn).',
@@ -22,14 +23,17 @@ export const withColumnOperator = defineOperator({
     const expression = context.compile(expr, context.input, 'expr');
     const evaluate = expression.evaluate;
     return {
-      operator: mapRows((rows) => {
-        const out: Row[] = new Array(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i];
-          out[i] = { ...row, [name]: evaluate(row) };
-        }
-        return out;
-      }),
+      operator: mapBatch(
+        (rows) => {
+          const out: Row[] = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            out[i] = { ...row, [name]: evaluate(row) };
+          }
+          return out;
+        },
+        (columns) => columns.withVector(name, evaluateVector(expression, columns)),
+      ),
       schema: withColumn(context.input, { name, type: expression.type }),
       description: `WithColumn ${name} = ${expr}`,
     };

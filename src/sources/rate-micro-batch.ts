@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
+import type { ColumnBatch } from '../core/columnar/column-batch.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
-import { RATE_SCHEMA } from './rate-schema.js';
+import { RATE_SCHEMA, rateColumns } from './rate-schema.js';
 
 const options = z.strictObject({
   rowsPerBatch: z.number().int().positive().describe('Rows in every micro-batch, whatever the wall clock says.'),
@@ -40,16 +41,24 @@ export class RateMicroBatchSource implements Source {
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {
+    return this.getColumns(start, end).rows();
+  }
+
+  /** The batch as a `timestamp` and a `value` vector; rows built from it share one Date per rowsPerBatch batch. */
+  getColumns(start: Offset | null, end: Offset): ColumnBatch {
     const from = (start as number | null) ?? 0;
     const to = end as number;
-    const rows: Row[] = new Array(to - from);
-    // One Date per rowsPerBatch batch: its rows share the event time, and nothing mutates rows' values.
+    const timestamps = new Float64Array(to - from);
+    const values = new Float64Array(to - from);
     for (let v = from; v < to; ) {
       const batch = Math.floor(v / this.rowsPerBatch);
-      const timestamp = new Date(this.startTimestamp + batch * this.advanceMillisPerBatch);
-      for (const stop = Math.min(to, (batch + 1) * this.rowsPerBatch); v < stop; v++) rows[v - from] = { timestamp, value: v };
+      const timestamp = this.startTimestamp + batch * this.advanceMillisPerBatch;
+      for (const stop = Math.min(to, (batch + 1) * this.rowsPerBatch); v < stop; v++) {
+        timestamps[v - from] = timestamp;
+        values[v - from] = v;
+      }
     }
-    return rows;
+    return rateColumns(timestamps, values);
   }
 
   async stop(): Promise<void> {}

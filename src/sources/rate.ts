@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import { durationOption } from '../component/options.js';
+import type { ColumnBatch } from '../core/columnar/column-batch.js';
 import { formatDuration } from '../core/duration.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
-import { RATE_SCHEMA } from './rate-schema.js';
+import { RATE_SCHEMA, rateColumns } from './rate-schema.js';
 
 const options = z.strictObject({
   rowsPerSecond: z.number().int().positive().default(1).describe('Rows generated per second (Spark: rowsPerSecond).'),
@@ -80,17 +81,24 @@ export class RateSource implements Source {
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {
+    return this.getColumns(start, end).rows();
+  }
+
+  /** The batch as a `timestamp` and a `value` vector, filled straight from the formula (no row objects). */
+  getColumns(start: Offset | null, end: Offset): ColumnBatch {
     const startSeconds = (start as number | null) ?? 0;
     const endSeconds = end as number;
     const from = valueAtSecond(startSeconds, this.rowsPerSecond, this.rampUpSeconds);
     const to = valueAtSecond(endSeconds, this.rowsPerSecond, this.rampUpSeconds);
     const msPerValue = to > from ? ((endSeconds - startSeconds) * 1000) / (to - from) : 0;
     const base = this.startTimeMs + startSeconds * 1000;
-    const rows: Row[] = new Array(to - from);
+    const timestamps = new Float64Array(to - from);
+    const values = new Float64Array(to - from);
     for (let v = from; v < to; v++) {
-      rows[v - from] = { timestamp: new Date(base + Math.round((v - from) * msPerValue)), value: v };
+      timestamps[v - from] = base + Math.round((v - from) * msPerValue);
+      values[v - from] = v;
     }
-    return rows;
+    return rateColumns(timestamps, values);
   }
 
   async stop(): Promise<void> {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineSource } from '../component/definition.js';
 import { durationOption } from '../component/options.js';
+import { ColumnBatch } from '../core/columnar/column-batch.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
@@ -53,12 +54,28 @@ export class SineSource implements Source {
   }
 
   getBatch(start: Offset | null, end: Offset): Row[] {
+    return this.getColumns(start, end).rows();
+  }
+
+  /** The batch as a `timestamp` and a `value` vector, filled straight from the formula (no row objects). */
+  getColumns(start: Offset | null, end: Offset): ColumnBatch {
     const from = (start as number | null) ?? 0;
-    const rows: Row[] = [];
-    for (let n = from; n < (end as number); n++) {
-      rows.push({ timestamp: new Date(this.startTimeMs + n * this.intervalMs), value: this.amplitude * Math.sin(n * this.increment) });
+    const count = Math.max(0, (end as number) - from);
+    const timestamps = new Float64Array(count);
+    const values = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const n = from + k;
+      timestamps[k] = this.startTimeMs + n * this.intervalMs;
+      values[k] = this.amplitude * Math.sin(n * this.increment);
     }
-    return rows;
+    return new ColumnBatch(
+      ['timestamp', 'value'],
+      [
+        { kind: 'timestamp', values: timestamps },
+        { kind: 'number', values },
+      ],
+      count,
+    );
   }
 
   async stop(): Promise<void> {}

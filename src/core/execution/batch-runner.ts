@@ -1,6 +1,9 @@
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import type { BadRecords } from '../bad-records.js';
 import type { OffsetEntry } from '../checkpoint/checkpoint.js';
+import type { ColumnBatch } from '../columnar/column-batch.js';
+import { readBatch, toMicroBatch, writeBatch } from '../columnar/edges.js';
+import { batchLength } from '../columnar/micro-batch.js';
 import type { BatchOperator, MicroBatch, StatefulOperator } from '../operator.js';
 import type { Row } from '../row.js';
 import type { Sink } from '../sink.js';
@@ -47,32 +50,32 @@ export class BatchRunner {
   }
 
   /** A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark. */
-  private async getRows({ entry, start, end }: PlannedBatch): Promise<Row[]> {
+  private async getRows({ entry, start, end }: PlannedBatch): Promise<Row[] | ColumnBatch> {
     this.badRecords.beginBatch(entry.batchId);
-    return sameOffset(start, end) ? [] : this.source.getBatch(start, end);
+    return sameOffset(start, end) ? [] : readBatch(this.source, start, end);
   }
 
-  private async addBatch(entry: OffsetEntry, rows: Row[]): Promise<BatchResult | StopRequestedError> {
-    const batch: MicroBatch = {
+  private async addBatch(entry: OffsetEntry, rows: Row[] | ColumnBatch): Promise<BatchResult | StopRequestedError> {
+    const meta = {
       batchId: entry.batchId,
-      rows,
       watermarkMs: entry.batchWatermarkMs,
       lateWatermarkMs: entry.lateEventsWatermarkMs,
       batchTimestampMs: entry.batchTimestampMs,
     };
+    const batch = toMicroBatch(meta, rows); // columns stay columns until something needs rows (src/core/columnar)
     const { output, nextWatermarkMs, eventTime } = await this.reporter.reportAddBatchPart('operators', async () => {
-      const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...batch, rows: [] } });
+      const output = await lastValueFrom(of(batch).pipe(this.pipeline), { defaultValue: { ...meta, rows: [] } });
       return { output, ...this.watermark.advance(entry.batchWatermarkMs) };
     });
     // The sink and the state commit are independent; both must be done before commits/N, so they run side by side
     // (each state commit waits on an fsync). Both are awaited before a failure of either is thrown.
     const [written, committed] = await this.reporter.reportAddBatchPart('sink', () =>
-      Promise.allSettled([this.sink.foreachBatch(output.rows, entry.batchId), this.commitState(entry.batchId)]),
+      Promise.allSettled([writeBatch(this.sink, output, entry.batchId), this.commitState(entry.batchId)]),
     );
     if (written.status === 'rejected' && written.reason instanceof StopRequestedError) return written.reason;
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
-    return { numInputRows: rows.length, numOutputRows: output.rows.length, nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };
+    return { numInputRows: rows.length, numOutputRows: batchLength(output), nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };
   }
 
   /** State version N of every stateful operator, one after another (operator ids are positions in the query). */

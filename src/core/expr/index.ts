@@ -32,10 +32,12 @@ import type { Row, Value } from '../row.js';
 import type { ColumnType, Schema } from '../schema.js';
 import { compile } from './compile.js';
 import { parse } from './parser.js';
+import { compileVector, type VectorEvaluator } from './vector.js';
 
 export { ExpressionError } from './errors.js';
 export { FUNCTIONS, type FunctionSpec } from './functions.js';
 export { parse as parseExpression, type Node as ExpressionNode } from './parser.js';
+export type { VectorEvaluator } from './vector.js';
 
 export interface CompiledExpression {
   /** The expression text as written. */
@@ -48,10 +50,18 @@ export interface CompiledExpression {
   elementType?: ColumnType;
   /** Column names the expression reads. */
   columns: string[];
+  /**
+   * The same expression over a columnar batch, one loop per node (vector.ts), when every part of it has a vectorized
+   * form; it may still give undefined for a batch whose columns are not the vectors it expects. Then, and when it is
+   * absent, `evaluate` runs per row (src/core/columnar/evaluate.ts).
+   */
+  vector?: VectorEvaluator;
 }
 
 /** Parses, type-checks and compiles `source` against `schema`. Throws `ExpressionError`. */
 export function compileExpression(source: string, schema: Schema): CompiledExpression {
-  const { evaluate, type, elementType, columns } = compile(parse(source), schema);
-  return { source, evaluate, type: type === 'null' ? 'any' : type, elementType, columns };
+  const ast = parse(source);
+  const { evaluate, type, elementType, columns } = compile(ast, schema);
+  const vector = compileVector(ast, schema);
+  return { source, evaluate, type: type === 'null' ? 'any' : type, elementType, columns, ...(vector ? { vector } : {}) };
 }
