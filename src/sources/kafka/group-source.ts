@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Offset, Row } from '../../core/row.js';
@@ -132,7 +133,8 @@ export class KafkaGroupSource implements Source {
       until,
       (batch, record, offset) => rows.push(this.decode(topic, partition, batch, record, offset)),
       (message) => {
-        throw new Error(`kafka source: ${message}`);
+        if (this.config.failOnDataLoss) throw new RuntimeError(`kafka source: ${message} (failOnDataLoss: true)`);
+        this.logger.warn(`kafka source: ${message}; the query goes on (failOnDataLoss: false)`);
       },
     );
     return rows;
