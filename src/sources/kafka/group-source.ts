@@ -54,6 +54,8 @@ export class KafkaGroupSource implements Source {
   /** The `done` commit of the last batch, awaited before planning the next one (its failure surfaces there). */
   private finishing: Promise<void> | undefined;
   private settled = false;
+  /** The generation whose assignment was last logged. */
+  private generation = -1;
 
   constructor(private readonly config: KafkaGroupSourceConfig) {
     this.schema = kafkaSchema(config.format, config.includeHeaders);
@@ -76,9 +78,7 @@ export class KafkaGroupSource implements Source {
     this.member = typeof stored?.member === 'string' ? stored.member : randomUUID();
     this.claims = new GroupClaims(this.membership, this.member, this.logger, this.config.sessionTimeoutMs);
     this.planner = new GroupPlanner(this.membership, reader, this.member, this.config, this.logger);
-    this.logger.info(
-      `kafka source: member ${this.member} of group ${this.config.group}, partitions ${describe(this.membership.current().partitions)}`,
-    );
+    this.logger.info(`kafka source: member ${this.member} of group ${this.config.group}`);
     return stored?.member === undefined ? { metadata: { member: this.member } } : undefined;
   }
 
@@ -88,6 +88,11 @@ export class KafkaGroupSource implements Source {
     this.settled = true;
     await this.finishing;
     this.finishing = undefined;
+    const { generation, partitions } = this.membership!.current();
+    if (generation !== this.generation) {
+      this.generation = generation;
+      this.logger.info(`kafka source: group ${this.config.group} generation ${generation}: this member reads ${describe(partitions)}`);
+    }
     const ranges = await this.retries.run('planning a batch', () => this.planner!.plan());
     if (ranges.length === 0) return start;
     const next: GroupBatchOffset = groupBatchOffset(this.config.group, this.member, (last?.batch ?? -1) + 1, ranges);
