@@ -1,5 +1,5 @@
 import type { Offset } from '../../core/row.js';
-import { offsetEntries, type TopicPartition } from './offsets.js';
+import type { TopicPartition } from './offsets.js';
 
 /**
  * In group mode a batch's offset (offsets/N) names its ranges in full, `{"group":"g","member":"m","batch":7,
@@ -20,15 +20,13 @@ export interface GroupRange extends TopicPartition {
 }
 
 export function groupBatchOffset(group: string, member: string, batch: number, ranges: GroupRange[]): GroupBatchOffset {
-  const sorted: GroupBatchOffset['ranges'] = {};
-  const asOffsets = Object.fromEntries(ranges.map((r) => [r.topic, {}])) as Record<string, Record<string, number>>;
-  for (const r of ranges) asOffsets[r.topic][String(r.partition)] = 0;
-  for (const { topic, partition } of offsetEntries(asOffsets)) {
-    const r = ranges.find((x) => x.topic === topic && x.partition === partition)!;
-    sorted[topic] ??= {};
-    sorted[topic][String(partition)] = [r.from, r.until];
+  const sorted = [...ranges].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  const byTopic: GroupBatchOffset['ranges'] = {};
+  for (const r of sorted) {
+    byTopic[r.topic] ??= {};
+    byTopic[r.topic][String(r.partition)] = [r.from, r.until];
   }
-  return { group, member, batch, ranges: sorted };
+  return { group, member, batch, ranges: byTopic };
 }
 
 export function rangesOf(offset: GroupBatchOffset): GroupRange[] {
