@@ -76,6 +76,8 @@ class PartsBuilder {
   private input: Schema | undefined;
   private columns: ColumnInfos = new Map();
   private readonly pushdown = new FilterPushdown();
+  /** Why the source takes no stateful operator, when it takes none (Source.statelessOnly). */
+  private statelessOnly: string | undefined;
 
   constructor(private readonly parts: JobParts) {}
 
@@ -100,6 +102,7 @@ class PartsBuilder {
     const source = this.attempt(() => config.definition.create(config.options as never, this.context(config, true)));
     if (!source) return this.lose('source');
     this.input = source.schema;
+    this.statelessOnly = source.statelessOnly;
     this.plan.push(step('source', config, source.description, source.schema));
     return source;
   }
@@ -114,6 +117,11 @@ class PartsBuilder {
     if (!built) {
       this.lose(where);
       return;
+    }
+    if (built.operator.stateful && this.statelessOnly) {
+      this.problems.push(
+        this.parts.yaml.problem(config.path, `${config.definition.type} keeps state between batches: ${this.statelessOnly}`),
+      );
     }
     const split =
       check.failedPaths.length === 0 && config.definition.type === 'filter' ? this.pushdown.split(config.options as string) : undefined;

@@ -53,6 +53,8 @@ export interface Source {
   readonly replayable: boolean;
   /** The columns every row has. */
   readonly schema: Schema;
+  /** Set by a source that cannot feed stateful operators (the kafka source in group mode): why, and what to do instead. */
+  readonly statelessOnly?: string;
   /** Connect or prepare. May return metadata to keep in the checkpoint for later runs. */
   // biome-ignore lint/suspicious/noConfusingVoidType: sources without metadata implement `async open(): Promise<void>`, which `undefined` would refuse.
   open(context: SourceContext): Promise<{ metadata?: Offset } | void>;

@@ -1,6 +1,7 @@
 import { defineSource } from '../../component/definition.js';
 import { registerSecret } from '../../core/redact.js';
 import { kafkaSourceOptions, topicStrategy } from './options.js';
+import { KafkaGroupSource } from './group-source.js';
 import { KafkaSource } from './source.js';
 
 export { KafkaSource } from './source.js';
@@ -24,11 +25,12 @@ export const kafkaSource = defineSource({
       includeHeaders: true,
     },
     { subscribePattern: 'sensors-.*', startingOffsets: '{"sensors-a":{"0":-2}}', failOnDataLoss: false },
+    { bootstrapServers: '127.0.0.1:9092', subscribe: 'events', group: 'events-to-postgres', startingOffsets: 'earliest' },
     { assign: '{"events":[0,1]}', startingOffsets: { events: { '0': 42, '1': -2 } }, format: 'bytes' },
   ],
   create(o) {
     if (o.sasl) registerSecret(o.sasl.password);
-    return new KafkaSource({
+    const config = {
       connection: o,
       strategy: topicStrategy(o),
       startingOffsets: o.startingOffsets,
@@ -38,8 +40,15 @@ export const kafkaSource = defineSource({
       format: o.format,
       isolationLevel: o.isolationLevel,
       maxBytesPerFetch: o.maxBytesPerFetch,
-    });
+    };
+    if (o.group !== undefined) return new KafkaGroupSource({ ...config, group: o.group, sessionTimeoutMs: o.groupSessionTimeout });
+    return new KafkaSource(config);
   },
   // Which records an offset stands for: the topics read. startingOffsets is read once, on the first run only.
-  offsetIdentity: (o) => ({ subscribe: o.subscribe, subscribePattern: o.subscribePattern, assign: o.assign }),
+  offsetIdentity: (o) => ({
+    subscribe: o.subscribe,
+    subscribePattern: o.subscribePattern,
+    assign: o.assign,
+    ...(o.group !== undefined ? { group: o.group } : {}),
+  }),
 });

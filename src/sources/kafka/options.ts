@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationOption } from '../../component/options.js';
 import { kafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
 import type { PartitionOffsets } from './offsets.js';
 
@@ -85,8 +86,20 @@ export const kafkaSourceOptions = z
       .describe(
         "Largest response asked of a broker per fetch request (bytes; Java's max.partition.fetch.bytes is 1 MiB too). The source decodes the record batches of the answer itself, at a cost per record that does not grow with the answer's size.",
       ),
+    group: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Consumer group: every process running this job with the same group shares the topics' partitions (Kafka's group protocol); offsets are committed to the group after each batch's sink commit. Each process needs its own checkpointLocation; stateless jobs only; see docs/kafka-source.md#consumer-groups.",
+      ),
+    groupSessionTimeout: durationOption(
+      'group: how long the group waits for a member that stopped answering (killed, hung) before its partitions go to the others (Kafka: session.timeout.ms; the broker allows 6s to 300s by default).',
+      { default: '10s', positive: true },
+    ),
   })
   .superRefine((o, ctx) => {
+    if (o.group !== undefined) refineGroup(o, ctx);
     const given = (['subscribe', 'subscribePattern', 'assign'] as const).filter((k) => o[k] !== undefined);
     if (given.length !== 1) {
       ctx.addIssue({
@@ -105,6 +118,25 @@ export const kafkaSourceOptions = z
       }
     }
   });
+
+/** What group mode needs: topics named by subscribe, and a start that holds for any partition (no JSON offsets). */
+function refineGroup(o: { subscribe?: string[]; startingOffsets: unknown }, ctx: z.RefinementCtx): void {
+  if (o.subscribe === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['group'],
+      message: 'group works with subscribe (the group assigns partitions itself): use subscribe, not subscribePattern or assign',
+    });
+  }
+  if (typeof o.startingOffsets !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['startingOffsets'],
+      message:
+        'with group, startingOffsets is earliest or latest (where a partition the group never committed starts), not offsets per partition',
+    });
+  }
+}
 
 export type KafkaSourceOptions = z.output<typeof kafkaSourceOptions>;
 
