@@ -71,11 +71,7 @@ export type SourceRow<T extends string, O> = T extends keyof typeof FIXED_COLUMN
 type Nullable<R> = { [K in keyof R]: R[K] | null };
 
 /** A window column's value (`window`, `sessionWindow`): Spark's struct<start, end>, end exclusive. */
-export interface WindowValue {
-  [key: string]: Value;
-  start: Date;
-  end: Date;
-}
+export type WindowValue = { start: Date; end: Date };
 
 /**
  * The row after `select(...items)`: a column name keeps its type, `expr as name` gives `name` (of the column's type
