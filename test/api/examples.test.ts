@@ -26,7 +26,7 @@ import { service } from '../support/services.js';
 const examples = readdirSync(join(repoRoot, 'examples'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''));
-const checked = ['rate-even-parquet', 'windowed-wordcount', 'socket-wordcount', 'sensor-mysql'];
+const checked = ['rate-even-triangle', 'rate-even-parquet', 'windowed-wordcount', 'socket-wordcount', 'sensor-mysql'];
 const folders: string[] = [];
 after(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -58,6 +58,27 @@ const triangle = (x: number) => 10 / 2 - (10 / 15) * Math.abs((x % 30) - 15);
 describe('examples/*.ts run as written', { concurrency: true }, () => {
   it('every example has a check here', () => {
     assert.deepEqual(examples.sort(), [...checked].sort());
+  });
+
+  it("rate-even-triangle (the README's job): batches 0..2, the even values from 0 with their wave", async () => {
+    const ran = await runExample('rate-even-triangle');
+    assert.equal(ran.code, 0, ran.stderr);
+    const lines = ran.stdout.trimEnd().split('\n');
+    assert.deepEqual(
+      lines.map((line) => line.match(/^batch (\d+): /)?.[1]),
+      ['0', '1', '2'],
+    );
+    const pairs = lines.flatMap((line) =>
+      line
+        .replace(/^batch \d+: /, '')
+        .split(' ')
+        .map((pair) => pair.split(':').map(Number)),
+    );
+    assert.deepEqual(
+      pairs.map(([value]) => value),
+      pairs.map((_, i) => 2 * i),
+    );
+    for (const [value, tr] of pairs) assert.ok(Math.abs(tr - triangle(value)) < 1e-9, `tr of ${value}: ${tr}`);
   });
 
   it('rate-even-parquet: three Parquet files holding the even values from 0, none missing or repeated, with their wave', async () => {
