@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -19,6 +19,7 @@ import { BOUNDED_START } from '../../src/sources/sensor.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { repoRoot } from '../support/cli.js';
+import { createDatabase, dropDatabase, readInfluxQL } from '../sinks/influxdb-fixtures/read-back.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
 import { assertEveryReadingOnce, type SensorRow } from '../support/sensor-readings.js';
 import { service } from '../support/services.js';
@@ -26,7 +27,7 @@ import { service } from '../support/services.js';
 const examples = readdirSync(join(repoRoot, 'examples'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''));
-const checked = ['rate-even-triangle', 'rate-even-parquet', 'windowed-wordcount', 'socket-wordcount', 'sensor-mysql'];
+const checked = ['rate-even-triangle', 'rate-even-parquet', 'windowed-wordcount', 'socket-wordcount', 'sensor-mysql', 'telemetry-influxdb'];
 const folders: string[] = [];
 after(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -165,5 +166,33 @@ describeOrSkip('examples/sensor-mysql.ts against MariaDB', { skip: mariadb.skip,
     assert.equal(readings.length, 30);
     assert.equal(Math.min(...readings.map((r) => r.ts.getTime())), Date.parse(BOUNDED_START));
     assert.equal(assertEveryReadingOnce(readings, 3, 1000), 10);
+  });
+});
+
+const influxdb = service('influxdb18');
+describeOrSkip('examples/telemetry-influxdb.ts against InfluxDB 1.8 (2.x API)', { skip: influxdb.skip, timeout: 180_000 }, () => {
+  const db = `ts_api_example_${process.pid}`;
+  const url = () => `http://${influxdb.address}`;
+  after(async () => {
+    if (!influxdb.skip) await dropDatabase(url(), db).catch(() => undefined);
+  });
+
+  it('writes each sample it reports as one point, tagged by this host, with the three fields in range', async () => {
+    await createDatabase(url(), db);
+    const ran = await runExample('telemetry-influxdb', { INFLUX_URL: url(), INFLUX_BUCKET: `${db}/autogen`, MEASUREMENT: 'sys' });
+    assert.equal(ran.code, 0, ran.stderr);
+    const reported = Number(/^(\d+) samples written to sys$/m.exec(ran.stdout)?.[1]);
+    assert.ok(reported >= 1, ran.stdout);
+    // The samples are this machine's own readings, known only to the example: every one is checked for shape and range.
+    const points = await readInfluxQL(url(), db, 'sys');
+    assert.equal(points.length, reported);
+    for (const point of points) {
+      assert.deepEqual(Object.keys(point.tags).sort(), ['hostname', 'os']);
+      assert.equal(point.tags.hostname, hostname());
+      assert.deepEqual(Object.keys(point.fields).sort(), ['cpu_percent', 'mem_percent', 'mem_used_mb']);
+      for (const percent of [point.fields.cpu_percent, point.fields.mem_percent]) assert.ok(Number(percent) >= 0 && Number(percent) <= 100);
+      assert.ok(Number(point.fields.mem_used_mb) > 0);
+    }
+    assert.equal(new Set(points.map((p) => p.time)).size, points.length, 'one point per sample time');
   });
 });
