@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJobValue } from '../../src/config/load-job.js';
+import { mapRows } from '../../src/core/operator.js';
 import { StreamingQuery } from '../../src/core/query.js';
+import type { Offset, Row } from '../../src/core/row.js';
+import type { Source } from '../../src/core/source.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { count, memoryTable, readStream, sinks, sources, window } from '../../src/index.js';
 import { repoRoot } from '../support/cli.js';
@@ -111,4 +114,55 @@ describe('TypeScript queries get the job-file checks', () => {
     assert.match(plan, /password=\*\*\*/);
     assert.doesNotMatch(plan, /ts-api-s3cret/);
   });
+
+  it('code parts go through the same builder: a pipe() operator, a Sink object, a Source object, foreachBatch', async () => {
+    const doubled = mapRows((rows) => rows.map((row) => ({ ...row, value: Number(row.value) * 2 })));
+    const stream = readStream(sources.rateMicroBatch({ rowsPerBatch: 3 }))
+      .pipe(doubled, undefined, 'double value')
+      .filter('value % 4 == 0');
+    const written: [number, number[]][] = [];
+    const sink = {
+      description: 'CollectingSink',
+      open: async () => {},
+      close: async () => {},
+      foreachBatch: async (rows: Row[], batchId: number) => {
+        written.push([batchId, rows.map((row) => Number(row.value))]);
+      },
+    };
+    const plan = stream.writeStream({ queryName: 'code-parts' }).explain(sinks.console());
+    assert.match(plan, /Step 1: double value\n/);
+    await stream
+      .writeStream({ checkpointLocation: join(folder, 'code-sink'), maxBatches: 2 })
+      .start(sink)
+      .awaitTermination();
+    // rows 0..5 doubled: 0 2 4 | 6 8 10; of those, the multiples of 4.
+    assert.deepEqual(written, [
+      [0, [0, 4]],
+      [1, [8]],
+    ]);
+    const seen: number[][] = [];
+    const own = readStream(new OwnSource())
+      .writeStream({ checkpointLocation: join(folder, 'own-source'), maxBatches: 1 })
+      .foreachBatch((rows) => {
+        seen.push(rows.map((row) => Number(row.value)));
+      });
+    await own.awaitTermination();
+    assert.deepEqual(seen, [[1, 2, 3]]);
+  });
 });
+
+/** A replayable source of our own: offset 3 at once, rows 1..3. */
+class OwnSource implements Source {
+  readonly description = 'OwnSource';
+  readonly replayable = true;
+  readonly schema = [{ name: 'value', type: 'long' as const }];
+  async open() {}
+  async stop() {}
+  latestOffset() {
+    return 3;
+  }
+  getBatch(start: Offset | null, end: Offset) {
+    const from = Number(start ?? 0);
+    return Array.from({ length: Number(end) - from }, (_, i) => ({ value: from + i + 1 }));
+  }
+}
