@@ -1,28 +1,25 @@
 /**
- * streamlab's programmatic API, for jobs written in TypeScript:
+ * streamlab's programmatic API, for jobs written in TypeScript (docs/typescript.md):
  *
- *   import { readStream, rate } from 'streamlab';
- *   readStream(rate({ rowsPerSecond: 10 })).filter('value % 2 == 0').writeStream({ checkpointLocation: '.cp' })
- *     .foreachBatch((rows, batchId) => console.log(batchId, rows));
+ *   import { count, readStream, sinks, sources, window } from 'streamlab';
+ *   readStream(sources.file({ path: 'data/late-data', schema: { timestamp: 'timestamp', word: 'string' } }))
+ *     .withWatermark('timestamp', '10 minutes')
+ *     .groupBy(window('timestamp', '10 minutes', '5 minutes'), 'word')
+ *     .agg({ count: count() })
+ *     .writeStream({ checkpointLocation: '.checkpoints/late', outputMode: 'update' })
+ *     .to(sinks.console());
+ *
+ * `sources` and `sinks` hold one factory per registered component (src/registry.ts), typed from its options.
  */
-import { createSource } from './api/build.js';
-import { fileSource } from './sources/file/index.js';
-import { rateMicroBatchSource } from './sources/rate-micro-batch.js';
-import { rateSource } from './sources/rate.js';
-import { sineSource } from './sources/sine.js';
-import { socketSource } from './sources/socket/index.js';
-import { systemSource } from './sources/system.js';
+import { sources } from './api/factories.js';
 
-type OptionsOf<D extends { options: { _zod: { input: unknown } } }> = D['options']['_zod']['input'];
-
-export const rate = (options: OptionsOf<typeof rateSource> = {}) => createSource(rateSource, options);
-export const rateMicroBatch = (options: OptionsOf<typeof rateMicroBatchSource>) => createSource(rateMicroBatchSource, options);
-export const sine = (options: OptionsOf<typeof sineSource> = {}) => createSource(sineSource, options);
-export const system = (options: OptionsOf<typeof systemSource> = {}) => createSource(systemSource, options);
-export const socket = (options: OptionsOf<typeof socketSource>) => createSource(socketSource, options);
-export const file = (options: OptionsOf<typeof fileSource>) => createSource(fileSource, options);
-
-export { readStream, DataStream, StreamWriter, type RunningQuery, type WriteStreamOptions } from './api/stream.js';
+export { sources, sinks, type SourceSpec, type SinkSpec, type SourceFactories, type SinkFactories } from './api/factories.js';
+export { readStream, DataStream, GroupedStream, type OperatorType, type OperatorOptions } from './api/stream.js';
+export { StreamWriter, type RunningQuery, type WriteStreamOptions, type TriggerOption } from './api/writer.js';
+export { count, sum, avg, min, max, approxCountDistinct, window, sessionWindow, type Aggregate, type WindowKey } from './api/functions.js';
+export type { ColumnTypeName, RowOfColumns, WindowValue } from './api/rows.js';
+/** The sources the first version of this API exported by name (`sources.<type>` has them all). */
+export const { rate, rateMicroBatch, sine, system, socket, file } = sources;
 export { StreamingQuery, type QueryDefinition, type RunOptions } from './core/query.js';
 export type { QueryProgress } from './core/progress.js';
 export type { Row, Value, Offset } from './core/row.js';
@@ -31,5 +28,7 @@ export type { Sink, SinkContext, OutputMode } from './core/sink.js';
 export type { Source, SourceContext } from './core/source.js';
 export type { BatchOperator, MicroBatch } from './core/operator.js';
 export type { Trigger } from './core/trigger.js';
+export type { BuiltJob } from './config/build-job.js';
+export { ConfigError } from './core/errors.js';
 export { memoryTable } from './sinks/memory/index.js';
 export * as registry from './registry.js';

@@ -41,9 +41,10 @@ import { wideSource } from './sources/wide/index.js';
 
 /**
  * Every component, registered once. Validation, building, the JSON Schema for job files and the reference docs are
- * all derived from these lists: adding a component means adding its definition here, nothing else.
+ * all derived from these lists: adding a component means adding its definition here, nothing else. The lists keep
+ * each definition's own types (`as const`): the TypeScript API's factories and their option types come from them.
  */
-export const sources: SourceDefinition[] = [
+export const sourceDefinitions = [
   rateSource,
   rateMicroBatchSource,
   sineSource,
@@ -60,8 +61,8 @@ export const sources: SourceDefinition[] = [
   wideSource,
   devicesSource,
   deviceUsersSource,
-];
-export const operators: OperatorDefinition[] = [
+] as const;
+export const operatorDefinitions = [
   filterOperator,
   selectOperator,
   withColumnOperator,
@@ -75,8 +76,8 @@ export const operators: OperatorDefinition[] = [
   dropDuplicatesOperator,
   joinOperator,
   fromJsonOperator,
-];
-export const sinks: SinkDefinition[] = [
+] as const;
+export const sinkDefinitions = [
   consoleSink,
   memorySink,
   fileSink,
@@ -87,7 +88,10 @@ export const sinks: SinkDefinition[] = [
   postgresSink,
   starrocksSink,
   kafkaSink,
-];
+] as const;
+export const sources: SourceDefinition[] = [...sourceDefinitions];
+export const operators: OperatorDefinition[] = [...operatorDefinitions];
+export const sinks: SinkDefinition[] = [...sinkDefinitions];
 
 export const allComponents: ComponentDefinition[] = [...sources, ...operators, ...sinks];
 

@@ -108,10 +108,13 @@ export interface SinkDefinition<S extends z.ZodType = z.ZodType> extends Compone
 
 export type ComponentDefinition = SourceDefinition | OperatorDefinition | SinkDefinition;
 
-/** Identity helpers that keep each definition's option types precise. */
-export const defineSource = <S extends z.ZodType>(d: Omit<SourceDefinition<S>, 'kind'>): SourceDefinition<S> => ({ kind: 'source', ...d });
-export const defineOperator = <S extends z.ZodType>(d: Omit<OperatorDefinition<S>, 'kind'>): OperatorDefinition<S> => ({
-  kind: 'operator',
-  ...d,
-});
-export const defineSink = <S extends z.ZodType>(d: Omit<SinkDefinition<S>, 'kind'>): SinkDefinition<S> => ({ kind: 'sink', ...d });
+/** Identity helpers that keep each definition's option types and its `type` name precise (the TypeScript API's factories). */
+export const defineSource = <S extends z.ZodType, T extends string>(
+  d: Omit<SourceDefinition<S>, 'kind'> & { type: T },
+): SourceDefinition<S> & { type: T } => ({ kind: 'source', ...d });
+export const defineOperator = <S extends z.ZodType, T extends string>(
+  d: Omit<OperatorDefinition<S>, 'kind'> & { type: T },
+): OperatorDefinition<S> & { type: T } => ({ kind: 'operator', ...d });
+export const defineSink = <S extends z.ZodType, T extends string>(
+  d: Omit<SinkDefinition<S>, 'kind'> & { type: T },
+): SinkDefinition<S> & { type: T } => ({ kind: 'sink', ...d });

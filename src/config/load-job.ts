@@ -53,6 +53,14 @@ export interface LoadedJob {
 export interface LoadOptions {
   cwd?: string;
   env?: Env;
+  /** Components defined in code for this job alone (a TypeScript job's foreachBatch function), found by type first. */
+  code?: CodeComponents;
+}
+
+export interface CodeComponents {
+  sources?: SourceDefinition[];
+  operators?: OperatorDefinition[];
+  sinks?: SinkDefinition[];
 }
 
 /** The package's own folder, where the shipped jobs/ and config/ live (used when the working directory has none). */
@@ -110,7 +118,8 @@ export function loadJob(nameOrPath: string, options: LoadOptions = {}): LoadedJo
 export function loadJobValue(value: Record<string, unknown>, display: string, options: LoadOptions = {}): LoadedJob {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? loadEnv(cwd);
-  return checkJob(new YamlFile(display, stringifyYaml(escapeReferences(value)), env), resolve(cwd, display), cwd, env);
+  const yaml = new YamlFile(display, stringifyYaml(escapeReferences(value)), env);
+  return checkJob(yaml, resolve(cwd, display), cwd, env, options.code);
 }
 
 /**
@@ -143,7 +152,7 @@ function escapeReferences(value: unknown): unknown {
   return value;
 }
 
-function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJob {
+function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env, code: CodeComponents = {}): LoadedJob {
   const display = yaml.file;
   // Syntax and variable problems first: shape errors on half-interpolated values would only add noise.
   if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
@@ -151,10 +160,11 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
   const located = (path: PathSegment[], message: string): ConfigProblem => yaml.problem(path, message);
   const shape = readJobShape(yaml.value, located);
   const problems: ConfigProblem[] = [...shape.problems];
-  const componentOptions = { cwd, env, display, problems, located };
-  const source = shape.source && checkComponent(sourceList, 'source', shape.source, ['source'], yaml, componentOptions);
+  const componentOptions = { cwd, env, display, problems, located, codeOperators: code.operators };
+  const sourceTypes = [...(code.sources ?? []), ...sourceList];
+  const source = shape.source && checkComponent(sourceTypes, 'source', shape.source, ['source'], yaml, componentOptions);
   const operators = shape.operators?.map((item, i) => item && checkOperator(item, i, yaml, componentOptions));
-  const sink = shape.sink && checkComponent(sinkList, 'sink', shape.sink, ['sink'], yaml, componentOptions);
+  const sink = shape.sink && checkComponent([...(code.sinks ?? []), ...sinkList], 'sink', shape.sink, ['sink'], yaml, componentOptions);
   const job = shape.job;
   if (job?.batch && !(job.trigger && 'availableNow' in job.trigger)) {
     problems.push(located(['batch'], 'a batch job reads what is there and stops: it needs trigger: { availableNow: true }'));
@@ -200,6 +210,8 @@ export interface CheckContext {
   located: (path: PathSegment[], message: string) => ConfigProblem;
   /** Options the schema requires may be missing (loadSinkConnection). */
   partial?: boolean;
+  /** Operators defined in code for this job alone (LoadOptions.code). */
+  codeOperators?: OperatorDefinition[];
 }
 
 function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlFile, ctx: CheckContext) {
@@ -215,9 +227,10 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
     return undefined;
   }
   const type = keys[0];
-  const definition = findComponent(operatorList, type);
+  const known = [...(ctx.codeOperators ?? []), ...operatorList];
+  const definition = findComponent(known, type);
   if (!definition) {
-    ctx.problems.push(ctx.located(path, unknownType('operator', type, operatorList)));
+    ctx.problems.push(ctx.located(path, unknownType('operator', type, known)));
     return undefined;
   }
   const options = withStaticSideProfile(item[type], [...path, type], ctx);

@@ -97,6 +97,10 @@ async function installPacked(project: string) {
 }
 
 describe("the README's TypeScript job, as written", { concurrency: true }, () => {
+  it('is examples/rate-even-triangle.ts, character for character (which examples.test.ts runs too)', () => {
+    assert.equal(onlyCodeBlock(section, 'ts'), readFileSync(join(repoRoot, 'examples/rate-even-triangle.ts'), 'utf8'));
+  });
+
   it('says how to compile and run it on Node 20 and on Node 22.6+', () => {
     assert.match(section, /npx tsc && node dist\/job\.js/);
     assert.match(section, /node --experimental-strip-types job\.ts/);
