@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { map } from 'rxjs';
+import { createSource } from '../../src/api/build.js';
 import { type DataStream, readStream } from '../../src/api/stream.js';
 import { ColumnBatch } from '../../src/core/columnar/column-batch.js';
 import { columnsOf } from '../../src/core/columnar/micro-batch.js';
@@ -18,7 +19,7 @@ import { compileExpression } from '../../src/core/expr/index.js';
 import type { Row } from '../../src/core/row.js';
 import type { Schema } from '../../src/core/schema.js';
 import type { Source } from '../../src/core/source.js';
-import { rateMicroBatch } from '../../src/index.js';
+import { rateMicroBatchSource } from '../../src/sources/rate-micro-batch.js';
 
 /** The same source without getColumns: the engine then runs the row path. */
 function rowsOnly(source: Source): Source {
@@ -58,7 +59,9 @@ async function run(source: Source, build: (s: DataStream) => DataStream): Promis
   return { json: JSON.stringify(batches), columnar };
 }
 
-const source = () => rateMicroBatch({ rowsPerBatch: 50, startTimestamp: 1_700_000_000_000, advanceMillisPerBatch: 1000 });
+/** The rate-micro-batch source as an object (the engine's Source), so rowsOnly can hide its getColumns. */
+const source = () =>
+  createSource(rateMicroBatchSource, { rowsPerBatch: 50, startTimestamp: 1_700_000_000_000, advanceMillisPerBatch: 1000 });
 
 const PIPELINES: Array<[string, (s: DataStream) => DataStream]> = [
   ['filter + withColumn triangle', (s) => s.filter('value % 2 == 0').withColumn('tr', 'triangle(value, 0, 30, 10)')],
