@@ -1,6 +1,3 @@
-import { gzipSync } from 'node:zlib';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import type { Row, Value } from '../../core/row.js';
 import type { Column, ColumnType } from '../../core/schema.js';
 import { describeValue } from './partition.js';
@@ -29,41 +26,17 @@ export type Codec = 'snappy' | 'gzip' | 'uncompressed';
 export interface EncodeOptions {
   codec: Codec;
   rowGroupSize: number;
-  /** Extra key/value metadata in the footer (e.g. the batch id). */
+  /**
+   * Extra key/value metadata in the footer (the batch id): at most one key, as parquet-wasm writes several in a
+   * random order (a Rust HashMap) and a replayed batch must give the same bytes.
+   */
   metadata?: Record<string, string>;
+  /** Key/value metadata of the Arrow schema (in the footer's ARROW:schema; pyarrow's schema.metadata): at most one key. */
+  schemaMetadata?: Record<string, string>;
 }
 
 /** Spark's file extensions per codec: `.snappy.parquet`, `.gz.parquet`, `.parquet`. */
 export const CODEC_EXTENSION: Record<Codec, string> = { snappy: '.snappy', gzip: '.gz', uncompressed: '' };
-
-const CODEC_NAME = { snappy: 'SNAPPY', gzip: 'GZIP', uncompressed: 'UNCOMPRESSED' } as const;
-
-export const CREATED_BY = 'streamlab (hyparquet-writer)';
-
-/** The Parquet schema element of one column. */
-export function schemaElement(column: Column): SchemaElement {
-  const base = { name: column.name, repetition_type: 'OPTIONAL' } as const;
-  switch (column.type) {
-    case 'long':
-      return { ...base, type: 'INT64' };
-    case 'double':
-      return { ...base, type: 'DOUBLE' };
-    case 'boolean':
-      return { ...base, type: 'BOOLEAN' };
-    case 'timestamp':
-      return {
-        ...base,
-        type: 'INT64',
-        converted_type: 'TIMESTAMP_MICROS',
-        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
-      };
-    case 'string':
-    case 'any':
-    case 'array':
-    case 'struct':
-      return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
-  }
-}
 
 /** A column's value that does not fit its declared type: names the column, the row and the value. */
 export class ColumnValueError extends TypeError {
@@ -75,11 +48,15 @@ export class ColumnValueError extends TypeError {
 
 type Converted = string | bigint | number | boolean | null;
 
+/** One column as the writer (writer.ts) takes it: a typed array when it holds no null, else an array with nulls. */
+export type ColumnArray = Converted[] | BigInt64Array | Float64Array;
+
 /**
- * Converts one column of the rows to the values hyparquet-writer takes for the element above: a BigInt64Array or
- * Float64Array when a long or double column has no null, else an array with nulls.
+ * Converts one column of the rows to a ColumnArray: a BigInt64Array (long; timestamp in microseconds) or
+ * Float64Array (double) when the column has no null, else an array with nulls; strings as they are; any, array and
+ * struct values as JSON text.
  */
-export function columnValues(column: Column, rows: readonly Row[]): Converted[] | BigInt64Array | Float64Array {
+export function columnValues(column: Column, rows: readonly Row[]): ColumnArray {
   const { name } = column;
   const out = new Array<Converted>(rows.length);
   const fail = (i: number): never => {
@@ -192,35 +169,6 @@ export function toJson(value: Value): string {
     return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value); // string, boolean, number (NaN/Infinity -> null, as JSON.stringify)
-}
-
-/** Encodes the rows as one Parquet file with the given columns (in this order). */
-export function encodeParquet(columns: readonly Column[], rows: readonly Row[], options: EncodeOptions): Uint8Array {
-  if (columns.length === 0) throw new Error('a Parquet file needs at least one column');
-  const columnData: ColumnSource[] = columns.map((column) => {
-    const data = columnValues(column, rows);
-    // hyparquet-writer 0.17 keys its dictionary with SameValueZero, so a dictionary-encoded DOUBLE column reads back
-    // 0 and -0 as whichever came first: a double column holding -0 is written PLAIN.
-    if (column.type === 'double' && hasNegativeZero(data)) return { name: column.name, data, encoding: 'PLAIN' };
-    return { name: column.name, data };
-  });
-  const writer = new ByteWriter();
-  void parquetWrite({
-    writer,
-    columnData,
-    schema: [{ name: 'spark_schema', num_children: columns.length }, ...columns.map(schemaElement)],
-    codec: CODEC_NAME[options.codec],
-    compressors: options.codec === 'gzip' ? { GZIP: (input: Uint8Array) => gzipSync(input) } : undefined,
-    rowGroupSize: options.rowGroupSize,
-    kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    createdBy: CREATED_BY,
-  });
-  return writer.getBytes();
-}
-
-function hasNegativeZero(values: ArrayLike<unknown>): boolean {
-  for (let i = 0; i < values.length; i++) if (Object.is(values[i], -0)) return true;
-  return false;
 }
 
 /** Column types a plain `col=value` partition accepts; `any` is checked per value at run time. */
