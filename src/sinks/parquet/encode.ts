@@ -66,10 +66,11 @@ export function columnValues(column: Column, rows: readonly Row[]): ColumnArray 
     case 'long': {
       // A typed array while there is no null: no heap object per value, far less garbage collection.
       const typed = new BigInt64Array(rows.length);
+      const words = new Int32Array(typed.buffer);
       let i = 0;
       for (; i < rows.length; i++) {
         const v = rows[i][name];
-        if (typeof v === 'number' && Number.isSafeInteger(v)) typed[i] = BigInt(v);
+        if (typeof v === 'number' && Number.isSafeInteger(v)) setInt64(typed, words, i, v);
         else if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) typed[i] = v;
         else if (v === null || v === undefined) break;
         else fail(i);
@@ -117,11 +118,14 @@ export function columnValues(column: Column, rows: readonly Row[]): ColumnArray 
     case 'timestamp': {
       // Microseconds since the epoch (a Date has milliseconds).
       const typed = new BigInt64Array(rows.length);
+      const words = new Int32Array(typed.buffer);
       let i = 0;
       for (; i < rows.length; i++) {
         const v = rows[i][name];
-        if (v instanceof Date && !Number.isNaN(v.getTime()))
-          typed[i] = BigInt(v.getTime()) * 1000n; // exact: ms * 1000 can pass 2^53
+        const ms = v instanceof Date ? v.getTime() : NaN;
+        if (Number.isSafeInteger(ms * 1000)) setInt64(typed, words, i, ms * 1000);
+        else if (v instanceof Date && !Number.isNaN(ms))
+          typed[i] = BigInt(ms) * 1000n; // exact past 2^53 µs (year 2255)
         else if (v === null || v === undefined) break;
         else fail(i);
       }
@@ -152,6 +156,22 @@ export function columnValues(column: Column, rows: readonly Row[]): ColumnArray 
       }
       return out;
   }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Stores a safe integer in slot i of a BigInt64Array as its two 32-bit words (`words` views the same buffer),
+ * without allocating a BigInt per value: the low word is the value modulo 2^32, the high word the floor of the
+ * value / 2^32 (two's complement for negatives as well).
+ */
+function setInt64(typed: BigInt64Array, words: Int32Array, i: number, v: number): void {
+  if (!LITTLE_ENDIAN) {
+    typed[i] = BigInt(v);
+    return;
+  }
+  words[2 * i] = v | 0;
+  words[2 * i + 1] = Math.floor(v / 4294967296);
 }
 
 /**
