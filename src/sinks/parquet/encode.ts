@@ -1,6 +1,3 @@
-import { gzipSync } from 'node:zlib';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import type { Row, Value } from '../../core/row.js';
 import type { Column, ColumnType } from '../../core/schema.js';
 import { describeValue } from './partition.js';
@@ -29,41 +26,17 @@ export type Codec = 'snappy' | 'gzip' | 'uncompressed';
 export interface EncodeOptions {
   codec: Codec;
   rowGroupSize: number;
-  /** Extra key/value metadata in the footer (e.g. the batch id). */
+  /**
+   * Extra key/value metadata in the footer (the batch id): at most one key, as parquet-wasm writes several in a
+   * random order (a Rust HashMap) and a replayed batch must give the same bytes.
+   */
   metadata?: Record<string, string>;
+  /** Key/value metadata of the Arrow schema (in the footer's ARROW:schema; pyarrow's schema.metadata): at most one key. */
+  schemaMetadata?: Record<string, string>;
 }
 
 /** Spark's file extensions per codec: `.snappy.parquet`, `.gz.parquet`, `.parquet`. */
 export const CODEC_EXTENSION: Record<Codec, string> = { snappy: '.snappy', gzip: '.gz', uncompressed: '' };
-
-const CODEC_NAME = { snappy: 'SNAPPY', gzip: 'GZIP', uncompressed: 'UNCOMPRESSED' } as const;
-
-export const CREATED_BY = 'streamlab (hyparquet-writer)';
-
-/** The Parquet schema element of one column. */
-export function schemaElement(column: Column): SchemaElement {
-  const base = { name: column.name, repetition_type: 'OPTIONAL' } as const;
-  switch (column.type) {
-    case 'long':
-      return { ...base, type: 'INT64' };
-    case 'double':
-      return { ...base, type: 'DOUBLE' };
-    case 'boolean':
-      return { ...base, type: 'BOOLEAN' };
-    case 'timestamp':
-      return {
-        ...base,
-        type: 'INT64',
-        converted_type: 'TIMESTAMP_MICROS',
-        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
-      };
-    case 'string':
-    case 'any':
-    case 'array':
-    case 'struct':
-      return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
-  }
-}
 
 /** A column's value that does not fit its declared type: names the column, the row and the value. */
 export class ColumnValueError extends TypeError {
@@ -75,11 +48,15 @@ export class ColumnValueError extends TypeError {
 
 type Converted = string | bigint | number | boolean | null;
 
+/** One column as the writer (writer.ts) takes it: a typed array when it holds no null, else an array with nulls. */
+export type ColumnArray = Converted[] | BigInt64Array | Float64Array;
+
 /**
- * Converts one column of the rows to the values hyparquet-writer takes for the element above: a BigInt64Array or
- * Float64Array when a long or double column has no null, else an array with nulls.
+ * Converts one column of the rows to a ColumnArray: a BigInt64Array (long; timestamp in microseconds) or
+ * Float64Array (double) when the column has no null, else an array with nulls; strings as they are; any, array and
+ * struct values as JSON text.
  */
-export function columnValues(column: Column, rows: readonly Row[]): Converted[] | BigInt64Array | Float64Array {
+export function columnValues(column: Column, rows: readonly Row[]): ColumnArray {
   const { name } = column;
   const out = new Array<Converted>(rows.length);
   const fail = (i: number): never => {
@@ -89,10 +66,11 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
     case 'long': {
       // A typed array while there is no null: no heap object per value, far less garbage collection.
       const typed = new BigInt64Array(rows.length);
+      const words = new Int32Array(typed.buffer);
       let i = 0;
       for (; i < rows.length; i++) {
         const v = rows[i][name];
-        if (typeof v === 'number' && Number.isSafeInteger(v)) typed[i] = BigInt(v);
+        if (typeof v === 'number' && Number.isSafeInteger(v)) setInt64(typed, words, i, v);
         else if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) typed[i] = v;
         else if (v === null || v === undefined) break;
         else fail(i);
@@ -140,11 +118,14 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
     case 'timestamp': {
       // Microseconds since the epoch (a Date has milliseconds).
       const typed = new BigInt64Array(rows.length);
+      const words = new Int32Array(typed.buffer);
       let i = 0;
       for (; i < rows.length; i++) {
         const v = rows[i][name];
-        if (v instanceof Date && !Number.isNaN(v.getTime()))
-          typed[i] = BigInt(v.getTime()) * 1000n; // exact: ms * 1000 can pass 2^53
+        const ms = v instanceof Date ? v.getTime() : NaN;
+        if (Number.isSafeInteger(ms * 1000)) setInt64(typed, words, i, ms * 1000);
+        else if (v instanceof Date && !Number.isNaN(ms))
+          typed[i] = BigInt(ms) * 1000n; // exact past 2^53 µs (year 2255)
         else if (v === null || v === undefined) break;
         else fail(i);
       }
@@ -177,6 +158,22 @@ export function columnValues(column: Column, rows: readonly Row[]): Converted[] 
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Stores a safe integer in slot i of a BigInt64Array as its two 32-bit words (`words` views the same buffer),
+ * without allocating a BigInt per value: the low word is the value modulo 2^32, the high word the floor of the
+ * value / 2^32 (two's complement for negatives as well).
+ */
+function setInt64(typed: BigInt64Array, words: Int32Array, i: number, v: number): void {
+  if (!LITTLE_ENDIAN) {
+    typed[i] = BigInt(v);
+    return;
+  }
+  words[2 * i] = v | 0;
+  words[2 * i + 1] = Math.floor(v / 4294967296);
+}
+
 /**
  * JSON text of a row value: like JSON.stringify, but a bigint is written as its exact digits (JSON.stringify throws)
  * and a Date as its ISO string in UTC.
@@ -192,35 +189,6 @@ export function toJson(value: Value): string {
     return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value); // string, boolean, number (NaN/Infinity -> null, as JSON.stringify)
-}
-
-/** Encodes the rows as one Parquet file with the given columns (in this order). */
-export function encodeParquet(columns: readonly Column[], rows: readonly Row[], options: EncodeOptions): Uint8Array {
-  if (columns.length === 0) throw new Error('a Parquet file needs at least one column');
-  const columnData: ColumnSource[] = columns.map((column) => {
-    const data = columnValues(column, rows);
-    // hyparquet-writer 0.17 keys its dictionary with SameValueZero, so a dictionary-encoded DOUBLE column reads back
-    // 0 and -0 as whichever came first: a double column holding -0 is written PLAIN.
-    if (column.type === 'double' && hasNegativeZero(data)) return { name: column.name, data, encoding: 'PLAIN' };
-    return { name: column.name, data };
-  });
-  const writer = new ByteWriter();
-  void parquetWrite({
-    writer,
-    columnData,
-    schema: [{ name: 'spark_schema', num_children: columns.length }, ...columns.map(schemaElement)],
-    codec: CODEC_NAME[options.codec],
-    compressors: options.codec === 'gzip' ? { GZIP: (input: Uint8Array) => gzipSync(input) } : undefined,
-    rowGroupSize: options.rowGroupSize,
-    kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    createdBy: CREATED_BY,
-  });
-  return writer.getBytes();
-}
-
-function hasNegativeZero(values: ArrayLike<unknown>): boolean {
-  for (let i = 0; i < values.length; i++) if (Object.is(values[i], -0)) return true;
-  return false;
 }
 
 /** Column types a plain `col=value` partition accepts; `any` is checked per value at run time. */

@@ -5,7 +5,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
-import { CODEC_EXTENSION, encodeParquet, type Codec } from './encode.js';
+import { CODEC_EXTENSION, type Codec } from './encode.js';
 import {
   ensureDirectory,
   readJson,
@@ -16,6 +16,7 @@ import {
   writeFileAtomic,
 } from '../../core/durable-file.js';
 import { partitioner, partitionNames, type PartitionSpec } from './partition.js';
+import { loadParquetWriter, type ParquetWriter } from './writer.js';
 
 export interface ParquetSinkConfig {
   /** The table directory as configured (resolved against the working directory at open). */
@@ -72,6 +73,7 @@ export class ParquetSink implements Sink {
   private queryId = '';
   private manifestPath = '';
   private logger: Logger | undefined;
+  private writer: ParquetWriter | undefined;
   private readonly partitionOf: (row: Row) => string;
 
   constructor(private readonly config: ParquetSinkConfig) {
@@ -86,6 +88,7 @@ export class ParquetSink implements Sink {
     this.tag = queryTag(context.queryId);
     this.manifestPath = join(this.root, METADATA_DIR, `parquet-${this.tag}.json`);
     this.logger = context.logger;
+    this.writer = await loadParquetWriter();
     try {
       await ensureDirectory(join(this.root, METADATA_DIR));
     } catch (error) {
@@ -94,9 +97,10 @@ export class ParquetSink implements Sink {
   }
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
-    if (!this.root) throw new RuntimeError('parquet sink: foreachBatch before open');
+    const writer = this.writer;
+    if (!this.root || !writer) throw new RuntimeError('parquet sink: foreachBatch before open');
     try {
-      await this.writeBatch(rows, batchId);
+      await this.writeBatch(writer, rows, batchId);
     } catch (error) {
       throw new RuntimeError(`parquet sink ${this.config.path}: batch ${batchId}: ${errorMessage(error)}`, { cause: error });
     }
@@ -131,7 +135,7 @@ export class ParquetSink implements Sink {
     return files;
   }
 
-  private async writeBatch(rows: Row[], batchId: number): Promise<void> {
+  private async writeBatch(writer: ParquetWriter, rows: Row[], batchId: number): Promise<void> {
     const files = this.plan(rows, batchId);
     const previous = await this.readManifest();
     const stale = previous?.batchId === batchId ? previous.files.filter((f) => !files.has(f)) : [];
@@ -139,10 +143,11 @@ export class ParquetSink implements Sink {
 
     for (const [relative, fileRows] of files) {
       const path = this.absolute(relative);
-      const bytes = encodeParquet(this.config.columns, fileRows, {
+      const bytes = writer.encodeRows(this.config.columns, fileRows, {
         codec: this.config.codec,
         rowGroupSize: this.config.rowGroupSize,
-        metadata: { 'streamlab.query': this.config.queryName, 'streamlab.batchId': String(batchId) },
+        metadata: { 'streamlab.batchId': String(batchId) },
+        schemaMetadata: { 'streamlab.query': this.config.queryName },
       });
       await ensureDirectory(dirname(path));
       await writeFileAtomic(path, bytes);
