@@ -15,6 +15,8 @@ import { buildParts } from './build-parts.js';
 import { validateOptions } from './component-options.js';
 import { readJobShape } from './job-shape.js';
 import { inFileOrder } from './problem-order.js';
+import { checkUnionStep } from './union-step.js';
+import type { WatermarkPolicy } from '../core/execution/watermark-tracker.js';
 
 export { secretsAsText } from './component-options.js';
 
@@ -48,6 +50,8 @@ export interface LoadedJob {
   maxRowsPerBatch?: number;
   onBadRecord: BadRecordPolicy;
   deadLetterPath?: string;
+  /** How several withWatermark (union branches) make one watermark: Spark's spark.sql.streaming.multipleWatermarkPolicy. */
+  multipleWatermarkPolicy: WatermarkPolicy;
 }
 
 export interface LoadOptions {
@@ -153,7 +157,7 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
   const problems: ConfigProblem[] = [...shape.problems];
   const componentOptions = { cwd, env, display, problems, located };
   const source = shape.source && checkComponent(sourceList, 'source', shape.source, ['source'], yaml, componentOptions);
-  const operators = shape.operators?.map((item, i) => item && checkOperator(item, i, yaml, componentOptions));
+  const operators = shape.operators?.map((item, i) => item && checkOperator(item, ['operators', i], yaml, componentOptions));
   const sink = shape.sink && checkComponent(sinkList, 'sink', shape.sink, ['sink'], yaml, componentOptions);
   const job = shape.job;
   if (job?.batch && !(job.trigger && 'availableNow' in job.trigger)) {
@@ -183,6 +187,7 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env): LoadedJo
     maxRowsPerBatch: job.maxRowsPerBatch,
     onBadRecord: job.onBadRecord,
     deadLetterPath: job.deadLetterPath,
+    multipleWatermarkPolicy: job.multipleWatermarkPolicy,
   };
 }
 
@@ -202,9 +207,13 @@ export interface CheckContext {
   partial?: boolean;
 }
 
-function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlFile, ctx: CheckContext) {
+function checkOperator(
+  item: Record<string, unknown>,
+  path: PathSegment[],
+  yaml: YamlFile,
+  ctx: CheckContext,
+): ComponentConfig<OperatorDefinition> | undefined {
   const keys = Object.keys(item);
-  const path: PathSegment[] = ['operators', index];
   if (keys.length !== 1) {
     ctx.problems.push(
       ctx.located(
@@ -215,6 +224,14 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
     return undefined;
   }
   const type = keys[0];
+  if (type === 'union') {
+    return checkUnionStep(item.union, path, yaml, {
+      source: (reference, at) => checkComponent(sourceList, 'source', reference, at, yaml, ctx),
+      operator: (branchItem, at) => checkOperator(branchItem, at, yaml, ctx),
+      located: ctx.located,
+      problems: ctx.problems,
+    });
+  }
   const definition = findComponent(operatorList, type);
   if (!definition) {
     ctx.problems.push(ctx.located(path, unknownType('operator', type, operatorList)));
@@ -299,7 +316,8 @@ export function loadProfile(name: string, type: string, path: PathSegment[], ctx
 }
 
 function unknownType(kind: string, type: string, list: ComponentDefinition[]): string {
-  return `unknown ${kind} type '${type}' (known: ${list.map((d) => d.type).join(', ')})`;
+  const known = [...list.map((d) => d.type), ...(kind === 'operator' ? ['union'] : [])];
+  return `unknown ${kind} type '${type}' (known: ${known.join(', ')})`;
 }
 
 function relativeForDisplay(file: string, cwd: string): string {

@@ -7,6 +7,7 @@ import type { Sink } from '../sink.js';
 import type { Source } from '../source.js';
 import { StopRequestedError } from '../stop.js';
 import { sameOffset, type PlannedBatch } from './batch-planner.js';
+import type { UnionHook } from './union-operator.js';
 import type { BatchOutcome, ProgressReporter } from './progress-reporter.js';
 import type { WatermarkTracker } from './watermark-tracker.js';
 
@@ -15,8 +16,15 @@ export interface BatchResult extends BatchOutcome {
   nextWatermarkMs: number;
 }
 
+/** What the runner needs of the query's sources: all of them in source order, and the unions their rows go to. */
+export interface RunnerInputs {
+  sources: readonly Source[];
+  unions: readonly UnionHook[];
+}
+
 /**
- * Runs one planned batch, after Spark's runBatch: gets its rows from the source, runs them through the operators,
+ * Runs one planned batch, after Spark's runBatch: gets its rows from each source (the job's source feeds the
+ * operators, a union branch's source its union step), runs them through the operators,
  * moves the watermark, then hands the output to `sink.foreachBatch` while the stateful operators commit state
  * version N, and writes the batch's dead letters (onBadRecord: deadLetter). It writes no log entry: the batch counts
  * as done only once the planner has written commits/N, so a crash before that replays batch N from state N-1.
@@ -27,7 +35,7 @@ export class BatchRunner {
   private readonly pipeline: (input: Observable<MicroBatch>) => Observable<MicroBatch>;
 
   constructor(
-    private readonly source: Source,
+    private readonly inputs: RunnerInputs,
     operators: readonly BatchOperator[],
     private readonly sink: Sink,
     private readonly stateful: readonly StatefulOperator[],
@@ -39,20 +47,30 @@ export class BatchRunner {
   }
 
   async run(batch: PlannedBatch): Promise<BatchResult | StopRequestedError> {
-    const rows = await this.reporter.reportTimeTaken('getBatch', () => this.getRows(batch));
-    const result = await this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rows));
+    const rowsBySource = await this.reporter.reportTimeTaken('getBatch', () => this.getRows(batch));
+    for (const union of this.inputs.unions) union.supply(rowsBySource);
+    const result = await this.reporter.reportTimeTaken('addBatch', () => this.addBatch(batch.entry, rowsBySource));
     if (result instanceof StopRequestedError) return result;
     await this.badRecords.finishBatch(); // before commits/N: a replay rewrites the same dead-letter file
     return result;
   }
 
-  /** A no-data batch (same offsets as the previous one) reads nothing: it only applies the new watermark. */
-  private async getRows({ entry, start, end }: PlannedBatch): Promise<Row[]> {
+  /**
+   * Each source's rows of the batch, in source order; a source whose offset did not move reads nothing (all of them in
+   * a no-data batch, which only applies the new watermark).
+   */
+  private async getRows({ entry, starts, ends }: PlannedBatch): Promise<Row[][]> {
     this.badRecords.beginBatch(entry.batchId);
-    return sameOffset(start, end) ? [] : this.source.getBatch(start, end);
+    const rows: Row[][] = [];
+    for (const [i, source] of this.inputs.sources.entries()) {
+      const end = ends[i];
+      rows.push(end === null || sameOffset(starts[i], end) ? [] : await source.getBatch(starts[i], end));
+    }
+    return rows;
   }
 
-  private async addBatch(entry: OffsetEntry, rows: Row[]): Promise<BatchResult | StopRequestedError> {
+  private async addBatch(entry: OffsetEntry, rowsBySource: Row[][]): Promise<BatchResult | StopRequestedError> {
+    const rows = rowsBySource[0];
     const batch: MicroBatch = {
       batchId: entry.batchId,
       rows,
@@ -72,7 +90,9 @@ export class BatchRunner {
     if (written.status === 'rejected' && written.reason instanceof StopRequestedError) return written.reason;
     if (written.status === 'rejected') throw written.reason;
     if (committed.status === 'rejected') throw committed.reason;
-    return { numInputRows: rows.length, numOutputRows: output.rows.length, nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };
+    const numInputRowsBySource = rowsBySource.map((r) => r.length);
+    const numInputRows = numInputRowsBySource.reduce((a, b) => a + b, 0);
+    return { numInputRows, numInputRowsBySource, numOutputRows: output.rows.length, nextWatermarkMs, ...(eventTime ? { eventTime } : {}) };
   }
 
   /** State version N of every stateful operator, one after another (operator ids are positions in the query). */
