@@ -71,6 +71,7 @@ export function parseOffsetEntry(text: string, batchId: number, sourceCount: num
   for (const key of ['batchWatermarkMs', 'batchTimestampMs']) {
     if (typeof fields?.[key] !== 'number') throw damagedFile(path, `line 2 has no number '${key}' (found ${header})`, dir);
   }
+  if (offsetLines.length === 0) throw damagedFile(path, 'it holds 0 source offsets (lines 3 and after)', dir);
   if (offsetLines.length !== sourceCount) {
     throw new RuntimeError(
       `checkpoint file ${path} holds ${offsetLines.length} source offset${offsetLines.length === 1 ? '' : 's'} (lines 3 and after), ` +
