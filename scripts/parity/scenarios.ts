@@ -24,7 +24,9 @@ export function prepareScenarios(root: string, work: string, only: string[] | un
       const dir = join(work, name);
       mkdirSync(dir, { recursive: true });
       cpSync(join(root, name), dir, { recursive: true });
-      orderByModificationTime(join(dir, 'input'));
+      // input/ feeds the job's source; input-<x>/ the sources of its union branches.
+      for (const folder of readdirSync(dir).filter((n) => n === 'input' || n.startsWith('input-')))
+        orderByModificationTime(join(dir, folder));
       return { name, source: join(root, name), dir };
     });
 }

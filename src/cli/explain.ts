@@ -10,6 +10,7 @@ import { REDACTED, redact } from '../core/redact.js';
 import { isDurationOption } from '../component/options.js';
 import { secretKeys } from '../component/secret.js';
 import { findComponent, allComponents } from '../registry.js';
+import { allOperators } from '../core/execution/union-operator.js';
 
 /**
  * The query plan as a tree, in the order data flows (Spark prints it bottom-up; reading top-down is easier to
@@ -28,14 +29,21 @@ export function formatExplain(built: BuiltJob): string {
     if (options) lines.push(`     options: ${options}`);
     if (step.kind !== 'sink') lines.push(`     columns: ${describeSchema(step.schema)}`);
     for (const note of step.notes ?? []) lines.push(`     note: ${note}`);
+    for (const [b, branch] of (step.branches ?? []).entries()) lines.push(...formatBranch(branch, b + 1));
   });
-  const operators = built.query.operators;
-  const watermark = operators.find((o) => o.watermark)?.watermark;
+  const operators = allOperators(built.query.operators);
+  const watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
+  const watermark = watermarks[0];
   const stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
   lines.push('');
   lines.push(`Trigger:        ${describeTrigger(job.trigger)}`);
   lines.push(`Output mode:    ${job.outputMode} (${OUTPUT_MODES[job.outputMode]})`);
-  if (watermark) {
+  if (watermarks.length > 1) {
+    const each = watermarks.map((w) => `${w.column} - ${formatDuration(w.delayMs)}`).join(', ');
+    lines.push(
+      `Watermark:      ${job.multipleWatermarkPolicy} over the streams' watermarks (${each}; multipleWatermarkPolicy), each the latest event time it saw minus its delay; kept in commits/ and offsets/, never moves back`,
+    );
+  } else if (watermark) {
     lines.push(
       `Watermark:      latest ${watermark.column} seen - ${formatDuration(watermark.delayMs)}; kept in commits/ and offsets/, never moves back`,
     );
@@ -44,12 +52,28 @@ export function formatExplain(built: BuiltJob): string {
   stateful.forEach((operator, id) => {
     lines.push(`State:          state/${id}: ${operator.operatorName} (one <batchId>.delta per batch, a .snapshot every 10)`);
   });
+  const sources = [built.query.source, ...(built.query.unionSources ?? []).map((u) => u.source)];
+  if (sources.length > 1)
+    lines.push(`Sources:        ${sources.length}, one end offset each in offsets/<N> (the job's source, then each union branch's)`);
   lines.push(
-    `Replayable:     ${built.query.source.replayable ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
+    `Replayable:     ${sources.every((s) => s.replayable) ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
   );
   if (job.maxRowsPerBatch) lines.push(`Max rows/batch: ${job.maxRowsPerBatch}`);
   lines.push(`Bad records:    ${describeBadRecords(job.onBadRecord, job.deadLetterPath ?? join(job.checkpointLocation, 'deadLetters'))}`);
   return redact(`${lines.join('\n')}\n`);
+}
+
+/** A union branch's steps, indented under the union step: its source, then its own operators. */
+function formatBranch(steps: PlanStep[], number: number): string[] {
+  const lines = [`     branch ${number}:`];
+  for (const step of steps) {
+    lines.push(`       ${step.kind === 'source' ? 'Input' : '-> '}${step.kind === 'source' ? ': ' : ''}${step.description}`);
+    const options = formatOptions(step);
+    if (options) lines.push(`           options: ${options}`);
+    lines.push(`           columns: ${describeSchema(step.schema)}`);
+    for (const note of step.notes ?? []) lines.push(`           note: ${note}`);
+  }
+  return lines;
 }
 
 function describeBadRecords(policy: BadRecordPolicy, deadLetters: string): string {

@@ -39,6 +39,8 @@ export function buildJob(job: LoadedJob): BuiltJob {
         type: job.source.definition.type,
         options: job.source.definition.offsetIdentity?.(job.source.options as never) ?? {},
       },
+      unionSources: built.unionSources,
+      multipleWatermarkPolicy: job.multipleWatermarkPolicy,
       maxRowsPerBatch: job.maxRowsPerBatch,
       onBadRecord: job.onBadRecord,
       deadLetterPath: job.deadLetterPath,

@@ -18,6 +18,9 @@ import { ExpressionCheck } from './expression-check.js';
 import { FilterPushdown, type FilterSplit } from './filter-pushdown.js';
 import type { ComponentConfig } from './load-job.js';
 import { dottedPath, type YamlFile } from './yaml-file.js';
+import { allOperators } from '../core/execution/union-operator.js';
+import { buildUnion, type BuiltBranch, type BuiltUnionSource } from './union-build.js';
+import { isUnionStep, type UnionStepOptions } from './union-step.js';
 
 /** One step of the plan, for `explain` and progress: what it is and the columns it produces. */
 export interface PlanStep {
@@ -29,6 +32,8 @@ export interface PlanStep {
   profile?: string;
   /** Extra lines for `explain` (watermark, windows, state). */
   notes?: string[];
+  /** A union step's other inputs: each branch's own steps, its source first. */
+  branches?: PlanStep[][];
 }
 
 /** What of a job could be read: a part is missing where its own problems were found (a LoadedJob has them all). */
@@ -51,6 +56,8 @@ export interface BuiltParts {
   operators: BatchOperator[];
   sink?: Sink;
   plan: PlanStep[];
+  /** The sources of the union steps' branches, in file order: sources 1, 2, ... of the query. */
+  unionSources: BuiltUnionSource[];
 }
 
 /**
@@ -78,6 +85,7 @@ class PartsBuilder {
   private readonly pushdown = new FilterPushdown();
   /** Why the source takes no stateful operator, when it takes none (Source.statelessOnly). */
   private statelessOnly: string | undefined;
+  private readonly unionSources: BuiltUnionSource[] = [];
 
   constructor(private readonly parts: JobParts) {}
 
@@ -87,13 +95,47 @@ class PartsBuilder {
     for (const [index, config] of (this.parts.operators ?? []).entries()) {
       const where = `operators[${index}]`;
       if (config && this.input === undefined) this.parseOnly(config, where);
+      else if (config && isUnionStep(config)) this.buildUnionStep(config, where);
       else if (config) this.buildOperator(config, where);
       else this.lose(where);
     }
     this.checkOutputModes();
     const sink = this.buildSink();
     if (this.unchecked.length > 0) this.notes.push(uncheckedNote(this.unchecked, this.unknownFrom!));
-    return { problems: this.problems, notes: this.notes, source, operators: this.operators, sink, plan: this.plan };
+    const { problems, notes, operators, plan, unionSources } = this;
+    return { problems, notes, source, operators, sink, plan, unionSources };
+  }
+
+  /** Spark's `df.union(other, ...)`: see union-build.ts. After it, the columns keep the facts of the stream before it. */
+  private buildUnionStep(config: ComponentConfig<OperatorDefinition> & { options: UnionStepOptions }, where: string): void {
+    const input = this.input!;
+    const build = (source: ComponentConfig<SourceDefinition>, operators: ComponentConfig<OperatorDefinition>[]) =>
+      this.buildBranch(source, operators);
+    const union = buildUnion(config, input, 1 + this.unionSources.length, build, this.problems);
+    this.unionSources.push(...union.sources);
+    this.planOperators.push({ path: dottedPath(config.path) });
+    const count = union.branches.length + 1;
+    this.plan.push({
+      ...step('operator', config, `Union[${count} streams, columns by position]`, input),
+      options: undefined,
+      notes: ["the stream above, then each branch below; the query's watermark comes from every branch's withWatermark"],
+      branches: union.branches.map((b) => b.plan),
+    });
+    this.pushdown.track('union', undefined, this.operators.length, input);
+    if (!union.operator) {
+      this.lose(where);
+      return;
+    }
+    this.operators.push(union.operator);
+  }
+
+  /** A union branch: its source and operators, built as a job's own, its problems and notes reported with the job's. */
+  private buildBranch(source: ComponentConfig<SourceDefinition>, operators: ComponentConfig<OperatorDefinition>[]): BuiltBranch {
+    const nested = new PartsBuilder({ yaml: this.parts.yaml, name: this.parts.name, source, operators });
+    const built = nested.build();
+    this.problems.push(...built.problems);
+    this.notes.push(...built.notes);
+    return { source: built.source, operators: built.operators, plan: built.plan, schema: nested.input };
   }
 
   private buildSource(): Source | undefined {
@@ -201,9 +243,10 @@ class PartsBuilder {
       this.unchecked.push('sink');
       return undefined;
     }
+    const operators = allOperators(this.operators);
     const state: StateInspector = {
-      stateful: this.operators.flatMap((o) => (o.stateful ? [o.stateful] : [])),
-      watermarks: this.operators.flatMap((o) => (o.watermark ? [o.watermark] : [])),
+      stateful: operators.flatMap((o) => (o.stateful ? [o.stateful] : [])),
+      watermarks: operators.flatMap((o) => (o.watermark ? [o.watermark] : [])),
     };
     const aggregation = this.planOperators.map((o) => o.facts).find((f) => f?.kind === 'aggregation');
     const groupingKeys = aggregation?.kind === 'aggregation' ? aggregation.keys : undefined;

@@ -75,6 +75,12 @@ export const jobSchema = z.strictObject({
         'fail stops the batch naming where (Spark: FAILFAST); skip leaves it out and counts it (Spark: DROPMALFORMED); ' +
         'deadLetter also writes it, with the reason, its position and the batch id, to deadLetterPath (Databricks: badRecordsPath).',
     ),
+  multipleWatermarkPolicy: z
+    .enum(['min', 'max'])
+    .default('min')
+    .describe(
+      "How a query with several withWatermark (one per union branch) picks its watermark (Spark: spark.sql.streaming.multipleWatermarkPolicy): min follows the slowest stream, so none of its rows are late because another stream ran ahead; max follows the fastest and drops the slower streams' rows behind it. Recorded in the checkpoint (offsets/N conf); a restart keeps the recorded one.",
+    ),
   deadLetterPath: z
     .string()
     .min(1)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { operators, sinks, sources } from '../registry.js';
 import type { ComponentDefinition } from '../component/definition.js';
 import { jobSchema } from './job-schema.js';
+import { unionStep } from './union-step.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -39,6 +40,26 @@ function operatorVariant(definition: ComponentDefinition): JsonSchema {
   };
 }
 
+/** `{ union: [ { source, operators }, ... ] }`: a branch's source and operators are those of a job. */
+function unionVariant(): JsonSchema {
+  const branch = {
+    type: 'object',
+    properties: {
+      source: { oneOf: sources.map(componentVariant) },
+      operators: { type: 'array', items: { oneOf: operators.map(operatorVariant) } },
+    },
+    required: ['source'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    description: unionStep.summary,
+    properties: { union: { type: 'array', minItems: 1, items: branch, description: unionStep.options.description } },
+    required: ['union'],
+    additionalProperties: false,
+  };
+}
+
 /**
  * The JSON Schema of job files, generated from the component registry (editors use it to complete and check YAML,
  * e.g. with `# yaml-language-server: $schema=../schema/job.schema.json`).
@@ -54,7 +75,11 @@ export function jobJsonSchema(): JsonSchema {
     properties: {
       ...properties,
       source: { description: properties.source.description, oneOf: sources.map(componentVariant) },
-      operators: { description: properties.operators.description, type: 'array', items: { oneOf: operators.map(operatorVariant) } },
+      operators: {
+        description: properties.operators.description,
+        type: 'array',
+        items: { oneOf: [...operators.map(operatorVariant), unionVariant()] },
+      },
       sink: { description: properties.sink.description, oneOf: sinks.map(componentVariant) },
     },
     required: top.required,

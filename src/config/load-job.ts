@@ -15,6 +15,8 @@ import { buildParts } from './build-parts.js';
 import { validateOptions } from './component-options.js';
 import { readJobShape } from './job-shape.js';
 import { inFileOrder } from './problem-order.js';
+import { checkUnionStep } from './union-step.js';
+import type { WatermarkPolicy } from '../core/execution/watermark-tracker.js';
 
 export { secretsAsText } from './component-options.js';
 
@@ -48,6 +50,8 @@ export interface LoadedJob {
   maxRowsPerBatch?: number;
   onBadRecord: BadRecordPolicy;
   deadLetterPath?: string;
+  /** How several withWatermark (union branches) make one watermark: Spark's spark.sql.streaming.multipleWatermarkPolicy. */
+  multipleWatermarkPolicy: WatermarkPolicy;
 }
 
 export interface LoadOptions {
@@ -160,10 +164,10 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env, code: Cod
   const located = (path: PathSegment[], message: string): ConfigProblem => yaml.problem(path, message);
   const shape = readJobShape(yaml.value, located);
   const problems: ConfigProblem[] = [...shape.problems];
-  const componentOptions = { cwd, env, display, problems, located, codeOperators: code.operators };
   const sourceTypes = [...(code.sources ?? []), ...sourceList];
+  const componentOptions = { cwd, env, display, problems, located, codeOperators: code.operators, sourceTypes };
   const source = shape.source && checkComponent(sourceTypes, 'source', shape.source, ['source'], yaml, componentOptions);
-  const operators = shape.operators?.map((item, i) => item && checkOperator(item, i, yaml, componentOptions));
+  const operators = shape.operators?.map((item, i) => item && checkOperator(item, ['operators', i], yaml, componentOptions));
   const sink = shape.sink && checkComponent([...(code.sinks ?? []), ...sinkList], 'sink', shape.sink, ['sink'], yaml, componentOptions);
   const job = shape.job;
   if (job?.batch && !(job.trigger && 'availableNow' in job.trigger)) {
@@ -193,6 +197,7 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env, code: Cod
     maxRowsPerBatch: job.maxRowsPerBatch,
     onBadRecord: job.onBadRecord,
     deadLetterPath: job.deadLetterPath,
+    multipleWatermarkPolicy: job.multipleWatermarkPolicy,
   };
 }
 
@@ -212,11 +217,17 @@ export interface CheckContext {
   partial?: boolean;
   /** Operators defined in code for this job alone (LoadOptions.code). */
   codeOperators?: OperatorDefinition[];
+  /** The sources a union branch may name: the registry's and those defined in code for this job (LoadOptions.code). */
+  sourceTypes?: SourceDefinition[];
 }
 
-function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlFile, ctx: CheckContext) {
+function checkOperator(
+  item: Record<string, unknown>,
+  path: PathSegment[],
+  yaml: YamlFile,
+  ctx: CheckContext,
+): ComponentConfig<OperatorDefinition> | undefined {
   const keys = Object.keys(item);
-  const path: PathSegment[] = ['operators', index];
   if (keys.length !== 1) {
     ctx.problems.push(
       ctx.located(
@@ -227,6 +238,14 @@ function checkOperator(item: Record<string, unknown>, index: number, yaml: YamlF
     return undefined;
   }
   const type = keys[0];
+  if (type === 'union') {
+    return checkUnionStep(item.union, path, yaml, {
+      source: (reference, at) => checkComponent(ctx.sourceTypes ?? sourceList, 'source', reference, at, yaml, ctx),
+      operator: (branchItem, at) => checkOperator(branchItem, at, yaml, ctx),
+      located: ctx.located,
+      problems: ctx.problems,
+    });
+  }
   const known = [...(ctx.codeOperators ?? []), ...operatorList];
   const definition = findComponent(known, type);
   if (!definition) {
@@ -312,7 +331,8 @@ export function loadProfile(name: string, type: string, path: PathSegment[], ctx
 }
 
 function unknownType(kind: string, type: string, list: ComponentDefinition[]): string {
-  return `unknown ${kind} type '${type}' (known: ${list.map((d) => d.type).join(', ')})`;
+  const known = [...list.map((d) => d.type), ...(kind === 'operator' ? ['union'] : [])];
+  return `unknown ${kind} type '${type}' (known: ${known.join(', ')})`;
 }
 
 function relativeForDisplay(file: string, cwd: string): string {

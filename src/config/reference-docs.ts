@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { unionStep } from './union-step.js';
 import { operators, sinks, sources } from '../registry.js';
 import type { ComponentDefinition } from '../component/definition.js';
 import { optionsJsonSchema } from './json-schema.js';
@@ -70,6 +71,10 @@ export function referenceMarkdown(): string {
     'Operators are listed under `operators:` in order; each item has one key, the operator type. Expressions are described in [expressions.md](expressions.md).',
     '',
     ...operators.map(componentSection),
+    '### union',
+    '',
+    `${unionStep.summary}. Written \`- union: [ { source: {...}, operators: [...] }, ... ]\`; see [streaming-concepts.md](streaming-concepts.md#union-of-streams-and-several-watermarks).`,
+    '',
     '## Sinks',
     '',
     ...sinks.map(componentSection),

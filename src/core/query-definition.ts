@@ -6,6 +6,14 @@ import type { BatchOperator } from './operator.js';
 import type { OutputMode, Sink } from './sink.js';
 import type { Source } from './source.js';
 import type { Trigger } from './trigger.js';
+import type { WatermarkPolicy } from './execution/watermark-tracker.js';
+
+/** A union branch's source (sources 1, 2, ... of the query), with what gives its offsets their meaning. */
+export interface UnionSource {
+  source: Source;
+  /** Recorded in the checkpoint's metadata (`unionSources`) and checked on restart, as `sourceIdentity` is. */
+  identity?: SourceIdentity;
+}
 
 /** A streaming query: source -> operators -> sink, with a trigger, an output mode and a checkpoint. */
 export interface QueryDefinition {
@@ -18,6 +26,16 @@ export interface QueryDefinition {
   checkpointLocation: string;
   /** The source type and the options that give its offsets their meaning; a checkpoint of another one is refused. */
   sourceIdentity?: SourceIdentity;
+  /**
+   * The sources of the union steps among `operators`, in the order their branches are written (they are sources 1, 2,
+   * ...; `source` is 0): each batch reads all of them, offsets/N has one line per source.
+   */
+  unionSources?: UnionSource[];
+  /**
+   * How the watermark is chosen from several withWatermark operators (one per union branch): Spark's
+   * `spark.sql.streaming.multipleWatermarkPolicy`, `min` by default. Recorded in offsets/N; a restart keeps the recorded one.
+   */
+  multipleWatermarkPolicy?: WatermarkPolicy;
   /** Upper bound on rows per batch, passed to the source (Spark's maxOffsetsPerTrigger / maxFilesPerTrigger). */
   maxRowsPerBatch?: number;
   /** Log entries kept in the checkpoint (Spark's spark.sql.streaming.minBatchesToRetain). */

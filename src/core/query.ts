@@ -7,13 +7,14 @@ import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
 import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
 import { ProgressReporter } from './execution/progress-reporter.js';
 import { recoverPosition } from './execution/recovery.js';
+import { allOperators, unionHookOf } from './execution/union-operator.js';
 import { WatermarkTracker } from './execution/watermark-tracker.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { StatefulOperator } from './operator.js';
 import type { QueryProgress } from './progress.js';
 import type { QueryDefinition, RunOptions } from './query-definition.js';
 import type { Offset } from './row.js';
-import type { Backlog } from './source.js';
+import type { Backlog, Source } from './source.js';
 import { StopRequestedError } from './stop.js';
 import { triggerLoop, type TriggerOutcome } from './trigger.js';
 
@@ -57,6 +58,8 @@ export class StreamingQuery {
   private readonly reporter: ProgressReporter;
   private readonly runner: BatchRunner;
   private readonly badRecords: BadRecords;
+  /** The job's source, then each union branch's: the order of offsets/N's lines and of progress `sources`. */
+  private readonly sources: Source[];
   private checkpoint!: Checkpoint;
   private planner!: BatchPlanner;
   private batchesRun = 0;
@@ -74,22 +77,35 @@ export class StreamingQuery {
   ) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.logger = options.logger ?? silentLogger;
-    const { source, sink, operators } = definition;
+    const { source, sink } = definition;
+    this.sources = [source, ...(definition.unionSources ?? []).map((u) => u.source)];
+    // A union's branch operators count as the query's: each branch's withWatermark proposes a watermark.
+    const operators = allOperators(definition.operators);
     this.stateful = operators.flatMap((o) => (o.stateful ? [o.stateful] : []));
     const watermarks = operators.flatMap((o) => (o.watermark ? [o.watermark] : []));
-    this.watermark = new WatermarkTracker(watermarks, this.stateful);
+    this.watermark = new WatermarkTracker(watermarks, this.stateful, definition.multipleWatermarkPolicy);
     const deadLetters = definition.deadLetterPath ?? join(definition.checkpointLocation, 'deadLetters');
     this.badRecords = new BadRecords(definition.onBadRecord ?? 'fail', deadLetters);
     this.reporter = new ProgressReporter({
       runId: this.runId,
       queryId: () => this.id,
       query: definition,
+      sources: this.sources,
       stateful: this.stateful,
       badRecords: this.badRecords,
       scheduler: this.scheduler,
       emit: (progress) => this.progress$.next((this.lastProgress = progress)),
     });
-    this.runner = new BatchRunner(source, operators, sink, this.stateful, this.watermark, this.badRecords, this.reporter);
+    const unions = operators.flatMap((o) => unionHookOf(o) ?? []);
+    this.runner = new BatchRunner(
+      { sources: this.sources, unions },
+      definition.operators,
+      sink,
+      this.stateful,
+      this.watermark,
+      this.badRecords,
+      this.reporter,
+    );
   }
 
   /** The query id, stable across restarts (from the checkpoint); available once `run()` has started. */
@@ -128,6 +144,7 @@ export class StreamingQuery {
    * source cannot count (Source.backlog).
    */
   backlog(committed: Offset | null | undefined = this.planner?.lastCommittedOffset): Backlog | undefined {
+    // With union branches: the job's source only (what `committed` is an offset of).
     if (this.definition.trigger.kind !== 'availableNow' || !this.planner || committed === undefined) return undefined;
     return this.definition.source.backlog?.(committed);
   }
@@ -135,17 +152,17 @@ export class StreamingQuery {
   /** Runs until stopped, until `maxBatches`, or (availableNow) until the source is exhausted. */
   async run(): Promise<void> {
     const { definition: def } = this;
-    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name, def.sourceIdentity);
-    this.planner = new BatchPlanner(def.source, this.checkpoint, this.watermark, this.reporter, def.minBatchesToRetain);
+    const unionIdentities = (def.unionSources ?? []).map((u) => u.identity ?? { type: u.source.description, options: {} });
+    this.checkpoint = await Checkpoint.open(def.checkpointLocation, def.name, def.sourceIdentity, unionIdentities);
+    this.planner = new BatchPlanner(this.sources, this.checkpoint, this.watermark, this.reporter, def.minBatchesToRetain);
     try {
-      await this.openSource();
+      for (const index of this.sources.keys()) await this.openSource(index);
       await this.openSink();
       try {
-        await recoverPosition(this.checkpoint, def.source, this.planner, this.watermark, this.logger);
-        const resumeAt = this.planner.resumePoint();
-        await this.checkpoint.checkSourcePosition(def.source, resumeAt.batchId, resumeAt.end, this.planner.lastCommittedOffset);
+        await recoverPosition(this.checkpoint, this.sources, this.planner, this.watermark, this.logger);
+        await this.checkSourcePositions();
         await this.openStateful();
-        for (const operator of def.operators) await operator.prepare?.({ logger: this.logger, nowMs: this.scheduler.now() });
+        for (const operator of allOperators(def.operators)) await operator.prepare?.({ logger: this.logger, nowMs: this.scheduler.now() });
         if (def.trigger.kind === 'availableNow') await this.planner.prepareAvailableNow();
         if (this.options.maxBatches === 0) return;
         const loop = triggerLoop(def.trigger, () => from(this.runTrigger()), this.scheduler, this.stop$, this.options.pollMs);
@@ -159,19 +176,28 @@ export class StreamingQuery {
       this.settleIdleWaiters(0, error);
       throw error;
     } finally {
-      await def.source.stop();
+      for (const source of this.sources) await source.stop();
       await this.checkpoint.close();
       this.settleIdleWaiters(Infinity);
       this.progress$.complete();
     }
   }
 
-  /** A push source stops taking in rows; batches then run until what it buffered is written (none when it has none). */
+  /** Push sources stop taking in rows; batches then run until what they buffered is written (none when they have none). */
   private async drainSource(): Promise<void> {
-    const { source } = this.definition;
-    if (!source.drain) return;
-    await source.drain();
+    const draining = this.sources.filter((s) => s.drain);
+    if (draining.length === 0) return;
+    for (const source of draining) await source.drain!();
     while ((await this.runTrigger()).ranBatch) {}
+  }
+
+  /** Each recorded end offset must not be ahead of its source (see Checkpoint.checkSourcePosition). */
+  private async checkSourcePositions(): Promise<void> {
+    const resumeAt = this.planner.resumePoint();
+    const committed = this.planner.lastCommittedOffsets;
+    for (const [i, source] of this.sources.entries()) {
+      await this.checkpoint.checkSourcePosition(source, resumeAt.batchId, resumeAt.ends[i] ?? null, committed[i], i);
+    }
   }
 
   /** Step 0: each stateful operator opens its store and loads the state the last committed batch left. */
@@ -194,18 +220,20 @@ export class StreamingQuery {
     }
   }
 
-  private async openSource(): Promise<void> {
-    const stored = await this.checkpoint.readSourceMetadata(0);
-    const opened = await this.definition.source.open({
+  /** Opens source `index`, with what it kept in `sources/<index>/` of the checkpoint on its first run. */
+  private async openSource(index: number): Promise<void> {
+    const source = this.sources[index];
+    const stored = await this.checkpoint.readSourceMetadata(index);
+    const opened = await source.open({
       scheduler: this.scheduler,
       logger: this.logger,
       metadata: stored,
       maxRowsPerBatch: this.definition.maxRowsPerBatch,
-      badRecords: this.badRecords.handler('source', this.definition.source.description),
-      checkpointDir: join(this.checkpoint.dir, 'sources', '0'),
+      badRecords: this.badRecords.handler('source', source.description),
+      checkpointDir: join(this.checkpoint.dir, 'sources', String(index)),
     });
     if (stored === undefined && opened && opened.metadata !== undefined) {
-      await this.checkpoint.writeSourceMetadata(0, opened.metadata);
+      await this.checkpoint.writeSourceMetadata(index, opened.metadata);
     }
   }
 

@@ -57,8 +57,10 @@ describe('StreamingQuery', () => {
     const offsets = await readFile(join(dir, 'checkpoint', 'offsets', '1'), 'utf8');
     const [version, header, offset] = offsets.trim().split('\n');
     assert.equal(version, 'v1');
-    // Spark's two fields, then streamlab's record of the watermark late rows are judged against (Spark reads it from offsets/N-1).
-    assert.deepEqual(Object.keys(JSON.parse(header)), ['batchWatermarkMs', 'batchTimestampMs', 'lateEventsWatermarkMs']);
+    // Spark's two fields, then streamlab's record of the watermark late rows are judged against (Spark reads it from
+    // offsets/N-1), then Spark's conf with the multiple-watermark policy (default min).
+    assert.deepEqual(Object.keys(JSON.parse(header)), ['batchWatermarkMs', 'batchTimestampMs', 'lateEventsWatermarkMs', 'conf']);
+    assert.deepEqual(JSON.parse(header).conf, { 'spark.sql.streaming.multipleWatermarkPolicy': 'min' });
     assert.equal(offset, '10');
     assert.equal(await readFile(join(dir, 'checkpoint', 'commits', '2'), 'utf8'), 'v1\n{"nextBatchWatermarkMs":0}\n');
     assert.deepEqual((await readdir(join(dir, 'checkpoint', 'commits'))).sort(), ['0', '1', '2']);

@@ -18,6 +18,10 @@ export class Translation {
   readonly packages = new Set<string>();
   /** Environment variables the program reads (for the header). */
   readonly envVars = new Set<string>();
+  /** Module-level functions beyond read_stream/transform/start (a union branch's read_stream_<n> and transform_<n>). */
+  readonly helpers: string[] = [];
+  /** Union branches translated so far: the number of the next one's functions. */
+  unionBranches = 0;
 
   /** `cwd`: the working directory the job was loaded from (its `file` is relative to it). */
   /** The columns the sink receives (the job is built, without I/O, to know them). */

@@ -5,6 +5,7 @@ import { comment, py, sparkInterval } from './python.js';
 import { refuse } from './refusal.js';
 import { sqlColumn, toSparkSql } from './spark-sql.js';
 import { ddlSchema, staticTable } from './sources.js';
+import { translateUnion } from './union.js';
 
 type Operator = ComponentConfig<OperatorDefinition>;
 type Options = Record<string, unknown>;
@@ -61,6 +62,9 @@ export function translateOperator(op: Operator, t: Translation): string[] {
       break;
     case 'fromJson':
       lines.push(...fromJson(op, o));
+      break;
+    case 'union':
+      lines.push(...translateUnion(op, t, translateOperator));
       break;
     default:
       refuse(op, `operator '${type}' has no PySpark translation yet`);

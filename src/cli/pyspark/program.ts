@@ -42,7 +42,7 @@ export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = tr
     `OUTPUT_MODE = ${py(job.outputMode)}  # outputMode: ${job.outputMode}`,
     ...comment("streamlab's semantics: times in UTC, and Spark SQL without ANSI mode (Spark 4 turns it on by default:"),
     ...comment('with it, 1 / 0 stops the query instead of giving null)'),
-    'SPARK_CONF = {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"}',
+    ...sparkConf(job),
     ...comment("Spark keeps its own checkpoint format: a folder next to streamlab's, not the same one"),
     `CHECKPOINT_LOCATION = os.path.abspath(${py(`${job.checkpointLocation}-pyspark`)})`,
     '',
@@ -56,6 +56,7 @@ export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = tr
     '    return df',
     '',
     '',
+    ...t.helpers,
     ...sink.functions,
     ...(sink.functions.length > 0 ? ['', ''] : []),
     'def start(df):',
@@ -83,6 +84,16 @@ export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = tr
     '    main()',
     '',
   ].join('\n');
+}
+
+/** SPARK_CONF; a job with a union also names its multiple-watermark policy (Spark's default is min too). */
+function sparkConf(job: LoadedJob): string[] {
+  const base = '"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"';
+  if (!job.operators.some((op) => op.definition.type === 'union')) return [`SPARK_CONF = {${base}}`];
+  return [
+    ...comment(`multipleWatermarkPolicy: ${job.multipleWatermarkPolicy} (how the union's watermarks make the query's one)`),
+    `SPARK_CONF = {${base}, "spark.sql.streaming.multipleWatermarkPolicy": ${py(job.multipleWatermarkPolicy)}}`,
+  ];
 }
 
 function trigger(value: Trigger): string[] {

@@ -26,8 +26,8 @@ export type { SourceIdentity } from './source-identity.js';
 /**
  * The checkpoint directory, laid out as Spark lays it out, so what users learn here reads the same there:
  *
- *   metadata          {"id": "<query id>", "name": "<query name>", "source": {"type": .., "options": {..}}}
- *   offsets/<N>       v1 / {"batchWatermarkMs":..,"batchTimestampMs":..} / one line per source end offset
+ *   metadata          {"id": "<query id>", "name": "<query name>", "source": {"type": .., "options": {..}}, "unionSources": [..]}
+ *   offsets/<N>       v1 / {"batchWatermarkMs":..,"batchTimestampMs":..,"conf":{..}} / one line per source end offset
  *   commits/<N>       v1 / {"nextBatchWatermarkMs":..}
  *   sources/<i>/0     metadata source i keeps across runs (e.g. the rate source's start time)
  *
@@ -49,6 +49,8 @@ export class Checkpoint {
     /** The batches the logs held when opened (`batches 3 to 7`), undefined for a new checkpoint. */
     private readonly batchesAtOpen: string | undefined,
     private readonly sourceIdentity: SourceIdentity | undefined,
+    /** How many sources the query reads (1 + its union branches): the number of offset lines of each offsets/N. */
+    private readonly sourceCount: number,
   ) {
     this.offsets = new BatchLog(join(dir, 'offsets'));
     this.commits = new BatchLog(join(dir, 'commits'));
@@ -56,18 +58,19 @@ export class Checkpoint {
 
   /**
    * Opens (creating if needed) the checkpoint of query `name`. `source` (the source type and the options that give its
-   * offsets their meaning) is recorded on the first run and must match afterwards.
+   * offsets their meaning) is recorded on the first run and must match afterwards, as must `unionSources`, the
+   * identities of the union branches' sources (sources 1, 2, ...).
    */
-  static async open(dir: string, name: string, source?: SourceIdentity): Promise<Checkpoint> {
+  static async open(dir: string, name: string, source?: SourceIdentity, unionSources: readonly SourceIdentity[] = []): Promise<Checkpoint> {
     await mkdir(dir, { recursive: true });
     const lock = await CheckpointLock.acquire(dir);
     try {
       const offsetIds = await new BatchLog(join(dir, 'offsets')).batchIds();
       const commitIds = await new BatchLog(join(dir, 'commits')).batchIds();
       const batches = describeIds(offsetIds) ?? describeIds(commitIds);
-      const metadata = await openMetadata(dir, name, source, batches);
+      const metadata = await openMetadata(dir, name, source, batches, unionSources);
       checkLogs(dir, offsetIds, commitIds);
-      const checkpoint = new Checkpoint(dir, metadata, lock, batches, source);
+      const checkpoint = new Checkpoint(dir, metadata, lock, batches, source, 1 + unionSources.length);
       await checkpoint.offsets.init();
       await checkpoint.commits.init();
       return checkpoint;
@@ -87,7 +90,7 @@ export class Checkpoint {
 
   async readOffsets(batchId: number): Promise<OffsetEntry | undefined> {
     const text = await this.readEntry(this.offsets, batchId);
-    return text === undefined ? undefined : parseOffsetEntry(text, batchId, 1, this.entryPath('offsets', batchId), this.dir);
+    return text === undefined ? undefined : parseOffsetEntry(text, batchId, this.sourceCount, this.entryPath('offsets', batchId), this.dir);
   }
 
   async writeCommit(batchId: number, entry: CommitEntry): Promise<void> {
@@ -131,9 +134,9 @@ export class Checkpoint {
    * Done for sources of the registry (those with an identity), whose offsets only move forward with time or data; a
    * test's in-memory source may be refilled after a restart, and waiting for it is then what the test wants.
    */
-  async checkSourcePosition(source: Source, batchId: number, recorded: Offset | null, start: Offset | null): Promise<void> {
+  async checkSourcePosition(source: Source, batchId: number, recorded: Offset | null, start: Offset | null, index = 0): Promise<void> {
     if (this.sourceIdentity === undefined) return;
-    await checkSourceNotBehind(this.dir, batchId, recorded, source, start);
+    await checkSourceNotBehind(this.dir, batchId, recorded, source, start, index);
   }
 
   /**

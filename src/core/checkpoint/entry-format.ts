@@ -13,9 +13,21 @@ export interface OffsetEntry {
    * were run with batchWatermarkMs for late rows, so that is what a replay of them uses.
    */
   lateEventsWatermarkMs: number;
-  /** End offset of each source, in source order. */
-  offsets: Offset[];
+  /**
+   * End offset of each source, in source order (the job's source, then each union branch's): null for a source that
+   * has had no data yet, written `-` as Spark writes it (OffsetSeqLog's SERIALIZED_VOID_OFFSET).
+   */
+  offsets: (Offset | null)[];
+  /**
+   * Settings that decide what the batch computes, recorded so a restart computes the same (Spark's
+   * OffsetSeqMetadata.conf): `spark.sql.streaming.multipleWatermarkPolicy`. Absent in entries written before it was
+   * recorded; Spark then takes `min`, and so does streamlab.
+   */
+  conf?: Record<string, string>;
 }
+
+/** Spark's mark for a source without an offset yet, one line of offsets/N. */
+const VOID_OFFSET = '-';
 
 /** What `commits/<batchId>` records after the sink finished: Spark's CommitMetadata. */
 export interface CommitEntry {
@@ -42,8 +54,10 @@ export function formatOffsetEntry(entry: OffsetEntry): string {
     batchWatermarkMs: entry.batchWatermarkMs,
     batchTimestampMs: entry.batchTimestampMs,
     lateEventsWatermarkMs: entry.lateEventsWatermarkMs,
+    ...(entry.conf ? { conf: entry.conf } : {}),
   });
-  return `${[VERSION, header, ...entry.offsets.map((o) => JSON.stringify(o))].join('\n')}\n`;
+  const offsets = entry.offsets.map((o) => (o === null ? VOID_OFFSET : JSON.stringify(o)));
+  return `${[VERSION, header, ...offsets].join('\n')}\n`;
 }
 
 export function formatCommitEntry(entry: CommitEntry): string {
@@ -57,19 +71,29 @@ export function parseOffsetEntry(text: string, batchId: number, sourceCount: num
   for (const key of ['batchWatermarkMs', 'batchTimestampMs']) {
     if (typeof fields?.[key] !== 'number') throw damagedFile(path, `line 2 has no number '${key}' (found ${header})`, dir);
   }
+  if (offsetLines.length === 0) throw damagedFile(path, 'it holds 0 source offsets (lines 3 and after)', dir);
   if (offsetLines.length !== sourceCount) {
-    throw damagedFile(path, `it holds ${offsetLines.length} source offsets (lines 3 and after), the query has ${sourceCount} source`, dir);
+    throw new RuntimeError(
+      `checkpoint file ${path} holds ${offsetLines.length} source offset${offsetLines.length === 1 ? '' : 's'} (lines 3 and after), ` +
+        `the query now reads ${sourceCount} source${sourceCount === 1 ? '' : 's'}: there are ${offsetLines.length} sources in the ` +
+        `checkpoint offsets and now there are ${sourceCount} sources requested by the query, so it cannot continue (Spark refuses ` +
+        `this too). Put the sources (and union branches) back as they were, or delete ${dir} to start the query from scratch.`,
+    );
   }
   const late = fields.lateEventsWatermarkMs;
   if (late !== undefined && typeof late !== 'number')
     throw damagedFile(path, `line 2 has a 'lateEventsWatermarkMs' that is not a number (found ${header})`, dir);
+  const conf = fields.conf;
+  if (conf !== undefined && (conf === null || typeof conf !== 'object' || Array.isArray(conf)))
+    throw damagedFile(path, `line 2 has a 'conf' that is not an object (found ${header})`, dir);
   checkVersion(version, path, dir);
   return {
     batchId,
     batchWatermarkMs: fields.batchWatermarkMs as number,
     batchTimestampMs: fields.batchTimestampMs as number,
     lateEventsWatermarkMs: late ?? (fields.batchWatermarkMs as number),
-    offsets: offsetLines.map((line, i) => parseJson(line, `line ${i + 3}`, path, dir) as Offset),
+    offsets: offsetLines.map((line, i) => (line === VOID_OFFSET ? null : (parseJson(line, `line ${i + 3}`, path, dir) as Offset))),
+    ...(conf ? { conf: conf as Record<string, string> } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface QueryMetadata {
   name: string;
   /** Absent in checkpoints written before streamlab recorded it: added on the next run. */
   source?: SourceIdentity;
+  /** The sources of the union branches (sources 1, 2, ...), in order; absent for a query of one source. */
+  unionSources?: SourceIdentity[];
 }
 
 /**
@@ -20,7 +22,13 @@ export interface QueryMetadata {
  * get a new id, and its sink would write the replayed batch again. So that is refused, as is a checkpoint of another
  * query or of another source.
  */
-export async function openMetadata(dir: string, name: string, source: SourceIdentity | undefined, batches: string | undefined) {
+export async function openMetadata(
+  dir: string,
+  name: string,
+  source: SourceIdentity | undefined,
+  batches: string | undefined,
+  unionSources: readonly SourceIdentity[] = [],
+) {
   const path = join(dir, 'metadata');
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
@@ -34,7 +42,8 @@ export async function openMetadata(dir: string, name: string, source: SourceIden
           `${path} (one line: {"id":"<query id>","name":"${name}"}), or delete ${dir} to start the query from scratch.`,
       );
     }
-    const created: QueryMetadata = { id: randomUUID(), name, ...(source ? { source } : {}) };
+    const unions = unionSources.length > 0 ? { unionSources: [...unionSources] } : {};
+    const created: QueryMetadata = { id: randomUUID(), name, ...(source ? { source } : {}), ...unions };
     await writeFileAtomic(path, `${JSON.stringify(created)}\n`);
     return created;
   }
@@ -51,10 +60,29 @@ export async function openMetadata(dir: string, name: string, source: SourceIden
   if (source === undefined) return metadata;
   if (metadata.source !== undefined) {
     checkSourceIdentity(dir, metadata.source, source);
+    checkUnionSources(dir, metadata.unionSources ?? [], unionSources);
     return metadata;
   }
   // Written before the source was recorded: record it now, so that from this run on a change is noticed.
-  const upgraded: QueryMetadata = { ...metadata, source };
+  const upgraded: QueryMetadata = { ...metadata, source, ...(unionSources.length > 0 ? { unionSources: [...unionSources] } : {}) };
   await writeFileAtomic(path, `${JSON.stringify(upgraded)}\n`);
   return upgraded;
+}
+
+/**
+ * The union branches' sources must be the ones the checkpoint was written with, in the same order: offsets/N holds one
+ * line per source by position, so another number or order of branches would read one source's offsets as another's.
+ */
+function checkUnionSources(dir: string, recorded: readonly SourceIdentity[], current: readonly SourceIdentity[]): void {
+  if (recorded.length !== current.length) {
+    throw ConfigError.single({
+      path: 'operators',
+      message:
+        `checkpoint ${dir} was written by a query of ${recorded.length + 1} source${recorded.length === 0 ? '' : 's'}, the job now reads ` +
+        `${current.length + 1} (its source and the sources of its union branches). Its offsets log holds one offset per source by ` +
+        'position, so it cannot go on (Spark refuses a changed number of sources too). Put the union branches back as they were, ' +
+        `or give the job a new checkpointLocation (or delete ${dir}) to start it from scratch.`,
+    });
+  }
+  for (const [i, identity] of recorded.entries()) checkSourceIdentity(dir, identity, current[i], `union source ${i + 1}`);
 }

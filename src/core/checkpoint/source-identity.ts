@@ -13,14 +13,17 @@ export interface SourceIdentity {
   options: Record<string, unknown>;
 }
 
-/** Throws a ConfigError naming the checkpoint and what changed, when `current` cannot go on from `recorded`. */
-export function checkSourceIdentity(dir: string, recorded: SourceIdentity, current: SourceIdentity): void {
+/**
+ * Throws a ConfigError naming the checkpoint and what changed, when `current` cannot go on from `recorded`; `which`
+ * names the source in messages (`union source 2` for a union branch's).
+ */
+export function checkSourceIdentity(dir: string, recorded: SourceIdentity, current: SourceIdentity, which = 'source'): void {
   const fresh = `give the job a new checkpointLocation (or delete ${dir}) to start it from scratch`;
   if (recorded.type !== current.type) {
     throw ConfigError.single({
-      path: 'source.type',
+      ...(which === 'source' ? { path: 'source.type' } : {}),
       message:
-        `checkpoint ${dir} was written by a '${recorded.type}' source, the job now reads a '${current.type}' source. ` +
+        `checkpoint ${dir} was written by a '${recorded.type}' ${which}, the job now reads a '${current.type}' ${which}. ` +
         `The offsets in the checkpoint are positions in the '${recorded.type}' source and mean nothing to a '${current.type}' ` +
         `source (Spark refuses a change of source type too). Put the '${recorded.type}' source back, or ${fresh}.`,
     });
@@ -31,9 +34,9 @@ export function checkSourceIdentity(dir: string, recorded: SourceIdentity, curre
   const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
   const what = changed.map((k) => `${k} was ${show(recorded.options[k])}, is now ${show(current.options[k])}`).join('; ');
   throw ConfigError.single({
-    path: `source.${changed[0]}`,
+    ...(which === 'source' ? { path: `source.${changed[0]}` } : {}),
     message:
-      `checkpoint ${dir} was written by the '${recorded.type}' source with other options: ${what}. These options decide ` +
+      `checkpoint ${dir} was written by the '${recorded.type}' ${which} with other options: ${what}. These options decide ` +
       'which rows an offset stands for, so going on from the recorded offsets would read rows again (duplicates) or skip ' +
       `them. Put the recorded values back, or ${fresh}.`,
   });

@@ -9,14 +9,21 @@ import type { Source } from '../source.js';
  * checkpoint was copied from other data. Offsets are compared when they are numbers (generators: rows or seconds
  * since the start) or strings (the file source: file names in name order); other shapes are left alone.
  */
-export async function checkSourceNotBehind(dir: string, batchId: number, recorded: Offset | null, source: Source, start: Offset | null) {
+export async function checkSourceNotBehind(
+  dir: string,
+  batchId: number,
+  recorded: Offset | null,
+  source: Source,
+  start: Offset | null,
+  index = 0,
+) {
   if (!source.replayable || recorded === null) return;
   const latest = await source.latestOffset(start);
   if (latest !== null && !isBefore(latest, recorded)) return;
   throw new RuntimeError(
-    `checkpoint ${dir}: offsets/${batchId} records offset ${JSON.stringify(recorded)} of ${source.description}, but the ` +
+    `checkpoint ${dir}: offsets/${batchId} records offset ${JSON.stringify(recorded)} of ${source.description}${index > 0 ? ` (source ${index})` : ''}, but the ` +
       `source's latest offset is ${JSON.stringify(latest)}: the checkpoint is ahead of its source (its origin in ` +
-      `${dir}/sources/0/0 changed, the clock went back, or the checkpoint belongs to other data). Running would wait for ` +
+      `${dir}/sources/${index}/0 changed, the clock went back, or the checkpoint belongs to other data). Running would wait for ` +
       `rows that never come. Delete ${dir} to start the query from scratch, or give it the checkpoint of this data.`,
   );
 }

@@ -11,7 +11,10 @@ export type Phase = keyof QueryProgress['durationMs'];
 
 /** What the batch itself tells progress (the rest the reporter measured or reads from the operators). */
 export interface BatchOutcome {
+  /** Rows read by all sources together (Spark's numInputRows). */
   numInputRows: number;
+  /** Rows read by each source, in source order (progress `sources[i].numInputRows`); absent: all from source 0. */
+  numInputRowsBySource?: number[];
   numOutputRows: number;
   eventTime?: EventTimeProgress;
 }
@@ -20,8 +23,9 @@ export interface ProgressReporterOptions {
   runId: string;
   /** The query id, known once the checkpoint is open. */
   queryId: () => string;
-  /** What progress names: the query (a QueryDefinition), its source and its sink. */
-  query: { name: string; source: Source; sink: Sink };
+  /** What progress names: the query's name, its sink, and its sources in source order (the job's, then union branches'). */
+  query: { name: string; sink: Sink };
+  sources: readonly Source[];
   stateful: readonly StatefulOperator[];
   /** The query's bad-record counters, for `sources[0].metrics` and `sink.metrics` (numBadRecords). */
   badRecords: BadRecords;
@@ -78,14 +82,20 @@ export class ProgressReporter {
 
   /** The batch planned in this trigger has committed: builds its progress and hands it to `emit`. */
   finishTrigger(batch: PlannedBatch, outcome: BatchOutcome): void {
-    const { query, stateful, runId, badRecords } = this.options;
-    const { name, source, sink } = query;
+    const { query, stateful, runId, badRecords, sources } = this.options;
+    const { name, sink } = query;
     const durationMs = this.durations;
     const sincePrevious = this.lastTriggerStartMs === undefined ? 0 : this.triggerStartMs - this.lastTriggerStartMs;
     this.lastTriggerStartMs = this.triggerStartMs;
     const { numInputRows } = outcome;
     const inputRowsPerSecond = perSecond(numInputRows, sincePrevious);
     const processedRowsPerSecond = perSecond(numInputRows, durationMs.triggerExecution);
+    const rates = (rows: number) => ({
+      numInputRows: rows,
+      inputRowsPerSecond: perSecond(rows, sincePrevious),
+      processedRowsPerSecond: perSecond(rows, durationMs.triggerExecution),
+    });
+    const bySource = outcome.numInputRowsBySource ?? [numInputRows];
     this.options.emit({
       id: this.options.queryId(),
       runId,
@@ -100,7 +110,7 @@ export class ProgressReporter {
       addBatchMs: this.addBatchParts,
       ...(outcome.eventTime ? { eventTime: outcome.eventTime } : {}),
       stateOperators: stateful.map((o, i) => ({ ...o.metrics(), commitTimeMs: this.stateCommitMs[i] })),
-      sources: [sourceProgress(source, batch, numInputRows, inputRowsPerSecond, processedRowsPerSecond, badRecords)],
+      sources: sources.map((source, i) => sourceProgress(source, i, batch, rates(bySource[i] ?? 0), badRecords)),
       sink: { description: sink.description, numOutputRows: outcome.numOutputRows, ...badRecords.sinkProgress() },
       ...(batch.recovered ? { recovered: true } : {}),
     });
@@ -114,24 +124,24 @@ export class ProgressReporter {
   }
 }
 
-/** The one source's entry of progress `sources`; latestOffset is the end offset the batch planned. */
+/**
+ * Source `index`'s entry of progress `sources` (one per source, as Spark's); latestOffset is the end offset the batch
+ * planned. The bad-record counters are the query's sources' together: they go with the job's source (index 0).
+ */
 function sourceProgress(
   source: Source,
+  index: number,
   batch: PlannedBatch,
-  numInputRows: number,
-  inputRowsPerSecond: number,
-  processedRowsPerSecond: number,
+  rates: Pick<SourceProgress, 'numInputRows' | 'inputRowsPerSecond' | 'processedRowsPerSecond'>,
   badRecords: BadRecords,
 ): SourceProgress {
   return {
     description: source.description,
-    startOffset: batch.start,
-    endOffset: batch.end,
-    latestOffset: batch.end,
-    numInputRows,
-    inputRowsPerSecond,
-    processedRowsPerSecond,
-    metrics: { ...source.metrics?.(), ...badRecords.metrics('source') },
+    startOffset: batch.starts[index] ?? null,
+    endOffset: batch.ends[index] ?? null,
+    latestOffset: batch.ends[index] ?? null,
+    ...rates,
+    metrics: { ...source.metrics?.(), ...(index === 0 ? badRecords.metrics('source') : {}) },
   };
 }
 

@@ -1,6 +1,17 @@
 import type { EventTimeStats, StatefulOperator, WatermarkOperator } from '../operator.js';
 import type { EventTimeProgress } from '../progress.js';
 
+/**
+ * How the query's watermark is chosen from those of several withWatermark operators (a union of streams, each with its
+ * own): Spark's `spark.sql.streaming.multipleWatermarkPolicy`. `min` (the default) follows the slowest stream, so no
+ * stream's rows are dropped as late because another ran ahead; `max` follows the fastest, dropping the slower streams'
+ * rows that fall behind it, for lower latency.
+ */
+export type WatermarkPolicy = 'min' | 'max';
+
+/** Spark's conf key for the policy, as offsets/N records it (OffsetSeqMetadata.conf). */
+export const WATERMARK_POLICY_CONF = 'spark.sql.streaming.multipleWatermarkPolicy';
+
 /** What one batch did to event time: the watermark the next batch runs with, and the batch's event-time progress. */
 export interface WatermarkAdvance {
   nextWatermarkMs: number;
@@ -11,7 +22,7 @@ export interface WatermarkAdvance {
 /**
  * The query's event-time watermark, after Spark's WatermarkTracker. After a batch ran, each withWatermark operator
  * reports the max event time it saw; the next batch's watermark is max(current, min over withWatermark operators of
- * (max seen - delay)). The engine writes it to commits/N as nextBatchWatermarkMs and to offsets/N+1 as
+ * (max seen - delay)), or the largest one under the `max` policy. The engine writes it to commits/N as nextBatchWatermarkMs and to offsets/N+1 as
  * batchWatermarkMs, and restores it from them on restart, so it never moves backwards.
  */
 export class WatermarkTracker {
@@ -25,8 +36,19 @@ export class WatermarkTracker {
   constructor(
     private readonly watermarks: readonly WatermarkOperator[],
     private readonly stateful: readonly StatefulOperator[],
+    private policyInUse: WatermarkPolicy = 'min',
   ) {
     this.operatorWatermarks = watermarks.map(() => undefined);
+  }
+
+  /** The multiple-watermark policy in force: the query's, or on restart the one the checkpoint recorded. */
+  get policy(): WatermarkPolicy {
+    return this.policyInUse;
+  }
+
+  /** A restart keeps the policy the checkpoint was written with (Spark restores it from offsets/N's conf). */
+  restorePolicy(policy: WatermarkPolicy): void {
+    this.policyInUse = policy;
   }
 
   get watermarkMs(): number {
@@ -56,7 +78,8 @@ export class WatermarkTracker {
   /**
    * Spark's WatermarkTracker.updateWatermark, after a batch ran with watermark `batchWatermarkMs`: each withWatermark
    * proposes max event time - delay (0 until it has seen a row); the query's watermark becomes the smallest proposal
-   * if that is ahead. Also gathers the batch's event-time statistics for progress. Takes effect at batchCommitted().
+   * (the largest under the `max` policy) if that is ahead. The proposals live in this run only, as Spark's
+   * operatorToWatermarkMap: after a restart a stream that has not yet had rows proposes 0 again. Also gathers the batch's event-time statistics for progress. Takes effect at batchCommitted().
    */
   advance(batchWatermarkMs: number): WatermarkAdvance {
     if (this.watermarks.length === 0) return { nextWatermarkMs: batchWatermarkMs };
@@ -70,7 +93,8 @@ export class WatermarkTracker {
         this.operatorWatermarks[i] = 0;
       }
     });
-    const chosen = Math.min(...this.operatorWatermarks.map((w) => w ?? 0));
+    const proposals = this.operatorWatermarks.map((w) => w ?? 0);
+    const chosen = this.policyInUse === 'max' ? Math.max(...proposals) : Math.min(...proposals);
     return { nextWatermarkMs: Math.max(batchWatermarkMs, chosen), eventTime: eventTimeProgress(merged, batchWatermarkMs) };
   }
 
