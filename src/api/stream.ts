@@ -156,6 +156,22 @@ export class DataStream<T extends object = Row> {
     return this.add('join', joined);
   }
 
+  /**
+   * Spark's `union` of streams: this stream's rows, then each other's, columns matched by position (they must agree
+   * in name and type, as the job file's `union` step checks). Each keeps its own withWatermark; the query's watermark
+   * combines them by `multipleWatermarkPolicy` (writeStream option, default `min`). A branch is a registered source with
+   * verbs, not code parts.
+   */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    const branches = others.map((other, i) => {
+      const { source, operators, code } = other.parts;
+      if (source.code || code.operators.length > 0)
+        throw new TypeError(`union: branch ${i} uses a Source object or pipe(); a branch is a registered source with verbs`);
+      return { source: { type: source.type, ...source.options }, operators: operators.map((item) => ({ [item.type]: item.options })) };
+    });
+    return this.add('union', branches);
+  }
+
   writeStream(options: WriteStreamOptions = {}): StreamWriter<T> {
     return new StreamWriter<T>(this.parts, options);
   }

@@ -23,6 +23,8 @@ export interface WriteStreamOptions {
   trigger?: TriggerOption;
   outputMode?: OutputMode;
   maxRowsPerBatch?: number;
+  /** With a union of streams that each have a watermark: the query's is their `min` (default) or `max` (Spark's spark.sql.streaming.multipleWatermarkPolicy). */
+  multipleWatermarkPolicy?: 'min' | 'max';
   /** What to do with a record that cannot be read or written (default `fail`). */
   onBadRecord?: BadRecordPolicy;
   deadLetterPath?: string;
@@ -88,6 +90,7 @@ export class StreamWriter<T extends object> {
       outputMode: o.outputMode,
       checkpointLocation: o.checkpointLocation,
       maxRowsPerBatch: o.maxRowsPerBatch,
+      multipleWatermarkPolicy: o.multipleWatermarkPolicy,
       onBadRecord: o.onBadRecord,
       deadLetterPath: o.deadLetterPath,
     };

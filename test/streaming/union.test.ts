@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { formatExplain } from '../../src/cli/explain.js';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJob } from '../../src/config/load-job.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { QueryProgress } from '../../src/core/progress.js';
 import { StreamingQuery } from '../../src/core/query.js';
+import { readStream, sinks, sources } from '../../src/index.js';
 import type { Row } from '../../src/core/row.js';
 import type { Sink } from '../../src/core/sink.js';
 
@@ -200,6 +202,24 @@ describe('union of two streams, each with its own withWatermark', () => {
       assert.match(error.message, /was written by a query of 2 sources, the job now reads 1/);
       return true;
     });
+  });
+});
+
+describe('union from TypeScript', () => {
+  it("DataStream.union writes down the job file's union step: the same plan, policy included", () => {
+    const words = (path: string, delay: string) =>
+      readStream(sources.file({ path, schema: { ts: 'timestamp', word: 'string' }, maxFilesPerBatch: 1 })).withWatermark('ts', delay);
+    const ts = words('a', '10 minutes')
+      .union(words('b', '5 minutes'))
+      .window('ts', '5 minutes')
+      .groupBy('window', 'word')
+      .agg({ n: 'count()' })
+      .writeStream({ queryName: 'union-test', outputMode: 'append', trigger: { availableNow: true }, multipleWatermarkPolicy: 'max' })
+      .explain(sinks.console());
+    const yaml = formatExplain(buildJob(loadJob(writeJob('max'), { cwd: dir, env: {} })));
+    const body = (plan: string) => plan.slice(plan.indexOf('\n\n'));
+    assert.match(yaml, /max/);
+    assert.equal(body(ts), body(yaml));
   });
 });
 
