@@ -4,7 +4,8 @@
  * one timestamp per 10 rows), snappy, 100,000-row groups, written to a file in a temp folder (no fsync on any side).
  * Each run, in turn:
  * - sink from rows: ParquetWriter.encodeRows (what the sink does per file: rows -> column arrays -> parquet-wasm);
- * - sink from columns: ParquetWriter.encodeColumns on ready column arrays (what a columnar batch will hand it);
+ * - sink from columns: what the sink's foreachColumns does per file with a columnar batch (src/core/columnar): its
+ *   Float64Array vectors -> the writer's column arrays (vectorColumnValues) -> parquet-wasm;
  * - hyparquet-writer from the same column arrays (the sink's previous writer);
  * - pyarrow 26 pq.write_table of the same rows, built once as an Arrow table in a warm python3 process.
  * Medians of RUNS runs and their ratio to pyarrow's; then pyarrow reads every file back and checks it holds the same
@@ -18,7 +19,9 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Row } from '../src/core/row.js';
 import type { Column } from '../src/core/schema.js';
+import type { Vector } from '../src/core/columnar/vector.js';
 import { columnValues } from '../src/sinks/parquet/encode.js';
+import { vectorColumnValues } from '../src/sinks/parquet/encode-vectors.js';
 import { loadParquetWriter } from '../src/sinks/parquet/writer.js';
 import { hyparquetEncode } from './parquet/hyparquet.js';
 import { formatRate, median } from './stats.js';
@@ -44,6 +47,15 @@ function rateTriangleRows(count: number): Row[] {
 }
 
 /** The python3 process holding pyarrow's table; one request line in, one answer line out. */
+/** The rows as the vectors a columnar batch holds: epoch ms and numbers in Float64Arrays. */
+function columnarBatch(rows: readonly Row[]): Vector[] {
+  return [
+    { kind: 'timestamp', values: Float64Array.from(rows, (r) => (r.timestamp as Date).getTime()) },
+    { kind: 'number', values: Float64Array.from(rows, (r) => r.value as number) },
+    { kind: 'number', values: Float64Array.from(rows, (r) => r.tr as number) },
+  ];
+}
+
 async function startPyarrow(dir: string) {
   const script = resolve(import.meta.dirname, '../../bench/parquet/pyarrow_writer.py');
   const child = spawn(process.env.PYTHON ?? 'python3', [script, String(ROWS)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -75,6 +87,8 @@ async function main(): Promise<void> {
     const writer = await loadParquetWriter();
     const rows = rateTriangleRows(ROWS);
     const columns = COLUMNS.map((c) => columnValues(c, rows));
+    const vectors = columnarBatch(rows);
+    const positions = Int32Array.from({ length: ROWS }, (_, i) => i);
     const pyarrow = await startPyarrow(dir);
     console.log(
       `parquet bench: ${ROWS.toLocaleString()} rows (timestamp, value, tr), snappy, ${RUNS} interleaved runs; load average ${loadavg()
@@ -91,7 +105,16 @@ async function main(): Promise<void> {
     const files = ['sink-rows.parquet', 'sink-columns.parquet', 'hyparquet.parquet', 'pyarrow.parquet'];
     for (let run = 0; run < RUNS; run++) {
       sides[names[0]].push(timed(dir, files[0], () => writer.encodeRows(COLUMNS, rows, OPTIONS)));
-      sides[names[1]].push(timed(dir, files[1], () => writer.encodeColumns(COLUMNS, columns, ROWS, OPTIONS)));
+      sides[names[1]].push(
+        timed(dir, files[1], () =>
+          writer.encodeColumns(
+            COLUMNS,
+            COLUMNS.map((c, i) => vectorColumnValues(c, vectors[i], positions)),
+            ROWS,
+            OPTIONS,
+          ),
+        ),
+      );
       sides[names[2]].push(timed(dir, files[2], () => hyparquetEncode({ timestamp: columns[0], value: columns[1], tr: columns[2] })));
       sides[names[3]].push(await pyarrow.write(files[3]));
       console.log(`  run ${run + 1}: ${names.map((n) => `${n} ${sides[n][run].toFixed(0)} ms`).join(', ')}`);

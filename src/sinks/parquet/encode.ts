@@ -165,7 +165,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * without allocating a BigInt per value: the low word is the value modulo 2^32, the high word the floor of the
  * value / 2^32 (two's complement for negatives as well).
  */
-function setInt64(typed: BigInt64Array, words: Int32Array, i: number, v: number): void {
+export function setInt64(typed: BigInt64Array, words: Int32Array, i: number, v: number): void {
   if (!LITTLE_ENDIAN) {
     typed[i] = BigInt(v);
     return;

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
+import { valueAt } from '../../core/columnar/vector.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
-import { CODEC_EXTENSION, type Codec } from './encode.js';
+import { CODEC_EXTENSION, type Codec, type EncodeOptions } from './encode.js';
+import { vectorColumnValues } from './encode-vectors.js';
 import {
   ensureDirectory,
   readJson,
@@ -29,6 +32,8 @@ export interface ParquetSinkConfig {
   maxRowsPerFile?: number;
   queryName: string;
 }
+
+const POSITION = '\u0000position';
 
 /** The folder, under the table directory, of the sink's own bookkeeping (skipped by readers: it starts with `_`). */
 export const METADATA_DIR = '_streamlab';
@@ -97,17 +102,66 @@ export class ParquetSink implements Sink {
   }
 
   async foreachBatch(rows: Row[], batchId: number): Promise<void> {
-    const writer = this.writer;
-    if (!this.root || !writer) throw new RuntimeError('parquet sink: foreachBatch before open');
-    try {
-      await this.writeBatch(writer, rows, batchId);
-    } catch (error) {
-      throw new RuntimeError(`parquet sink ${this.config.path}: batch ${batchId}: ${errorMessage(error)}`, { cause: error });
-    }
+    const writer = this.openWriter();
+    const { columns } = this.config;
+    const options = this.encodeOptions(batchId);
+    const files = new Map(
+      [...this.plan(rows, batchId)].map(([path, fileRows]) => [path, () => writer.encodeRows(columns, fileRows, options)]),
+    );
+    await this.write(files, batchId);
+  }
+
+  /**
+   * A columnar batch (src/core/columnar) is written from its vectors: the same files, byte for byte, as its rows would
+   * give (test/sinks/parquet-columns.test.ts), without building the rows.
+   */
+  async foreachColumns(batch: ColumnBatch, batchId: number): Promise<void> {
+    const writer = this.openWriter();
+    const { columns } = this.config;
+    const options = this.encodeOptions(batchId);
+    const vectors = columns.map((column) => {
+      const vector = batch.vector(column.name);
+      if (!vector) throw new RuntimeError(`parquet sink ${this.config.path}: the batch has no column "${column.name}"`);
+      return vector;
+    });
+    const files = new Map(
+      [...this.planPositions(batch, batchId)].map(([path, positions]) => [
+        path,
+        () =>
+          writer.encodeColumns(
+            columns,
+            columns.map((column, i) => vectorColumnValues(column, vectors[i], positions)),
+            positions.length,
+            options,
+          ),
+      ]),
+    );
+    await this.write(files, batchId);
   }
 
   async close(): Promise<void> {
     // Nothing is held open between batches.
+  }
+
+  /** plan() for a columnar batch: relative file path -> the physical positions of its rows. */
+  private planPositions(batch: ColumnBatch, batchId: number): Map<string, Int32Array> {
+    const partitionColumns = this.config.partitionBy.map((spec) => spec.column);
+    const vectors = partitionColumns.map((name) => batch.vector(name));
+    // Each row as a tiny row of its partition columns only (what partitionOf reads) and its position, under a key no
+    // column can have.
+    const keyRows: Row[] = new Array(batch.length);
+    const previous: Array<Date | null> = vectors.map(() => null);
+    for (let k = 0; k < batch.length; k++) {
+      const row: Row = { [POSITION]: batch.position(k) };
+      for (let c = 0; c < vectors.length; c++) {
+        const vector = vectors[c];
+        const value = vector ? valueAt(vector, batch.position(k), previous[c]) : null;
+        if (value instanceof Date) previous[c] = value;
+        row[partitionColumns[c]] = value;
+      }
+      keyRows[k] = row;
+    }
+    return new Map([...this.plan(keyRows, batchId)].map(([path, rows]) => [path, Int32Array.from(rows, (r) => r[POSITION] as number)]));
   }
 
   /** Relative file path (POSIX separators) -> its rows, in first-seen order of the partitions. */
@@ -135,20 +189,37 @@ export class ParquetSink implements Sink {
     return files;
   }
 
-  private async writeBatch(writer: ParquetWriter, rows: Row[], batchId: number): Promise<void> {
-    const files = this.plan(rows, batchId);
+  private openWriter(): ParquetWriter {
+    if (!this.root || !this.writer) throw new RuntimeError('parquet sink: a batch before open');
+    return this.writer;
+  }
+
+  private encodeOptions(batchId: number): EncodeOptions {
+    return {
+      codec: this.config.codec,
+      rowGroupSize: this.config.rowGroupSize,
+      metadata: { 'streamlab.batchId': String(batchId) },
+      schemaMetadata: { 'streamlab.query': this.config.queryName },
+    };
+  }
+
+  /** Writes the batch's files (relative path -> its encoder), with the manifest steps of the class comment. */
+  private async write(files: Map<string, () => Uint8Array>, batchId: number): Promise<void> {
+    try {
+      await this.writeFiles(files, batchId);
+    } catch (error) {
+      throw new RuntimeError(`parquet sink ${this.config.path}: batch ${batchId}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  private async writeFiles(files: Map<string, () => Uint8Array>, batchId: number): Promise<void> {
     const previous = await this.readManifest();
     const stale = previous?.batchId === batchId ? previous.files.filter((f) => !files.has(f)) : [];
     await this.writeManifest(batchId, [...files.keys(), ...stale]);
 
-    for (const [relative, fileRows] of files) {
+    for (const [relative, encode] of files) {
       const path = this.absolute(relative);
-      const bytes = writer.encodeRows(this.config.columns, fileRows, {
-        codec: this.config.codec,
-        rowGroupSize: this.config.rowGroupSize,
-        metadata: { 'streamlab.batchId': String(batchId) },
-        schemaMetadata: { 'streamlab.query': this.config.queryName },
-      });
+      const bytes = encode();
       await ensureDirectory(dirname(path));
       await writeFileAtomic(path, bytes);
     }
