@@ -16,6 +16,8 @@ export class Translation {
   readonly pendingWindows = new Map<string, string>();
   /** Python packages the program imports beyond pyspark (for the header's pip line). */
   readonly packages = new Set<string>();
+  /** Maven coordinates of connectors the program needs beyond pyspark's jars (spark-sql-kafka). */
+  readonly sparkPackages = new Set<string>();
   /** Environment variables the program reads (for the header). */
   readonly envVars = new Set<string>();
 
