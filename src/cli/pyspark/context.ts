@@ -18,6 +18,8 @@ export class Translation {
   readonly packages = new Set<string>();
   /** Maven coordinates of connectors the program needs beyond pyspark's jars (spark-sql-kafka). */
   readonly sparkPackages = new Set<string>();
+  /** Module-level Python functions the operators' lines call (e.g. reading a join's PostgreSQL table). */
+  readonly helpers: string[] = [];
   /** Environment variables the program reads (for the header). */
   readonly envVars = new Set<string>();
 

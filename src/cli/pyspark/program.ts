@@ -64,6 +64,7 @@ export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = tr
     ...source,
     '',
     '',
+    ...t.helpers,
     'def transform(df):',
     ...(transform.length > 0 ? transform : ['    # no operators: the rows are written as read']),
     '    return df',

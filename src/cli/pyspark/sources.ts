@@ -9,6 +9,7 @@ import { refuse } from './refusal.js';
 import { kafkaSource } from './source-kafka.js';
 import { parquetSource } from './source-parquet.js';
 import { sqlColumn } from './spark-sql.js';
+import { postgresTable } from './table-postgres.js';
 
 type Options = Record<string, unknown>;
 
@@ -108,8 +109,9 @@ function isFile(path: string, format: string): boolean {
 
 /** The static side of a join: the same reader, as a batch read (`df.sparkSession.read`). */
 export function staticTable(component: ComponentConfig, reference: Options, t: Translation): string {
+  if (reference.type === 'postgres') return postgresTable(component, reference, t);
   if (reference.type !== 'file') {
-    return refuse(component, `join with a '${String(reference.type)}' table has no translation yet (a file table has)`);
+    return refuse(component, `join with a '${String(reference.type)}' table has no translation yet (a file or postgres table has)`);
   }
   const { type: _type, ...rest } = reference;
   const parsed = findComponent(sources, 'file')!.options.safeParse(rest);
