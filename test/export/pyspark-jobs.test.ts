@@ -208,6 +208,7 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     project = mkdtempSync(join(tmpdir(), 'streamlab-export-'));
     cpSync(join(repoRoot, 'jobs'), join(project, 'jobs'), { recursive: true });
     cpSync(join(repoRoot, 'data'), join(project, 'data'), { recursive: true });
+    cpSync(join(repoRoot, 'sql'), join(project, 'sql'), { recursive: true });
     // The socket jobs read `nc -lk 9999`: a server that sends each connection two lines every half second.
     // Lines keep coming, as someone typing would send them: a line written before Spark's first batch is not counted.
     socket = createServer((connection) => {

@@ -85,6 +85,14 @@ export function pysparkProgram(job: LoadedJob, cwd = process.cwd(), checked = tr
     '',
     '',
     'def main():',
+    ...(job.batch
+      ? [
+          ...comment('batch: true: every run starts from nothing and recomputes, as streamlab runs it', '    '),
+          '    import shutil',
+          '',
+          '    shutil.rmtree(CHECKPOINT_LOCATION, ignore_errors=True)',
+        ]
+      : []),
     `    builder = SparkSession.builder.appName(${py(job.name)})`,
     '    for key, value in SPARK_CONF.items():',
     '        builder = builder.config(key, value)',
