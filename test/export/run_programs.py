@@ -56,7 +56,8 @@ def run(spark, path):
         if os.path.exists(path):
             os.remove(path)
     replay = run_query(spark, program)
-    replayed = [p["batchId"] for p in replay if p["numInputRows"] > 0]
+    # a sink that finds the batch written returns before reading it: Spark then counts 0 input rows for it
+    replayed = [p["batchId"] for p in replay]
     seen = [[p["batchId"], p["numInputRows"]] for p in progress + replay]
     return {"batches": batches, "rows": rows, "replayed": replayed, "progress": seen}
 
