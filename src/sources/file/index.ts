@@ -121,9 +121,12 @@ export class FileSource implements Source {
     return rows;
   }
 
-  /** progress `sources[0].metrics.malformedRows`: records of the last batch its parse mode nulled (PERMISSIVE) or dropped. */
+  /**
+   * progress `sources[0].metrics.malformedRows`: records of the last batch its parse mode nulled (PERMISSIVE) or
+   * dropped. A source built without a parse mode (the API's) sends them all to onBadRecord, counted there instead.
+   */
   metrics(): Record<string, number> {
-    return { malformedRows: this.malformedRows };
+    return this.parseMode ? { malformedRows: this.malformedRows } : {};
   }
 
   async stop(): Promise<void> {}
