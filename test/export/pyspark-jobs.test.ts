@@ -132,7 +132,7 @@ async function cql(address: string, statement: string): Promise<Record<string, u
  * Keeps writing to the kafka jobs' topics while Spark runs (kafka-wordcount-console reads from the latest offset):
  * sine values, sys_metrics readings, lines of words, device messages of this hour (lambda-batch reads the hour).
  */
-async function produceToTopics(address: string): Promise<NodeJS.Timeout> {
+async function produceToTopics(address: string): Promise<{ stop: () => Promise<void> }> {
   await deleteTopics(address, Object.values(TOPICS));
   for (const topic of Object.values(TOPICS)) await createTopic(address, topic);
   const producer = kafkaClient(address).producer();
@@ -154,8 +154,13 @@ async function produceToTopics(address: string): Promise<NodeJS.Timeout> {
   };
   await send();
   const timer = setInterval(() => void send().catch(() => undefined), 500);
-  timer.unref();
-  return timer;
+  // The producer's connection would keep the test process alive: stopped in after().
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await producer.disconnect();
+    },
+  };
 }
 
 /** A database of this test's own, with the lambda tables (lambda-speed reads user_metadata before its sink opens). */
@@ -202,7 +207,7 @@ describe('streamlab export pyspark on the shipped jobs', () => {
 describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, timeout: 900_000 }, () => {
   let project: string;
   let socket: Server;
-  let producing: NodeJS.Timeout | undefined;
+  let producing: { stop: () => Promise<void> } | undefined;
   const lines: string[] = [];
   before(async () => {
     project = mkdtempSync(join(tmpdir(), 'streamlab-export-'));
@@ -218,7 +223,7 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     await new Promise<void>((resolve, reject) => socket.once('error', reject).listen(9999, 'localhost', resolve));
   });
   after(async () => {
-    clearInterval(producing);
+    await producing?.stop();
     socket?.close();
     const kafka = service('kafka');
     if (!kafka.skip) await deleteTopics(kafka.address, Object.values(TOPICS));
