@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { java17 } from './java.js';
 import { classpath, COMMON_JVM_OPTIONS } from './jvm.js';
 import { kafkaToolsJars } from './kafka-tools.js';
+import { fetchSparkKafkaJars } from './spark-kafka.js';
 import { mavenJars } from './maven.js';
 import { withTimeout } from './ready.js';
 import { properties, type Server, type ServerContext } from './server.js';
@@ -76,6 +77,7 @@ export const kafka: Server = {
     java17();
     mavenJars(`kafka-${VERSION}`, ARTIFACTS);
     kafkaToolsJars(); // ProducerPerformance / ConsumerPerformance, the reference of `npm run bench -- kafka`
+    fetchSparkKafkaJars(); // Spark's Kafka connector, for the programs `streamlab export pyspark` writes
   },
 
   prepare(ctx) {

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import cassandraDriver from 'cassandra-driver';
+import pg from 'pg';
+import { sparkKafkaJars } from '../../scripts/services/spark-kafka.js';
 import { cliPath, repoRoot } from '../support/cli.js';
 import { describeOrSkip } from '../support/describe-or-skip.js';
+import { createTopic, deleteTopics, kafkaClient } from '../support/kafka-read.js';
 import { service } from '../support/services.js';
 
 /**
@@ -35,28 +38,38 @@ const REFUSED: Record<string, RegExp> = {
   'lambda-provision': /source 'device-users' has no Spark counterpart/,
   'sine-kafka': /source 'sine' has no Spark counterpart/,
   'telemetry-kafka': /source 'system' has no Spark counterpart/,
-  // Spark reads and writes these; the export does not translate them yet.
-  'kafka-sine-influxdb': /source 'kafka' has no PySpark translation yet/,
-  'kafka-telemetry-influxdb': /source 'kafka' has no PySpark translation yet/,
-  'kafka-wordcount-console': /source 'kafka' has no PySpark translation yet/,
-  'lambda-speed-lake': /source 'kafka' has no PySpark translation yet/,
-  'lambda-speed': /source 'kafka' has no PySpark translation yet/,
-  'lambda-batch': /source 'parquet' has no PySpark translation yet/,
-  'lambda-batch-quota': /source 'parquet' has no PySpark translation yet/,
-  'rate-triangle-hour': /source 'parquet' has no PySpark translation yet/,
-  'rate-kafka': /sink 'kafka' has no PySpark translation yet/,
 };
 
 /**
- * Jobs whose sink is foreachBatch with a Python client: they need the client and their server (the shared ones of
- * `npm run services`, under names of this test's own).
+ * What a job's program needs beyond pyspark: Python clients of its foreachBatch sink or join table, and servers (the
+ * shared ones of `npm run services`, under names of this test's own).
  */
-const NEEDS: Record<string, { module: string; server: 'cassandra' | 'influxdb18' }> = {
-  'people-cassandra': { module: 'cassandra', server: 'cassandra' },
-  'rate-even-cassandra': { module: 'cassandra', server: 'cassandra' },
-  'socket-wordcount-cassandra': { module: 'cassandra', server: 'cassandra' },
-  'rate-triangle-influxdb': { module: 'influxdb_client', server: 'influxdb18' },
+type ServerName = 'cassandra' | 'influxdb18' | 'kafka' | 'postgres';
+const NEEDS: Record<string, { modules: string[]; servers: ServerName[] }> = {
+  'people-cassandra': { modules: ['cassandra'], servers: ['cassandra'] },
+  'rate-even-cassandra': { modules: ['cassandra'], servers: ['cassandra'] },
+  'socket-wordcount-cassandra': { modules: ['cassandra'], servers: ['cassandra'] },
+  'rate-triangle-influxdb': { modules: ['influxdb_client'], servers: ['influxdb18'] },
+  'kafka-sine-influxdb': { modules: ['influxdb_client'], servers: ['kafka', 'influxdb18'] },
+  'kafka-telemetry-influxdb': { modules: ['influxdb_client'], servers: ['kafka', 'influxdb18'] },
+  'kafka-wordcount-console': { modules: [], servers: ['kafka'] },
+  'lambda-speed-lake': { modules: [], servers: ['kafka'] },
+  'lambda-speed': { modules: ['psycopg'], servers: ['kafka', 'postgres'] },
+  'lambda-batch': { modules: ['psycopg'], servers: ['postgres'] },
+  'lambda-batch-quota': { modules: ['psycopg'], servers: ['postgres'] },
+  'rate-kafka': { modules: ['confluent_kafka'], servers: ['kafka'] },
 };
+/** Programs that write what later ones read (the lake, the rate-triangle Parquet table) start first. */
+const FIRST = ['lambda-speed-lake', 'rate-triangle-parquet'];
+const PIP = 'pip install cassandra-driver influxdb-client psycopg[binary] PyMySQL confluent-kafka';
+const TOPICS = {
+  SINE_TOPIC: 'pyspark_export_sine',
+  TELEMETRY_TOPIC: 'pyspark_export_sys_metrics',
+  WORDS_TOPIC: 'pyspark_export_words',
+  DEVICES_TOPIC: 'pyspark_export_devices',
+  RATE_TOPIC: 'pyspark_export_rate',
+};
+const POSTGRES_DATABASE = 'pyspark_export';
 const KEYSPACE = 'pyspark_export';
 const INFLUX_DATABASE = 'pyspark_export';
 
@@ -64,10 +77,16 @@ const INFLUX_DATABASE = 'pyspark_export';
 function cannotStart(job: string): string | false {
   const need = NEEDS[job];
   if (!need) return false;
-  const server = service(need.server);
-  if (server.skip) return server.skip;
-  const client = spawnSync('python3', ['-c', `import ${need.module}`], { encoding: 'utf8' });
-  return client.status === 0 ? false : `python3 cannot import ${need.module} (pip install cassandra-driver influxdb-client)`;
+  for (const name of need.servers) {
+    const server = service(name);
+    if (server.skip) return server.skip;
+  }
+  if (need.servers.includes('kafka') && !sparkKafkaJars()) return "Spark's Kafka connector is not fetched (npm run services -- up kafka)";
+  for (const module of need.modules) {
+    const client = spawnSync('python3', ['-c', `import ${module}`], { encoding: 'utf8' });
+    if (client.status !== 0) return `python3 cannot import ${module} (${PIP})`;
+  }
+  return false;
 }
 
 /** The profiles' variables, pointed at the shared servers (as --services does) and at this test's keyspace and database. */
@@ -77,7 +96,20 @@ function serverEnv(): Record<string, string> {
   if (!cassandra.skip) Object.assign(env, { CASSANDRA_CONTACT_POINTS: cassandra.address, CASSANDRA_KEYSPACE: KEYSPACE });
   const influx = service('influxdb18');
   if (!influx.skip) Object.assign(env, { INFLUX_URL: `http://${influx.address}`, INFLUX_BUCKET: INFLUX_DATABASE, INFLUX_TOKEN: '' });
-  return env;
+  const kafka = service('kafka');
+  if (!kafka.skip) Object.assign(env, { KAFKA_BOOTSTRAP_SERVERS: kafka.address, ...TOPICS });
+  const postgres = service('postgres');
+  if (!postgres.skip)
+    Object.assign(env, {
+      PGHOST: postgres.host,
+      PGPORT: String(postgres.port),
+      PGUSER: 'postgres',
+      PGPASSWORD: '',
+      PGDATABASE: POSTGRES_DATABASE,
+    });
+  // rate-triangle-hour reads the hour rate-triangle-parquet writes in: this one
+  const hour = new Date().toISOString().slice(0, 13);
+  return { ...env, HOUR: hour, SPARK_JARS: (sparkKafkaJars() ?? []).join(',') };
 }
 
 /** One CQL statement against the shared Cassandra, rows as plain objects (ints as numbers). */
@@ -96,8 +128,57 @@ async function cql(address: string, statement: string): Promise<Record<string, u
   }
 }
 
-function exportJob(job: string, cwd: string) {
-  return spawnSync(process.execPath, [cliPath, 'export', 'pyspark', job], { cwd, encoding: 'utf8' });
+/**
+ * Keeps writing to the kafka jobs' topics while Spark runs (kafka-wordcount-console reads from the latest offset):
+ * sine values, sys_metrics readings, lines of words, device messages of this hour (lambda-batch reads the hour).
+ */
+async function produceToTopics(address: string): Promise<{ stop: () => Promise<void> }> {
+  await deleteTopics(address, Object.values(TOPICS));
+  for (const topic of Object.values(TOPICS)) await createTopic(address, topic);
+  const producer = kafkaClient(address).producer();
+  await producer.connect();
+  let i = 0;
+  const send = async () => {
+    const timestamp = new Date().toISOString();
+    i++;
+    const reading = { timestamp, hostname: 'host-a', os: 'linux', cpu_percent: i % 100, mem_used_mb: 512 + i, mem_percent: 12.5 };
+    const device = { timestamp, id: `user-${i % 3}`, antenna_id: 'a1', app: 'mail', bytes: 100 * i };
+    await producer.sendBatch({
+      topicMessages: [
+        { topic: TOPICS.SINE_TOPIC, messages: [{ value: String(Math.sin(i / 10)) }] },
+        { topic: TOPICS.TELEMETRY_TOPIC, messages: [{ value: JSON.stringify(reading) }] },
+        { topic: TOPICS.WORDS_TOPIC, messages: [{ value: 'the quick brown fox' }] },
+        { topic: TOPICS.DEVICES_TOPIC, messages: [{ value: JSON.stringify(device) }] },
+      ],
+    });
+  };
+  await send();
+  const timer = setInterval(() => void send().catch(() => undefined), 500);
+  // The producer's connection would keep the test process alive: stopped in after().
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await producer.disconnect();
+    },
+  };
+}
+
+/** A database of this test's own, with the lambda tables (lambda-speed reads user_metadata before its sink opens). */
+async function preparePostgres(): Promise<void> {
+  const postgres = service('postgres');
+  const admin = new pg.Client({ host: postgres.host, port: postgres.port, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${POSTGRES_DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${POSTGRES_DATABASE}`);
+  await admin.end();
+  const client = new pg.Client({ host: postgres.host, port: postgres.port, user: 'postgres', database: POSTGRES_DATABASE });
+  await client.connect();
+  await client.query(readFileSync(join(repoRoot, 'sql/lambda.sql'), 'utf8'));
+  await client.end();
+}
+
+function exportJob(job: string, cwd: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [cliPath, 'export', 'pyspark', job], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 const pyspark = spawnSync('python3', ['-c', 'import pyspark; print(pyspark.__version__)'], { encoding: 'utf8' });
@@ -126,11 +207,13 @@ describe('streamlab export pyspark on the shipped jobs', () => {
 describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, timeout: 900_000 }, () => {
   let project: string;
   let socket: Server;
+  let producing: { stop: () => Promise<void> } | undefined;
   const lines: string[] = [];
   before(async () => {
     project = mkdtempSync(join(tmpdir(), 'streamlab-export-'));
     cpSync(join(repoRoot, 'jobs'), join(project, 'jobs'), { recursive: true });
     cpSync(join(repoRoot, 'data'), join(project, 'data'), { recursive: true });
+    cpSync(join(repoRoot, 'sql'), join(project, 'sql'), { recursive: true });
     // The socket jobs read `nc -lk 9999`: a server that sends each connection two lines every half second.
     // Lines keep coming, as someone typing would send them: a line written before Spark's first batch is not counted.
     socket = createServer((connection) => {
@@ -139,8 +222,11 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     });
     await new Promise<void>((resolve, reject) => socket.once('error', reject).listen(9999, 'localhost', resolve));
   });
-  after(() => {
+  after(async () => {
+    await producing?.stop();
     socket?.close();
+    const kafka = service('kafka');
+    if (!kafka.skip) await deleteTopics(kafka.address, Object.values(TOPICS));
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
@@ -155,6 +241,8 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     const cassandra = service('cassandra');
     if (!cassandra.skip) await cql(cassandra.address, `DROP KEYSPACE IF EXISTS ${KEYSPACE}`);
     const skipped = jobs.filter((job) => !REFUSED[job] && cannotStart(job));
+    if (!service('kafka').skip) producing = await produceToTopics(service('kafka').address);
+    if (!service('postgres').skip) await preparePostgres();
     // Locally a missing client or server leaves those jobs out (listed); in CI everything they need is there.
     if (process.env.CI === 'true')
       assert.deepEqual(
@@ -162,10 +250,12 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
         [],
       );
     else if (skipped.length > 0) console.log(`not started here: ${skipped.map((job) => `${job} (${cannotStart(job)})`).join('; ')}`);
+    const env = serverEnv();
     const programs = jobs
       .filter((job) => !REFUSED[job] && !skipped.includes(job))
+      .sort((a, b) => Number(FIRST.includes(b)) - Number(FIRST.includes(a)))
       .map((job) => {
-        const run = exportJob(job, project);
+        const run = exportJob(job, project, env);
         assert.equal(run.status, 0, run.stderr);
         const file = join(project, `${job}.py`);
         writeFileSync(file, run.stdout);
@@ -175,7 +265,7 @@ describeOrSkip('exported programs start on PySpark 4.3', { skip: pysparkSkip, ti
     const run = await promisify(execFile)('python3', [join(repoRoot, 'test/parity/start_programs.py'), project, ...programs], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, ...serverEnv() },
+      env: { ...process.env, ...env },
     });
     lines.push(...run.stdout.split('\n').filter((l) => l.startsWith('{')));
     const results = lines.map((l) => JSON.parse(l) as { program: string; ok: boolean; error?: string });

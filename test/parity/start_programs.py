@@ -44,14 +44,16 @@ def run(spark, path):
 
 def main():
     os.chdir(sys.argv[1])
-    spark = (
+    builder = (
         SparkSession.builder.master("local[2]")
         .appName("streamlab-export-check")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
     )
+    if os.environ.get("SPARK_JARS"):  # Spark's Kafka connector, for the programs with a kafka source or sink
+        builder = builder.config("spark.jars", os.environ["SPARK_JARS"])
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     for path in sys.argv[2:]:
         try:

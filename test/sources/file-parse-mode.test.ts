@@ -33,10 +33,17 @@ async function read(name: string, lines: string[], options: Record<string, unkno
   const reported: BadRecord[] = [];
   await source.open({ scheduler: asyncScheduler, logger: silentLogger, badRecords: { policy, report: (r) => reported.push(r) } });
   const rows: Row[] = await source.getBatch(null, name);
-  return { rows, reported, schema: source.schema.map((c) => c.name) };
+  return { rows, reported, schema: source.schema.map((c) => c.name), metrics: source.metrics?.() };
 }
 
 describe('file source: parse mode (Spark)', () => {
+  it('progress metrics.malformedRows: the records of the batch its mode nulled (PERMISSIVE) or dropped (DROPMALFORMED)', async () => {
+    assert.deepEqual((await read('a.json', json, {})).metrics, { malformedRows: 4 });
+    assert.deepEqual((await read('a.json', json, { mode: 'DROPMALFORMED' })).metrics, { malformedRows: 4 });
+    assert.deepEqual((await read('a.csv', csv, { format: 'csv' })).metrics, { malformedRows: 3 });
+    assert.deepEqual((await read('b.json', [json[0]], {})).metrics, { malformedRows: 0 });
+  });
+
   it('PERMISSIVE is the default: bad fields null, the rest kept; a line that is not a JSON object is all nulls', async () => {
     const { rows } = await read('a.json', json, {});
     assert.deepEqual(rows, [

@@ -16,9 +16,14 @@ export class Translation {
   readonly pendingWindows = new Map<string, string>();
   /** Python packages the program imports beyond pyspark (for the header's pip line). */
   readonly packages = new Set<string>();
+  /** Maven coordinates of connectors the program needs beyond pyspark's jars (spark-sql-kafka). */
+  readonly sparkPackages = new Set<string>();
   /** Environment variables the program reads (for the header). */
   readonly envVars = new Set<string>();
-  /** Module-level functions beyond read_stream/transform/start (a union branch's read_stream_<n> and transform_<n>). */
+  /**
+   * Module-level functions beyond read_stream/transform/start that the operators' lines call: a union branch's
+   * read_stream_<n> and transform_<n>, reading a join's PostgreSQL table.
+   */
   readonly helpers: string[] = [];
   /** Union branches translated so far: the number of the next one's functions. */
   unionBranches = 0;

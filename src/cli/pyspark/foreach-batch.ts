@@ -3,6 +3,9 @@ import type { SinkDefinition } from '../../component/definition.js';
 import type { Translation } from './context.js';
 import { cassandraSink } from './sink-cassandra.js';
 import { influxdbSink } from './sink-influxdb.js';
+import { mysqlSink } from './sink-mysql.js';
+import { postgresSink } from './sink-postgres.js';
+import { starrocksSink } from './sink-starrocks.js';
 import { refuse } from './refusal.js';
 import type { SinkCode } from './sinks.js';
 
@@ -20,10 +23,19 @@ export function foreachBatchSink(sink: ComponentConfig<SinkDefinition>, t: Trans
     case 'influxdb':
       functions = influxdbSink(sink, o, t);
       break;
+    case 'mysql':
+      functions = mysqlSink(sink, o, t);
+      break;
+    case 'postgres':
+      functions = postgresSink(sink, o, t);
+      break;
+    case 'starrocks':
+      functions = starrocksSink(sink, o, t);
+      break;
     default:
       return refuse(
         sink,
-        `sink '${sink.definition.type}' has no PySpark translation yet (translated: console, memory, file, parquet, cassandra, influxdb)`,
+        `sink '${sink.definition.type}' has no PySpark translation yet (translated: console, memory, file, parquet, kafka, cassandra, influxdb, mysql, postgres, starrocks)`,
       );
   }
   return { writer: [...t.origin(sink, '        '), '        .foreachBatch(write_batch)'], functions };

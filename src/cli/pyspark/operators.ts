@@ -145,6 +145,9 @@ function join(op: Operator, o: Options, t: Translation): string[] {
   if (o.reloadEvery !== undefined) {
     lines.push(...comment('(streamlab re-reads it every reloadEvery; Spark re-reads a file table on every micro-batch)', '    '));
   }
+  if ((o.with as Options).type === 'postgres') {
+    lines.push(...comment('(a PostgreSQL table is read once, when the query starts: streamlab re-reads it every refreshInterval)', '    '));
+  }
   lines.push(`    static = ${table}`);
   lines.push(`    df = df.join(static, on=[${(o.on as string[]).map(py).join(', ')}], how=${py(o.how as string)})`);
   return lines;

@@ -2,6 +2,7 @@ import type { ComponentConfig } from '../../config/load-job.js';
 import type { SinkDefinition } from '../../component/definition.js';
 import type { Translation } from './context.js';
 import { foreachBatchSink } from './foreach-batch.js';
+import { kafkaSink } from './sink-kafka.js';
 import { comment, py } from './python.js';
 import { refuse } from './refusal.js';
 
@@ -50,6 +51,8 @@ export function translateSink(sink: ComponentConfig<SinkDefinition>, t: Translat
     case 'parquet':
       appendOnly(sink, t, 'parquet');
       return parquet(o, origin);
+    case 'kafka':
+      return kafkaSink(sink, o, t);
     default:
       return foreachBatchSink(sink, t);
   }

@@ -6,7 +6,10 @@ import { findComponent, sources } from '../../registry.js';
 import type { Translation } from './context.js';
 import { comment, py } from './python.js';
 import { refuse } from './refusal.js';
+import { kafkaSource } from './source-kafka.js';
+import { parquetSource } from './source-parquet.js';
 import { sqlColumn } from './spark-sql.js';
+import { postgresTable } from './table-postgres.js';
 
 type Options = Record<string, unknown>;
 
@@ -56,6 +59,10 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
       if (o.includeTimestamp) lines.push('        .option("includeTimestamp", True)');
       lines.push('        .load()', '    )');
       return lines;
+    case 'kafka':
+      return [...lines, ...kafkaSource(source, o, t)];
+    case 'parquet':
+      return [...lines, ...parquetSource(source, o, t)];
     default: {
       // Spark reads these too (format("kafka") with spark-sql-kafka, format("parquet"), spark.read.jdbc): the
       // translation is what is missing, not a counterpart.
@@ -63,12 +70,12 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
       if (SPARK_READS[type]) {
         return refuse(
           source,
-          `source '${type}' has no PySpark translation yet (Spark reads it with ${SPARK_READS[type]}; translated: file, rate, socket)`,
+          `source '${type}' has no PySpark translation yet (Spark reads it with ${SPARK_READS[type]}; translated: file, rate, socket, kafka, parquet)`,
         );
       }
       return refuse(
         source,
-        `source '${type}' has no Spark counterpart (translatable sources: file, rate, socket); write its data to files or Kafka and read those`,
+        `source '${type}' has no Spark counterpart (translatable sources: file, rate, socket, kafka, parquet); write its data to files or Kafka and read those`,
       );
     }
   }
@@ -76,8 +83,6 @@ export function translateSource(source: ComponentConfig<SourceDefinition>, t: Tr
 
 /** Sources Spark has its own reader for, that the export does not translate yet. */
 const SPARK_READS: Record<string, string> = {
-  kafka: 'readStream.format("kafka") from spark-sql-kafka-0-10',
-  parquet: 'readStream.format("parquet")',
   postgres: 'spark.read.jdbc',
   mysql: 'spark.read.jdbc',
 };
@@ -104,8 +109,9 @@ function isFile(path: string, format: string): boolean {
 
 /** The static side of a join: the same reader, as a batch read (`df.sparkSession.read`). */
 export function staticTable(component: ComponentConfig, reference: Options, t: Translation): string {
+  if (reference.type === 'postgres') return postgresTable(component, reference, t);
   if (reference.type !== 'file') {
-    return refuse(component, `join with a '${String(reference.type)}' table has no translation yet (a file table has)`);
+    return refuse(component, `join with a '${String(reference.type)}' table has no translation yet (a file or postgres table has)`);
   }
   const { type: _type, ...rest } = reference;
   const parsed = findComponent(sources, 'file')!.options.safeParse(rest);

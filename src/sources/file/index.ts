@@ -48,6 +48,8 @@ export class FileSource implements Source {
   private dir = '';
   private onlyFile: string | undefined;
   private badRecords: BadRecordHandler = failOnBadRecord;
+  /** Records of the last batch that its parse mode nulled or dropped (progress metrics.malformedRows). */
+  private malformedRows = 0;
 
   constructor(
     private readonly path: string,
@@ -108,12 +110,23 @@ export class FileSource implements Source {
     const after = (start as string | null) ?? '';
     const files = (await this.listFiles()).filter((f) => f > after && f <= (end as string));
     const rows: Row[] = [];
+    const counts = { malformed: 0 };
     for (const file of files) {
       const path = join(this.dir, file);
       const text = await readFile(path, 'utf8');
-      for (const row of parseFile(text, path, this.format, this.fileSchema, this.header, this.badRecords, this.parseMode)) rows.push(row);
+      const parsed = parseFile(text, path, this.format, this.fileSchema, this.header, this.badRecords, this.parseMode, counts);
+      for (const row of parsed) rows.push(row);
     }
+    this.malformedRows = counts.malformed;
     return rows;
+  }
+
+  /**
+   * progress `sources[0].metrics.malformedRows`: records of the last batch its parse mode nulled (PERMISSIVE) or
+   * dropped. A source built without a parse mode (the API's) sends them all to onBadRecord, counted there instead.
+   */
+  metrics(): Record<string, number> {
+    return this.parseMode ? { malformedRows: this.malformedRows } : {};
   }
 
   async stop(): Promise<void> {}

@@ -24,8 +24,10 @@ export function parseFile(
   header: boolean,
   badRecords: BadRecordHandler,
   parseMode?: ParseModeOptions,
+  /** Counts the records a parse mode nulled (PERMISSIVE) or dropped (DROPMALFORMED), for progress `malformedRows`. */
+  counts: { malformed: number } = { malformed: 0 },
 ): Row[] {
-  const reader = new RecordReader(file, schema, badRecords, parseMode);
+  const reader = new RecordReader(file, schema, badRecords, parseMode, counts);
   return format === 'json' ? reader.json(text) : reader.csv(text, header);
 }
 
@@ -38,6 +40,7 @@ class RecordReader {
     private readonly badRecords: BadRecordHandler,
     /** Spark's mode and columnNameOfCorruptRecord; absent (the API, older callers): every malformed record goes to badRecords. */
     private readonly parseMode?: ParseModeOptions,
+    private readonly counts: { malformed: number } = { malformed: 0 },
   ) {}
 
   /** JSON Lines (one object per line, Spark's default) or, when the file starts with `[`, one JSON array of objects. */
@@ -148,6 +151,7 @@ class RecordReader {
       );
     }
     if (this.badRecords.policy !== 'fail') this.bad(raw, position, reason);
+    this.counts.malformed++;
     if (mode.mode === 'DROPMALFORMED') return;
     const row: Row = {};
     for (const column of this.schema) row[column.name] = partial[column.name] ?? null;
