@@ -6,6 +6,7 @@ import { refuse } from './refusal.js';
 import { sqlColumn, toSparkSql } from './spark-sql.js';
 import { ddlSchema, staticTable } from './sources.js';
 import { translateUnion } from './union.js';
+import { aggregateCall } from '../../operators/aggregate/functions.js';
 
 type Operator = ComponentConfig<OperatorDefinition>;
 type Options = Record<string, unknown>;
@@ -103,16 +104,8 @@ function explode(o: Options, sql: (text: string, what: string) => string): strin
   return [`    df = df.select(${carried}${carried ? ', ' : ''}${generator})`];
 }
 
-const AGGREGATES: Record<string, string> = {
-  count: 'count',
-  sum: 'sum',
-  avg: 'avg',
-  mean: 'avg',
-  min: 'min',
-  max: 'max',
-  approxcountdistinct: 'approx_count_distinct',
-  approx_count_distinct: 'approx_count_distinct',
-};
+/** Spark SQL's name of each of streamlab's aggregates (the others are spelt the same). */
+const SPARK_AGGREGATE: Partial<Record<string, string>> = { approxCountDistinct: 'approx_count_distinct' };
 
 function groupBy(op: Operator, o: Options, t: Translation): string[] {
   const keys = (o.keys as string[]).map((k) => {
@@ -122,10 +115,10 @@ function groupBy(op: Operator, o: Options, t: Translation): string[] {
   });
   const lines = t.flushWindows();
   const aggs = Object.entries(o.agg as Record<string, string>).map(([name, text]) => {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(.*?)\s*\)\s*$/s.exec(text);
-    const fn = match && AGGREGATES[match[1].toLowerCase()];
-    if (!match || !fn) return refuse(op, `aggregate '${text}' is not one streamlab knows`);
-    const arg = match[2] === '' || match[2] === '*' ? '1' : expression(op, match[2], `agg.${name}`);
+    const call = aggregateCall(text);
+    if (!call?.kind) return refuse(op, `aggregate '${text}' is not one streamlab knows`);
+    const fn = SPARK_AGGREGATE[call.kind] ?? call.kind;
+    const arg = call.argument === '' || call.argument === '*' ? '1' : expression(op, call.argument, `agg.${name}`);
     return `F.expr(${py(`${fn}(${arg})`)}).alias(${py(name)})`;
   });
   const grouped = keys.length > 0 ? `df.groupBy(${keys.join(', ')})` : 'df.groupBy()';

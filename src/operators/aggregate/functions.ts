@@ -43,18 +43,30 @@ const ALIASES: Record<string, (typeof AGGREGATE_NAMES)[number]> = {
   approx_count_distinct: 'approxCountDistinct',
 };
 
+/**
+ * `sum(value * 2)` as the aggregate it names (by any of its spellings; undefined for an unknown name), the name as
+ * written and the argument text (`''` or `*` for count()); undefined when the text is not a call at all. Shared with
+ * the PySpark export, so both read an aggregate the same way.
+ */
+export function aggregateCall(
+  text: string,
+): { kind: (typeof AGGREGATE_NAMES)[number] | undefined; written: string; argument: string } | undefined {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(.*?)\s*\)\s*$/s.exec(text);
+  return match ? { kind: ALIASES[match[1].toLowerCase()], written: match[1], argument: match[2] } : undefined;
+}
+
 /** Parses `count()`, `sum(value * 2)`, ... into a function writing column `name`. */
 export function parseAggregate(name: string, text: string, context: OperatorContext): AggregateFunction {
   const path = `agg.${name}`;
   const fail = (message: string): never => {
     throw ConfigError.single({ file: context.location.file, path: `${context.location.path}.${path}`, message });
   };
-  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(.*?)\s*\)\s*$/s.exec(text);
-  if (!match)
+  const call = aggregateCall(text);
+  if (!call)
     fail(`'${text}' is not an aggregate: write one of ${AGGREGATE_NAMES.map((n) => `${n}(...)`).join(', ')}, e.g. count() or sum(value)`);
-  const kind = ALIASES[match![1].toLowerCase()];
-  if (!kind) fail(`unknown aggregate '${match![1]}' (known: ${AGGREGATE_NAMES.join(', ')})`);
-  const argText = match![2];
+  const kind = call!.kind;
+  if (!kind) fail(`unknown aggregate '${call!.written}' (known: ${AGGREGATE_NAMES.join(', ')})`);
+  const argText = call!.argument;
   if (argText === '' || argText === '*') {
     if (kind !== 'count') fail(`${kind}() needs a column or expression, e.g. ${kind}(value)`);
     return countRows(name, text.trim());
