@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Offset, Row } from '../../core/row.js';
@@ -12,7 +11,8 @@ import { GroupPlanner } from './group-planner.js';
 import type { KafkaSourceConfig } from './source.js';
 import { KafkaReader } from './reader.js';
 import { kafkaSchema, recordDecoder } from './rows.js';
-import { KafkaRetries } from './group-retries.js';
+import { readRangeRows, reportDataLoss } from './read-range.js';
+import { KafkaRetries } from './retries.js';
 
 export interface KafkaGroupSourceConfig extends KafkaSourceConfig {
   group: string;
@@ -106,7 +106,13 @@ export class KafkaGroupSource implements Source {
     this.settled = true;
     this.held = await this.retries.run('claiming the batch', () => this.claims!.hold(batch.batch, rangesOf(batch), replay));
     const reader = this.reader!;
-    const perRange = await this.retries.run('reading records', () => Promise.all(this.held.map((r) => this.readRange(reader, r))));
+    const perRange = await this.retries.run('reading records', () =>
+      Promise.all(
+        this.held.map((range) =>
+          readRangeRows(reader, range, this.decode, (m) => reportDataLoss(m, this.config.failOnDataLoss, this.logger)),
+        ),
+      ),
+    );
     return perRange.length === 1 ? perRange[0] : perRange.flat();
   }
 
@@ -128,21 +134,6 @@ export class KafkaGroupSource implements Source {
     await this.reader?.close();
     this.membership = undefined;
     this.reader = undefined;
-  }
-
-  private async readRange(reader: KafkaReader, { topic, partition, from, until }: GroupRange): Promise<Row[]> {
-    const rows: Row[] = [];
-    await reader.read(
-      { topic, partition },
-      from,
-      until,
-      (record) => rows.push(this.decode(topic, partition, record)),
-      (message) => {
-        if (this.config.failOnDataLoss) throw new RuntimeError(`kafka source: ${message} (failOnDataLoss: true)`);
-        this.logger.warn(`kafka source: ${message}; the query goes on (failOnDataLoss: false)`);
-      },
-    );
-    return rows;
   }
 }
 

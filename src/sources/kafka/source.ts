@@ -1,17 +1,15 @@
-import { retryPolicy } from '../../component/options.js';
 import type { KafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
-import { describeKafkaError } from '../../connectors/kafka/errors.js';
 import { RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { describeRetry, retriesFor, withRetry, type RetryPolicy } from '../../core/retry.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Source, SourceContext } from '../../core/source.js';
-import { planRanges, type OffsetRange } from './batch-ranges.js';
+import { planRanges } from './batch-ranges.js';
 import { asPartitionOffsets, offsetEntries, rateLimit, type PartitionOffsets } from './offsets.js';
 import type { StartingOffsets, TopicStrategy } from './options.js';
+import { readRangeRows, reportDataLoss } from './read-range.js';
 import { KafkaReader } from './reader.js';
-import { isRetriableKafkaError } from './retriable.js';
+import { KafkaRetries } from './retries.js';
 import { kafkaSchema, recordDecoder } from './rows.js';
 import { startingPositions } from './starting-offsets.js';
 
@@ -28,9 +26,6 @@ export interface KafkaSourceConfig {
 }
 
 /** Spark's words after a data-loss message, for each setting of failOnDataLoss. */
-const LOST =
-  'Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed.';
-
 /**
  * The `kafka` source, after Spark's KafkaMicroBatchStream. Its offset is, per topic and partition, the next offset to
  * read (`{"topic":{"0":42}}`, exactly what Spark writes in offsets/N). The first run decides where it starts from
@@ -49,19 +44,19 @@ export class KafkaSource implements Source {
   private initial: PartitionOffsets = {};
   private availableNowTarget: PartitionOffsets | undefined;
   private logger: Logger = silentLogger;
-  private policy: RetryPolicy;
+  private readonly retries: KafkaRetries;
   private readonly decode: ReturnType<typeof recordDecoder>;
 
   constructor(private readonly config: KafkaSourceConfig) {
     this.schema = kafkaSchema(config.format, config.includeHeaders);
     this.decode = recordDecoder(config.format, config.includeHeaders);
-    this.policy = retryPolicy(config.connection);
+    this.retries = new KafkaRetries(config.connection);
     this.description = `KafkaV2[${describeStrategy(config.strategy)}]`;
   }
 
   async open(context: SourceContext): Promise<{ metadata?: Offset } | undefined> {
     this.logger = context.logger;
-    this.policy = retriesFor(retryPolicy(this.config.connection), context);
+    this.retries.open(context, () => this.reader?.reset());
     const { connection, isolationLevel, maxBytesPerFetch } = this.config;
     const reader = new KafkaReader(connection, isolationLevel, maxBytesPerFetch);
     this.reader = reader;
@@ -107,7 +102,9 @@ export class KafkaSource implements Source {
     const from = start === null ? this.initial : asPartitionOffsets(start, "kafka source: the batch's start offset");
     const until = asPartitionOffsets(end, "kafka source: the batch's end offset");
     const ranges = await this.retrying('planning the batch', () => planRanges(reader, from, until, (m) => this.reportDataLoss(m)));
-    const perRange = await this.retrying('reading records', () => Promise.all(ranges.map((range) => this.readRange(reader, range))));
+    const perRange = await this.retrying('reading records', () =>
+      Promise.all(ranges.map((range) => readRangeRows(reader, range, this.decode, (m) => this.reportDataLoss(m)))),
+    );
     return perRange.length === 1 ? perRange[0] : perRange.flat(); // one partition: no copy of every row
   }
 
@@ -124,46 +121,13 @@ export class KafkaSource implements Source {
     await reader?.close();
   }
 
-  private async readRange(reader: KafkaReader, { topic, partition, from, until }: OffsetRange): Promise<Row[]> {
-    const rows: Row[] = [];
-    await reader.read(
-      { topic, partition },
-      from,
-      until,
-      (record) => rows.push(this.decode(topic, partition, record)),
-      (message) => this.reportDataLoss(message),
-    );
-    return rows;
-  }
-
-  /** Spark's reportDataLoss: an error with the partition and offsets, or with failOnDataLoss false a warning. */
   private reportDataLoss(message: string): void {
-    if (this.config.failOnDataLoss) {
-      throw new RuntimeError(
-        `kafka source: ${message}. ${LOST} If you don't want your streaming query to fail on such cases, set the source option failOnDataLoss to false.`,
-      );
-    }
-    this.logger.warn(`kafka source: ${message}. ${LOST} The query goes on (failOnDataLoss: false).`);
+    reportDataLoss(message, this.config.failOnDataLoss, this.logger);
   }
 
   /** A Kafka call, retried as the job's maxRetries and backoff say; when it gives up, one line naming the brokers. */
-  private async retrying<T>(doing: string, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await withRetry(operation, this.policy, {
-        isRetriable: isRetriableKafkaError,
-        sleep: async (ms) => {
-          await new Promise((resolve) => setTimeout(resolve, ms));
-          await this.reader?.reset();
-        },
-        onRetry: (error, attempt, delayMs) =>
-          this.logger.warn(
-            `${describeKafkaError(error, this.config.connection, `kafka source ${doing}`)}; ${describeRetry(attempt, delayMs, this.policy)}`,
-          ),
-      });
-    } catch (error) {
-      if (error instanceof RuntimeError) throw error;
-      throw new RuntimeError(describeKafkaError(error, this.config.connection, `kafka source ${doing}`), { cause: error });
-    }
+  private retrying<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+    return this.retries.run(doing, operation);
   }
 
   private opened(): KafkaReader {

@@ -8,8 +8,8 @@ import type { SourceContext } from '../../core/source.js';
 import { isRetriableKafkaError } from './retriable.js';
 
 /**
- * The group source's Kafka calls, retried as the job's maxRetries and backoff say (as the plain source retries its
- * own), a warning per retry; when they run out, one line naming the brokers and what was being done.
+ * A kafka source's Kafka calls (the plain and the group source), retried as the job's maxRetries and backoff say,
+ * a warning per retry; when they run out, one line naming the brokers and what was being done.
  */
 export class KafkaRetries {
   private policy: RetryPolicy;
