@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from '../support/cli.js';
 import { markdownSection, onlyCodeBlock } from '../support/markdown.js';
+import { assertBatches } from './rate-even-output.js';
 
 const section = markdownSection(readFileSync(join(repoRoot, 'README.md'), 'utf8'), 'TypeScript jobs');
 const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
@@ -38,35 +39,6 @@ function jobFolder(folder: string): string {
   writeFileSync(join(folder, 'job.ts'), onlyCodeBlock(section, 'ts'));
   writeFileSync(join(folder, 'tsconfig.json'), onlyCodeBlock(section, 'json'));
   return folder;
-}
-
-/** An independent reference for `triangle(value, 0, 30, 10)` (the course's wave; value >= 0 here). */
-const triangle = (x: number) => 10 / 2 - (10 / 15) * Math.abs((x % 30) - 15);
-
-/**
- * Checks what the example prints: batches `firstBatch`..`firstBatch + 2`, together the even values from `firstValue`
- * on with none missing or repeated (rate's values are 0, 1, 2, ...), each with its triangle wave. Returns the next value.
- */
-function assertBatches(stdout: string, firstBatch: number, firstValue: number): number {
-  const lines = stdout.trimEnd().split('\n');
-  assert.deepEqual(
-    lines.map((line) => line.match(/^batch (\d+): /)?.[1]),
-    [0, 1, 2].map((i) => String(firstBatch + i)),
-    stdout,
-  );
-  const pairs = lines.flatMap((line) =>
-    line
-      .replace(/^batch \d+: /, '')
-      .split(' ')
-      .map((pair) => pair.split(':').map(Number)),
-  );
-  assert.deepEqual(
-    pairs.map(([value]) => value),
-    pairs.map((_, i) => firstValue + 2 * i),
-    stdout,
-  );
-  for (const [value, tr] of pairs) assert.ok(Math.abs(tr - triangle(value)) < 1e-9, `tr of ${value}: ${tr}`);
-  return firstValue + 2 * pairs.length;
 }
 
 /** Compiles the job folder with tsc and runs dist/job.js there (so its checkpoint is there too). */
