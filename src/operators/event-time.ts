@@ -1,6 +1,5 @@
 import type { OperatorContext } from '../component/definition.js';
 import { ConfigError } from '../core/errors.js';
-import type { Value } from '../core/row.js';
 import { columnNames, findColumn, type Column } from '../core/schema.js';
 
 /**
@@ -36,27 +35,7 @@ export function eventTimeColumn(name: string, context: OperatorContext, optionPa
   return column;
 }
 
-/** The `{ start, end }` struct of a window column (Spark's window struct). */
-export interface WindowValue {
-  start: Date;
-  end: Date;
-  [key: string]: Value;
-}
-
-/**
- * A window struct made by `window` carries its group-key encoding under this symbol (not enumerable: invisible to
- * JSON, state files and comparisons), so groupBy does not rebuild the same string for every row of the window.
- */
-export const WINDOW_KEY: unique symbol = Symbol('windowKey');
-
-export function isWindow(value: Value): value is WindowValue {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as WindowValue).start instanceof Date &&
-    (value as WindowValue).end instanceof Date
-  );
-}
+export { isWindow, WINDOW_KEY, windowValue, type WindowValue } from '../core/window-value.js';
 
 /**
  * Start times of the windows holding event time `t`, oldest first: windows start at `startTimeMs` plus multiples of

@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import { mapRows } from '../core/operator.js';
 import type { Row } from '../core/row.js';
 import { withColumn } from '../core/schema.js';
-import { eventTimeColumn, WINDOW_KEY, windowStarts, type WindowValue } from './event-time.js';
+import { eventTimeColumn, windowStarts, windowValue, type WindowValue } from './event-time.js';
 
 const options = z.strictObject({
   column: z.string().min(1).describe('The event-time column (a timestamp).'),
@@ -77,8 +77,7 @@ export const windowOperator = defineOperator({
           if (start === lastStart) return lastWindow!; // neighbouring rows mostly share a window
           let w = structs.get(start);
           if (!w) {
-            w = { start: new Date(start), end: new Date(start + sizeMs) };
-            Object.defineProperty(w, WINDOW_KEY, { value: `w${start}:${start + sizeMs}` });
+            w = windowValue(start, start + sizeMs);
             structs.set(start, w);
           }
           lastStart = start;

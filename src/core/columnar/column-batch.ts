@@ -69,13 +69,13 @@ export class ColumnBatch {
     const n = this.length;
     const width = this.names.length;
     const rows: Row[] = new Array(n);
-    const previous: Array<Date | null> = new Array(width).fill(null);
+    const previous: Value[] = new Array(width).fill(null);
     for (let k = 0; k < n; k++) {
       const i = this.position(k);
       const row: Row = {};
       for (let c = 0; c < width; c++) {
         const value: Value = valueAt(this.vectors[c], i, previous[c]);
-        if (value instanceof Date) previous[c] = value;
+        previous[c] = value;
         const name = this.names[c];
         // `__proto__` is a column name like any other: defined, not assigned (which would set the prototype).
         if (name === '__proto__') Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });

@@ -5,15 +5,21 @@
  *
  * Nulls live in a validity bitmap (bit i of byte i >> 3, 1 = valid, as Arrow's); a vector without one has no nulls.
  * Numbers (`long` and `double` columns alike: JS numbers, exact to 2^53 as the row model's) and timestamps (epoch ms)
- * are Float64Arrays, booleans a Uint8Array of 0/1. Anything else (strings, arrays, structs, `any` columns, values a
- * vectorized expression cannot compute) is a plain array of row values, `null` included: the escape hatch.
+ * are Float64Arrays, booleans a Uint8Array of 0/1. A tumbling window column is its starts (epoch ms) and one size.
+ * Strings may be dictionary-encoded: an Int32Array of indices into a list of distinct values (Arrow's dictionary
+ * arrays), so a Kafka topic or a CSV's repeated labels are stored, compared and hashed once per distinct value.
+ * Anything else (arrays, structs, `any` columns, values a vectorized expression cannot compute) is a plain array of
+ * row values, `null` included: the escape hatch.
  */
 import type { Value } from '../row.js';
+import { isWindow, windowValue } from '../window-value.js';
 
 export type Vector =
   | { readonly kind: 'number'; readonly values: Float64Array; readonly valid?: Uint8Array }
   | { readonly kind: 'timestamp'; readonly values: Float64Array; readonly valid?: Uint8Array }
   | { readonly kind: 'boolean'; readonly values: Uint8Array; readonly valid?: Uint8Array }
+  | { readonly kind: 'window'; readonly starts: Float64Array; readonly sizeMs: number; readonly valid?: Uint8Array }
+  | { readonly kind: 'dictionary'; readonly indices: Int32Array; readonly dictionary: readonly Value[]; readonly valid?: Uint8Array }
   | { readonly kind: 'values'; readonly values: Value[] };
 
 /** A bitmap for `capacity` rows, all valid; clear a bit with setNull. */
@@ -30,20 +36,30 @@ export function isValid(valid: Uint8Array | undefined, i: number): boolean {
 }
 
 /**
- * The row value at position i. A timestamp becomes a Date; `previous` lets equal neighbouring timestamps share one
- * Date, as the rate-micro-batch source's rows always did (rows' values are never changed in place, see MicroBatch).
+ * The row value at position i. A timestamp becomes a Date, a window its `{ start, end }` struct; `previous` (the value
+ * of the row before, in the same column) lets equal neighbours share one object, as rows built by the row operators
+ * always did (rows' values are never changed in place, see MicroBatch).
  */
-export function valueAt(vector: Vector, i: number, previous?: Date | null): Value {
+export function valueAt(vector: Vector, i: number, previous?: Value): Value {
   switch (vector.kind) {
     case 'number':
       return isValid(vector.valid, i) ? vector.values[i] : null;
     case 'timestamp': {
       if (!isValid(vector.valid, i)) return null;
       const ms = vector.values[i];
-      return previous && previous.getTime() === ms ? previous : new Date(ms);
+      return previous instanceof Date && previous.getTime() === ms ? previous : new Date(ms);
     }
     case 'boolean':
       return isValid(vector.valid, i) ? vector.values[i] === 1 : null;
+    case 'window': {
+      if (!isValid(vector.valid, i)) return null;
+      const start = vector.starts[i];
+      return previous !== undefined && isWindow(previous) && previous.start.getTime() === start
+        ? previous
+        : windowValue(start, start + vector.sizeMs);
+    }
+    case 'dictionary':
+      return isValid(vector.valid, i) ? vector.dictionary[vector.indices[i]] : null;
     case 'values':
       return vector.values[i];
   }

@@ -1,6 +1,6 @@
 import type { Vector } from '../../core/columnar/vector.js';
 import { valueAt } from '../../core/columnar/vector.js';
-import type { Row } from '../../core/row.js';
+import type { Row, Value } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import { type ColumnArray, columnValues, setInt64 } from './encode.js';
 
@@ -12,19 +12,26 @@ import { type ColumnArray, columnValues, setInt64 } from './encode.js';
  * and the error messages are exactly the row path's.
  */
 export function vectorColumnValues(column: Column, vector: Vector, positions: Int32Array): ColumnArray {
-  const fast = vector.kind !== 'values' && vector.valid === undefined ? typedColumn(column, vector, positions) : undefined;
+  const fast =
+    (vector.kind === 'number' || vector.kind === 'timestamp') && vector.valid === undefined
+      ? typedColumn(column, vector, positions)
+      : undefined;
   if (fast) return fast;
   const rows: Row[] = new Array(positions.length);
-  let previous: Date | null = null;
+  let previous: Value = null;
   for (let k = 0; k < positions.length; k++) {
     const value = valueAt(vector, positions[k], previous);
-    if (value instanceof Date) previous = value;
+    previous = value;
     rows[k] = { [column.name]: value };
   }
   return columnValues(column, rows);
 }
 
-function typedColumn(column: Column, vector: Exclude<Vector, { kind: 'values' }>, positions: Int32Array): ColumnArray | undefined {
+function typedColumn(
+  column: Column,
+  vector: Extract<Vector, { kind: 'number' | 'timestamp' }>,
+  positions: Int32Array,
+): ColumnArray | undefined {
   const { values } = vector;
   const n = positions.length;
   if (column.type === 'double' && vector.kind === 'number') {

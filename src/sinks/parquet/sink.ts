@@ -4,7 +4,7 @@ import type { ColumnBatch } from '../../core/columnar/column-batch.js';
 import { valueAt } from '../../core/columnar/vector.js';
 import { errorMessage, RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Row } from '../../core/row.js';
+import type { Row, Value } from '../../core/row.js';
 import type { Column } from '../../core/schema.js';
 import type { Sink, SinkContext } from '../../core/sink.js';
 import { CODEC_EXTENSION, type Codec, type EncodeOptions } from './encode.js';
@@ -150,13 +150,13 @@ export class ParquetSink implements Sink {
     // Each row as a tiny row of its partition columns only (what partitionOf reads) and its position, under a key no
     // column can have.
     const keyRows: Row[] = new Array(batch.length);
-    const previous: Array<Date | null> = vectors.map(() => null);
+    const previous: Value[] = vectors.map(() => null);
     for (let k = 0; k < batch.length; k++) {
       const row: Row = { [POSITION]: batch.position(k) };
       for (let c = 0; c < vectors.length; c++) {
         const vector = vectors[c];
         const value = vector ? valueAt(vector, batch.position(k), previous[c]) : null;
-        if (value instanceof Date) previous[c] = value;
+        previous[c] = value;
         row[partitionColumns[c]] = value;
       }
       keyRows[k] = row;
