@@ -6,6 +6,8 @@
 import { createInterface } from 'node:readline';
 import { buildJob } from '../../src/config/build-job.js';
 import { loadJobValue } from '../../src/config/load-job.js';
+import type { ColumnBatch } from '../../src/core/columnar/column-batch.js';
+import { isValid } from '../../src/core/columnar/vector.js';
 import type { QueryProgress } from '../../src/core/progress.js';
 import { StreamingQuery } from '../../src/core/query.js';
 import type { Row } from '../../src/core/row.js';
@@ -22,6 +24,18 @@ class CountingSink implements Sink {
     let sum = 0;
     for (const row of rows) sum += Number(row[this.column] ?? 0);
     this.checks[batchId] = [rows.length, sum];
+  }
+  async foreachColumns(columns: ColumnBatch, batchId: number): Promise<void> {
+    const vector = columns.vector(this.column);
+    if (vector?.kind !== 'number') return this.foreachBatch(columns.rows(), batchId);
+    const { values, valid } = vector;
+    let sum = 0;
+    const n = columns.length;
+    for (let k = 0; k < n; k++) {
+      const i = columns.position(k);
+      if (isValid(valid, i)) sum += values[i];
+    }
+    this.checks[batchId] = [n, sum];
   }
   async close() {}
 }
