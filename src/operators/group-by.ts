@@ -2,6 +2,7 @@ import { map } from 'rxjs';
 import { z } from 'zod';
 import { defineOperator, type ColumnInfo, type OperatorContext } from '../component/definition.js';
 import { formatDuration } from '../core/duration.js';
+import { rowBatch } from '../core/columnar/micro-batch.js';
 import { ConfigError } from '../core/errors.js';
 import { withHooks, type MicroBatch, type StatefulOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';
@@ -104,7 +105,7 @@ export const groupByOperator = defineOperator({
     for (const k of keys) if (info(k)) columns.set(k, info(k)!);
     return {
       operator: withHooks(
-        map((batch) => ({ ...batch, rows: stateful.process(batch) })),
+        map((batch) => rowBatch(batch, stateful.process(batch))),
         { stateful },
       ),
       schema,

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { defineOperator, type ColumnInfo } from '../component/definition.js';
 import { durationOption } from '../component/options.js';
 import { formatDuration } from '../core/duration.js';
-import { withHooks, type EventTimeStats, type WatermarkOperator } from '../core/operator.js';
+import type { ColumnBatch } from '../core/columnar/column-batch.js';
+import { columnsOf } from '../core/columnar/micro-batch.js';
+import { isValid } from '../core/columnar/vector.js';
+import { withHooks, type EventTimeStats, type MicroBatch, type WatermarkOperator } from '../core/operator.js';
 import type { Row } from '../core/row.js';
 import { eventTimeColumn } from './event-time.js';
 
@@ -30,6 +33,14 @@ export class EventTimeTracker implements WatermarkOperator {
     return this.current;
   }
 
+  /** Replaces the statistics with those of the batch: from its timestamp vector when it has one, else its rows. */
+  observeBatch(batch: MicroBatch): void {
+    const columns = columnsOf(batch);
+    const vector = columns?.vector(this.column);
+    if (columns && vector?.kind === 'timestamp') this.observeVector(columns, vector.values, vector.valid);
+    else this.observe(batch.rows);
+  }
+
   /** Replaces the statistics with those of `rows` (a new batch); rows without a valid timestamp are not counted. */
   observe(rows: Row[]): void {
     let min = Infinity;
@@ -41,6 +52,27 @@ export class EventTimeTracker implements WatermarkOperator {
       const value = rows[i][column];
       if (!(value instanceof Date)) continue;
       const t = value.getTime();
+      if (Number.isNaN(t)) continue;
+      if (t < min) min = t;
+      if (t > max) max = t;
+      sum += t;
+      count++;
+    }
+    this.current = count > 0 ? { min, max, sum, count } : undefined;
+  }
+
+  /** observe() over the selected positions of a timestamp vector: the same statistics, no row built. */
+  private observeVector(columns: ColumnBatch, values: Float64Array, valid: Uint8Array | undefined): void {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let count = 0;
+    const n = columns.length;
+    const selection = columns.selection;
+    for (let k = 0; k < n; k++) {
+      const i = selection ? selection[k] : k;
+      if (!isValid(valid, i)) continue;
+      const t = values[i];
       if (Number.isNaN(t)) continue;
       if (t < min) min = t;
       if (t > max) max = t;
@@ -75,7 +107,7 @@ export const withWatermarkOperator = defineOperator({
     return {
       operator: withHooks(
         map((batch) => {
-          tracker.observe(batch.rows);
+          tracker.observeBatch(batch);
           return batch;
         }),
         { watermark: tracker },

@@ -23,6 +23,15 @@ export function columnarBatch(meta: Omit<MicroBatch, 'rows'> | MicroBatch, colum
   return batch;
 }
 
+/** A row batch with the other fields of `meta`, without reading meta's rows (a columnar batch would build them). */
+export function rowBatch(meta: Omit<MicroBatch, 'rows'> | MicroBatch, rows: Row[]): MicroBatch {
+  const batch = { rows } as MicroBatch;
+  for (const key of Object.keys(meta) as Array<keyof MicroBatch>) {
+    if (key !== 'rows') Object.defineProperty(batch, key, { value: meta[key], enumerable: true, writable: true, configurable: true });
+  }
+  return batch;
+}
+
 /** The batch's columns, when it has them (a source that produces columns, and columnar operators after it). */
 export function columnsOf(batch: MicroBatch): ColumnBatch | undefined {
   return (batch as { columns?: ColumnBatch }).columns;

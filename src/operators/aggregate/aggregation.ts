@@ -1,19 +1,17 @@
+import { columnsOf } from '../../core/columnar/micro-batch.js';
 import { RuntimeError } from '../../core/errors.js';
 import type { BatchTrace, MicroBatch, StatefulOperator, StatefulOperatorContext } from '../../core/operator.js';
 import type { Row, Value } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { OutputMode } from '../../core/sink.js';
 import { StateStore } from '../../core/state/state-store.js';
-import { isWindow } from '../event-time.js';
 import { ArgumentPlan, type AggregateFunction, type AggregationBuffer } from './functions.js';
-import { compareKeys, keyPart, parseKey } from './group-key.js';
+import { deadlineOf, type EvictionKey } from './deadline.js';
+import { compareKeys, groupKey, parseKey } from './group-key.js';
+import { assignGroups } from './assign-groups.js';
+import { columnReader, rowReader } from './group-reader.js';
 
-/** The key column whose time finishes a group: a window (its end) or the event-time column itself. */
-export interface EvictionKey {
-  index: number;
-  column: string;
-  kind: 'window' | 'timestamp';
-}
+export type { EvictionKey } from './deadline.js';
 
 export interface AggregationSpec {
   keys: string[];
@@ -26,12 +24,6 @@ export interface AggregationSpec {
 
 /** One group in the state: its key values and its aggregation buffer. */
 export type GroupEntry = { k: Value[]; b: AggregationBuffer };
-
-/** Window end or event time in ms; undefined for null (a null key never finishes, as in Spark). */
-export function deadlineOf(value: Value, kind: EvictionKey['kind']): number | undefined {
-  if (kind === 'window') return isWindow(value) ? value.end.getTime() : undefined;
-  return value instanceof Date ? value.getTime() : undefined;
-}
 
 /**
  * A streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec) over plain keys and/or one window:
@@ -86,9 +78,7 @@ export class StreamingAggregation implements StatefulOperator {
   /** Folds one batch into the state and returns the rows the output mode emits. */
   process(batch: MicroBatch): Row[] {
     const store = this.requireStore();
-    const { keys, functions, eviction } = this.spec;
-    const offsets = this.offsets;
-    const args = this.args;
+    const { keys, eviction } = this.spec;
     const watermark = batch.watermarkMs;
     const lateWatermark = batch.lateWatermarkMs ?? watermark; // Spark 4: the previous batch's (see MicroBatch)
     const usesWatermark = eviction !== undefined && this.mode !== 'complete';
@@ -98,56 +88,32 @@ export class StreamingAggregation implements StatefulOperator {
       trace.lateWatermarkMs = lateWatermark;
       trace.events = [];
     }
-    const touched = new Map<string, GroupEntry>();
-    // Within a batch, groups are first looked up by the key values themselves in nested Maps (numbers, strings and
-    // the window structs a batch shares compare fast there); only a miss builds the string key. Values equal but not
-    // identical (two Dates of one instant) just miss and meet again through the string key, so groups never split.
-    const byValue = new Map<unknown, unknown>();
-    const last = keys.length - 1;
-    let dropped = 0;
-    const rows = batch.rows;
+    // A columnar batch is read from its vectors (no row is built); the UI's trace needs rows.
+    const columns = trace ? undefined : columnsOf(batch);
+    const plan = { functions: this.spec.functions, offsets: this.offsets, args: this.args };
+    const reader = columns
+      ? columnReader(columns, keys, usesWatermark ? eviction : undefined, plan)
+      : rowReader(batch.rows, keys, usesWatermark ? eviction : undefined, plan);
     const what = eviction?.kind === 'window' ? 'window end' : 'event time';
-    let lastTime: Value = null;
-    let lastDeadline: number | undefined;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r];
-      let deadline: number | undefined;
-      if (usesWatermark) {
-        const time = row[eviction.column];
-        if (time !== lastTime) {
-          lastTime = time; // rows of one window share its struct: compute its end once
-          lastDeadline = deadlineOf(time, eviction.kind);
-        }
-        deadline = lastDeadline;
-        if (deadline !== undefined && deadline <= lateWatermark) {
-          dropped++;
-          trace?.events.push({ row, outcome: 'late', deadline: { what, atMs: deadline } });
-          continue;
-        }
-      }
-      let node = byValue;
-      for (let k = 0; k < last; k++) {
-        const value = row[keys[k]];
-        let next = node.get(value) as Map<unknown, unknown> | undefined;
-        if (!next) node.set(value, (next = new Map()));
-        node = next;
-      }
-      const lastValue = last < 0 ? undefined : row[keys[last]];
-      let entry = node.get(lastValue) as GroupEntry | undefined;
+    const { groupOf, firsts, dropped } = assignGroups(
+      reader,
+      lateWatermark,
+      trace &&
+        ((at, outcome, atMs) =>
+          trace.events.push({ row: reader.row!(at), outcome, ...(atMs !== undefined ? { deadline: { what, atMs } } : {}) })),
+    );
+    const touched = new Map<string, GroupEntry>();
+    const buffers = firsts.map((at) => {
+      const keyValues = reader.values.map((value) => value(at));
+      const key = groupKey(keyValues);
+      let entry = touched.get(key);
       if (!entry) {
-        let key = last < 0 ? '' : keyPart(row[keys[0]]);
-        for (let k = 1; k < keys.length; k++) key += `|${keyPart(row[keys[k]])}`;
-        entry = touched.get(key);
-        if (!entry) {
-          entry = store.get(key) ?? this.newEntry(row);
-          touched.set(key, entry);
-        }
-        node.set(lastValue, entry);
+        entry = store.get(key) ?? this.newEntry(keyValues);
+        touched.set(key, entry);
       }
-      args.evaluate(row);
-      args.update(functions, offsets, entry.b);
-      trace?.events.push({ row, outcome: 'counted', ...(deadline !== undefined ? { deadline: { what, atMs: deadline } } : {}) });
-    }
+      return entry.b;
+    });
+    reader.fold(groupOf, buffers);
     for (const [key, entry] of touched) store.put(key, entry);
 
     let output: GroupEntry[];
@@ -189,8 +155,8 @@ export class StreamingAggregation implements StatefulOperator {
 
   async close(): Promise<void> {}
 
-  private newEntry(row: Row): GroupEntry {
-    const entry: GroupEntry = { k: this.spec.keys.map((k) => row[k]), b: new Array(this.width) };
+  private newEntry(keyValues: Value[]): GroupEntry {
+    const entry: GroupEntry = { k: keyValues, b: new Array(this.width) };
     this.spec.functions.forEach((f, i) => {
       f.init(entry.b, this.offsets[i]);
     });

@@ -1,4 +1,7 @@
 import type { OperatorContext } from '../../component/definition.js';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
+import { type ColumnarExpression, evaluateVector } from '../../core/columnar/evaluate.js';
+import { valueAt } from '../../core/columnar/vector.js';
 import { ConfigError } from '../../core/errors.js';
 import { compareValues } from '../../core/expr/values.js';
 import type { Row, Value } from '../../core/row.js';
@@ -22,8 +25,11 @@ export interface AggregateFunction {
   readonly text: string;
   readonly type: ColumnType;
   readonly width: number;
-  /** The argument, evaluated once per row by the caller and shared by aggregates of the same text (sum(x), max(x)). */
-  readonly argument?: { text: string; evaluate: (row: Row) => Value };
+  /**
+   * The argument, evaluated once per row (or once per columnar batch, as a vector) by the caller and shared by
+   * aggregates of the same text (sum(x), max(x)).
+   */
+  readonly argument?: { text: string } & ColumnarExpression;
   init(buffer: AggregationBuffer, at: number): void;
   /** Folds one row in, given the row's value of `argument` (null for count()). */
   update(buffer: AggregationBuffer, at: number, value: Value): void;
@@ -72,7 +78,7 @@ export function parseAggregate(name: string, text: string, context: OperatorCont
     return countRows(name, text.trim());
   }
   const arg = context.compile(argText, context.input, path);
-  const argument = { text: argText.trim(), evaluate: arg.evaluate };
+  const argument = { text: argText.trim(), evaluate: arg.evaluate, vector: arg.vector };
   const numeric = arg.type === 'long' || arg.type === 'double' || arg.type === 'any';
   const base = { name, text: text.trim(), argument };
   switch (kind) {
@@ -204,7 +210,7 @@ export class ArgumentPlan {
   readonly values: Value[];
   /** Per function, its argument's slot, or -1 (count()). */
   readonly slots: number[];
-  private readonly evaluators: Array<(row: Row) => Value>;
+  private readonly evaluators: ColumnarExpression[];
 
   constructor(functions: readonly AggregateFunction[]) {
     const texts: string[] = [];
@@ -214,7 +220,7 @@ export class ArgumentPlan {
       let slot = texts.indexOf(f.argument.text);
       if (slot < 0) {
         slot = texts.push(f.argument.text) - 1;
-        this.evaluators.push(f.argument.evaluate);
+        this.evaluators.push(f.argument);
       }
       return slot;
     });
@@ -222,7 +228,35 @@ export class ArgumentPlan {
   }
 
   evaluate(row: Row): void {
-    for (let i = 0; i < this.evaluators.length; i++) this.values[i] = this.evaluators[i](row);
+    for (let i = 0; i < this.evaluators.length; i++) this.values[i] = this.evaluators[i].evaluate(row);
+  }
+
+  /**
+   * Folds a columnar batch's rows into their groups' buffers, one function at a time (each loop calls one update):
+   * row r (at the batch's r-th selected position) into `buffers[groupOf[r]]`, unless groupOf[r] is -1. The arguments
+   * are evaluated as vectors, once each.
+   */
+  foldColumns(
+    batch: ColumnBatch,
+    functions: readonly AggregateFunction[],
+    offsets: readonly number[],
+    groupOf: Int32Array,
+    buffers: readonly AggregationBuffer[],
+  ): void {
+    const vectors = this.evaluators.map((e) => evaluateVector(e, batch));
+    const selection = batch.selection;
+    for (let f = 0; f < functions.length; f++) {
+      const vector = this.slots[f] < 0 ? undefined : vectors[this.slots[f]];
+      const { update } = functions[f];
+      const at = offsets[f];
+      const plain = vector?.kind === 'number' && vector.valid === undefined ? vector.values : undefined;
+      for (let r = 0; r < groupOf.length; r++) {
+        const g = groupOf[r];
+        if (g < 0) continue;
+        const i = selection ? selection[r] : r;
+        update(buffers[g], at, plain ? plain[i] : vector ? valueAt(vector, i) : null);
+      }
+    }
   }
 
   /** Folds the row last given to `evaluate` into `buffer`. */
