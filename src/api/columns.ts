@@ -6,7 +6,7 @@
  * here, once per batch, so a handler can read `columns.vector('tr').values` as a Float64Array whatever ran before.
  */
 import { ColumnBatch } from '../core/columnar/column-batch.js';
-import { allValid, setNull, type Vector } from '../core/columnar/vector.js';
+import { allValid, setNull, type Vector, valueAt } from '../core/columnar/vector.js';
 import type { Row, Value } from '../core/row.js';
 import type { ColumnType, Schema } from '../core/schema.js';
 import type { WindowValue } from './rows.js';
@@ -49,15 +49,15 @@ const kindOf: Partial<Record<ColumnType, 'number' | 'timestamp' | 'boolean'>> = 
   boolean: 'boolean',
 };
 
-/** The engine's columns with each column in the kind its schema type promises (vectors already so are shared). */
+/** The engine's columns with each column in the kind its schema type promises (vectors already so are shared; no row is built). */
 export function conformColumns(columns: ColumnBatch, schema: Schema): ColumnBatch {
   const vectors = columns.names.map((name, c) => {
     const vector = columns.vectors[c];
     const kind = kindOf[schema.find((column) => column.name === name)?.type ?? 'any'];
     if (!kind || vector.kind === kind) return vector;
-    const values = new Array<Value>(columns.capacity);
-    const rows = columns.rows();
-    for (let k = 0; k < rows.length; k++) values[columns.position(k)] = rows[k][name];
+    // Read at the selected positions only (the others may hold nothing): no row is built.
+    const values = new Array<Value>(columns.capacity).fill(null);
+    for (let k = 0; k < columns.length; k++) values[columns.position(k)] = valueAt(vector, columns.position(k));
     return typedVector(kind, values, name);
   });
   return columns.with(columns.names, vectors);
