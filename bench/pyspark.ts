@@ -12,7 +12,7 @@
  * Every batch's row count and the sum of one column (tr; the windowed count n) are compared between the engines:
  * a difference fails the bench, so the two did the same work.
  * `--cores 1` runs both workers under `taskset -c 0` and Spark as local[1]; the default is local[2], both unpinned.
- * Needs python3 with pyspark 4.3.0 (`pip install pyspark==4.3.0`) and Java 17. 10m is allowed but takes ~10 GB.
+ * Needs python3 with pyspark 4.3.0 (`pip install pyspark==4.3.0`) and Java 17. 10m: streamlab ~0.5 GB stateless, ~1.6 GB windowed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

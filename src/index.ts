@@ -18,6 +18,18 @@ export { readStream, DataStream, GroupedStream, type OperatorType, type Operator
 export { StreamWriter, type RunningQuery, type WriteStreamOptions, type TriggerOption } from './api/writer.js';
 export { count, sum, avg, min, max, approxCountDistinct, window, sessionWindow, type Aggregate, type WindowKey } from './api/functions.js';
 export type { ColumnTypeName, RowOfColumns, WindowValue } from './api/rows.js';
+export type {
+  Columns,
+  VectorOf,
+  NumberVector,
+  TimestampVector,
+  BooleanVector,
+  WindowVector,
+  DictionaryVector,
+  ValuesVector,
+} from './api/columns.js';
+export { ColumnBatch } from './core/columnar/column-batch.js';
+export { isValid, valueAt, type Vector } from './core/columnar/vector.js';
 /** The sources the first version of this API exported by name (`sources.<type>` has them all). */
 export const { rate, rateMicroBatch, sine, system, socket, file } = sources;
 export { StreamingQuery, type QueryDefinition, type RunOptions } from './core/query.js';

@@ -5,6 +5,8 @@ import type { Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
+import type { ColumnBatch } from '../core/columnar/column-batch.js';
+import { columnsFromRows, conformColumns } from './columns.js';
 
 /**
  * What a TypeScript job defines in code (a foreachBatch function, a Sink or Source object, a hand-written RxJS
@@ -33,6 +35,28 @@ export function foreachBatchSink<T>(handler: (rows: T[], batchId: number) => Pro
     },
     'foreachBatch',
   );
+}
+
+/**
+ * foreachBatch with `{ columns: true }`: `handler` gets each batch as a ColumnBatch, whether the query produced
+ * columns (foreachColumns: shared, only columns of another kind than their schema type converted) or rows
+ * (foreachBatch: built from the rows, in the schema's column order). Same contract as foreachBatchSink.
+ */
+export function foreachColumnsSink(handler: (columns: ColumnBatch, batchId: number) => Promise<void> | void): SinkDefinition {
+  return {
+    kind: 'sink',
+    type: 'foreachBatch',
+    summary: 'ForeachBatchSink (columns)',
+    options: noOptions,
+    examples: [{}],
+    create: (_options, context) => ({
+      description: 'ForeachBatchSink (columns)',
+      open: async () => {},
+      foreachBatch: async (rows: Row[], batchId: number) => handler(columnsFromRows(rows, context.input), batchId),
+      foreachColumns: async (columns: ColumnBatch, batchId: number) => handler(conformColumns(columns, context.input), batchId),
+      close: async () => {},
+    }),
+  };
 }
 
 /** A hand-written operator over batches; `schema` is its output's columns (default: its input's). */

@@ -8,7 +8,8 @@ import type { Trigger } from '../core/trigger.js';
 import { formatExplain } from '../cli/explain.js';
 import type { BuiltJob } from '../config/build-job.js';
 import { buildJobValue } from '../config/build-value.js';
-import { codeSink, foreachBatchSink } from './code-components.js';
+import { codeSink, foreachBatchSink, foreachColumnsSink } from './code-components.js';
+import type { Columns } from './columns.js';
 import type { SinkSpec } from './factories.js';
 import type { StreamParts } from './stream.js';
 
@@ -56,9 +57,18 @@ export class StreamWriter<T extends object> {
     return this.run(this.build(sink));
   }
 
-  /** Calls `handler` with every batch and starts the query (Spark: writeStream.foreachBatch(f).start()). */
-  foreachBatch(handler: (rows: T[], batchId: number) => Promise<void> | void): RunningQuery {
-    return this.run(this.buildWith(foreachBatchSink(handler)));
+  /**
+   * Calls `handler` with every batch and starts the query (Spark: writeStream.foreachBatch(f).start()): its rows, or
+   * with `{ columns: true }` its columns (a typed ColumnBatch, see columns.ts), which skips building row objects when
+   * the query produced columns.
+   */
+  foreachBatch(handler: (rows: T[], batchId: number) => Promise<void> | void, options?: { columns?: false }): RunningQuery;
+  foreachBatch(handler: (columns: Columns<T>, batchId: number) => Promise<void> | void, options: { columns: true }): RunningQuery;
+  foreachBatch(handler: (batch: never, batchId: number) => Promise<void> | void, options: { columns?: boolean } = {}): RunningQuery {
+    const sink = options.columns
+      ? foreachColumnsSink(handler as (columns: unknown, batchId: number) => void)
+      : foreachBatchSink(handler as (rows: unknown[], batchId: number) => void);
+    return this.run(this.buildWith(sink));
   }
 
   /** Writes to a Sink object of your own and starts the query. */

@@ -28,7 +28,15 @@ import { service } from '../support/services.js';
 const examples = readdirSync(join(repoRoot, 'examples'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''));
-const checked = ['rate-even-triangle', 'rate-even-parquet', 'windowed-wordcount', 'socket-wordcount', 'sensor-mysql', 'telemetry-influxdb'];
+const checked = [
+  'rate-even-triangle',
+  'rate-even-columns',
+  'rate-even-parquet',
+  'windowed-wordcount',
+  'socket-wordcount',
+  'sensor-mysql',
+  'telemetry-influxdb',
+];
 const folders: string[] = [];
 after(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -61,6 +69,12 @@ describe('examples/*.ts run as written', { concurrency: true }, () => {
 
   it("rate-even-triangle (the README's job): batches 0..2, the even values from 0 with their wave", async () => {
     const ran = await runExample('rate-even-triangle');
+    assert.equal(ran.code, 0, ran.stderr);
+    assertBatches(ran.stdout, 0, 0);
+  });
+
+  it('rate-even-columns: the same batches as rate-even-triangle, read from the columnar batch', async () => {
+    const ran = await runExample('rate-even-columns');
     assert.equal(ran.code, 0, ran.stderr);
     assertBatches(ran.stdout, 0, 0);
   });
