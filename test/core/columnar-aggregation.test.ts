@@ -113,7 +113,7 @@ async function run(rowsOnly: boolean, build: (s: DataStream, seen: Spy) => DataS
     await rm(dir, { recursive: true, force: true });
   }
   const state = progress.map((p) =>
-    p.stateOperators.map((s, seen) => [s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
+    p.stateOperators.map((s) => [s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
   );
   return { json: JSON.stringify(batches), state: JSON.stringify(state), columnar };
 }
