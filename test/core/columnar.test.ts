@@ -107,7 +107,10 @@ describe('vectorized expressions equal the row closures', () => {
     { name: 'x', type: 'double' },
     { name: 'y', type: 'long' },
     { name: 'b', type: 'boolean' },
+    { name: 'z', type: 'double' },
   ];
+  // z has no null (no bitmap): the kernels' by-constant loops, and `%`'s integer instruction (-0, past 32 bits).
+  const zs = [-4, 7, -0, 0, Number.NaN, 2147483648, -2147483649, 5.5, -6, 1e300];
   const xs = [1.5, -2, 0, -0, Number.NaN, 7, 30, -45.25, 1e300, 3];
   const ys = [2, 0, -3, 5, 0, 7, 4, 9, -1, 3];
   const bs = [1, 0, 1, 0, 1, 1, 0, 0, 1, 0];
@@ -119,11 +122,12 @@ describe('vectorized expressions equal the row closures', () => {
   const bValid = allValid(10);
   setNull(bValid, 2);
   const full = new ColumnBatch(
-    ['x', 'y', 'b'],
+    ['x', 'y', 'b', 'z'],
     [
       { kind: 'number', values: Float64Array.from(xs), valid: xValid },
       { kind: 'number', values: Float64Array.from(ys), valid: yValid },
       { kind: 'boolean', values: Uint8Array.from(bs), valid: bValid },
+      { kind: 'number', values: Float64Array.from(zs) },
     ],
     10,
   );
@@ -153,6 +157,14 @@ describe('vectorized expressions equal the row closures', () => {
     'triangle(y, 1, 0, 10)',
     'pow(x, y)',
     'abs(x) + sqrt(y)',
+    'z % 2',
+    'z % -3',
+    'z % 2.5',
+    'z % 0',
+    'z / 4',
+    'z * -1',
+    'z - 2',
+    'z + 0.5',
   ];
   for (const text of EXPRESSIONS) {
     it(text, () => {

@@ -6,7 +6,7 @@
 import type { Value } from '../row.js';
 import type { Evaluator } from './functions.js';
 import type { ArithmeticOp, ComparisonOp } from './parser.js';
-import { compareValues, toNumber, valueEquals } from './values.js';
+import { compareValues, remainder, toNumber, valueEquals } from './values.js';
 
 /** The operand as the compiler knows it: its evaluator and, when constant, its value. */
 export interface Operand {
@@ -29,7 +29,7 @@ function arithmeticSlow(op: ArithmeticOp, x: Value, y: Value): number | null {
     case '/':
       return b === 0 ? null : a / b;
     case '%':
-      return b === 0 ? null : a % b;
+      return b === 0 ? null : remainder(a, b);
   }
 }
 
@@ -98,7 +98,7 @@ export function arithmetic(op: ArithmeticOp, left: Operand, right: Operand): Eva
       return (row) => {
         const a = l(row),
           b = r(row);
-        return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a % b : arithmeticSlow(op, a, b);
+        return typeof a === 'number' && typeof b === 'number' && b !== 0 ? remainder(a, b) : arithmeticSlow(op, a, b);
       };
   }
 }
