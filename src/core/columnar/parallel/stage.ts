@@ -23,7 +23,17 @@ interface Cut {
  * A batch below `minRows` rows, given as rows, or holding values that cannot cross threads unchanged runs on the
  * main thread alone, as does one whose worker outputs cannot be merged (the same rows, computed again).
  */
-export function parallelStage(operators: readonly BatchOperator[], cores: number, minRows: number): BatchOperator {
+/** What a stage did so far: batches split across threads, and batches it ran again on one thread (see above). */
+export interface StageCounts {
+  sliced: number;
+  fellBack: number;
+}
+
+/** A parallel stage's operator, with its counts (tests and benchmarks check the threads were really used). */
+export type ParallelStageOperator = BatchOperator & { readonly counts: StageCounts };
+
+export function parallelStage(operators: readonly BatchOperator[], cores: number, minRows: number): ParallelStageOperator {
+  const counts: StageCounts = { sliced: 0, fellBack: 0 };
   const name = operators.map((o) => `${o.slice!.location.path}`).join(', ');
   const pool = new StagePool(
     cores - 1,
@@ -37,25 +47,32 @@ export function parallelStage(operators: readonly BatchOperator[], cores: number
     if (!columns || columns.length < minRows) return local(batch);
     const ranges = sliceRanges(columns, cores);
     const cuts = ranges.slice(1).map((range) => cut(batch, columns, range));
-    if (ranges.length < 2 || cuts.some((c) => c === undefined)) return local(batch);
+    if (ranges.length < 2) return local(batch);
+    if (cuts.some((c) => c === undefined)) return fallBack(batch); // a column of objects: not sent to a worker
     const replies = (cuts as Cut[]).map((c, j) => pool.run(j, c.job, c.transfer));
     const mainPart = { range: ranges[0], selection: selectionIn(columns, ranges[0]) ?? positions(ranges[0]) };
     const [main, ...settled] = await Promise.allSettled([local(columnarBatch(batch, columns.select(mainPart.selection))), ...replies]);
     const outputs: SliceOutput[] = [];
     for (const [j, result] of settled.entries()) {
       const reply = unwrap(result as PromiseSettledResult<SliceReply>, batch.batchId);
-      if (!reply.ok && 'fallback' in reply) return local(batch);
+      if (!reply.ok && 'fallback' in reply) return fallBack(batch);
       if (!reply.ok) throw new Error(reply.error.message); // an operator's own error, as on the main thread
       outputs.push({ range: (cuts[j] as Cut).range, names: reply.names, columns: reply.columns, selection: reply.selection });
     }
     if (main.status === 'rejected') throw main.reason;
     const mainColumns = columnsOf(main.value);
     const merged = mainColumns && mergeSlices(columns, mainPart, mainColumns, outputs);
-    return merged ? columnarBatch(batch, merged) : local(batch);
+    if (!merged) return fallBack(batch);
+    counts.sliced++;
+    return columnarBatch(batch, merged);
+  };
+  const fallBack = (batch: MicroBatch) => {
+    counts.fellBack++;
+    return local(batch);
   };
 
   const operator = (input: Parameters<BatchOperator>[0]) => input.pipe(concatMap((batch) => from(run(batch))));
-  return withHooks(operator, { close: () => pool.stop() });
+  return Object.assign(withHooks(operator, { close: () => pool.stop() }), { counts });
 }
 
 /** The slice of the batch at `range` for a worker, or undefined when a column cannot cross (see sliceVector). */
