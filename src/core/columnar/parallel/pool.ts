@@ -41,9 +41,9 @@ class StageWorker {
     this.ready.catch(() => {}); // observed by run(); a failure before the first batch must not be an unhandled rejection
   }
 
-  async run(job: SliceJob, transfer: ArrayBuffer[]): Promise<SliceReply> {
-    await this.ready;
-    if (this.failure) throw this.failure;
+  /** Posts the slice at once (call it once `ready` resolved: the caller then computes its own slice meanwhile). */
+  run(job: SliceJob, transfer: ArrayBuffer[]): Promise<SliceReply> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.set(job.id, { resolve, reject });
       this.worker.postMessage(job, transfer);
@@ -84,12 +84,21 @@ export class StagePool {
     return this.size;
   }
 
-  /** Runs a slice on worker `index` (starting the workers the first time), resolving with its reply. */
-  run(index: number, job: Omit<SliceJob, 'id'>, transfer: ArrayBuffer[]): Promise<SliceReply> {
+  /** Starts the workers the first time; resolves once every one has built its operators (rejects if one cannot). */
+  async ready(): Promise<void> {
     this.workers ??= Array.from(
       { length: this.size },
       (_, i) => new StageWorker(`parallel stage [${this.stageName}], worker thread ${i + 1} of ${this.size},`, this.specs),
     );
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  /**
+   * Posts a slice to worker `index` right away (after `ready()`), resolving with its reply. Posting synchronously
+   * matters: the caller runs its own slice next, synchronously, and a post left to a later tick would wait for it.
+   */
+  run(index: number, job: Omit<SliceJob, 'id'>, transfer: ArrayBuffer[]): Promise<SliceReply> {
+    if (!this.workers) return Promise.reject(new Error('StagePool.run before ready()'));
     return this.workers[index].run({ ...job, id: this.nextId++ }, transfer);
   }
 

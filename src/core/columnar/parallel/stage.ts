@@ -46,8 +46,13 @@ export function parallelStage(operators: readonly BatchOperator[], cores: number
     const columns = columnsOf(batch);
     if (!columns || columns.length < minRows) return local(batch);
     const ranges = sliceRanges(columns, cores);
-    const cuts = ranges.slice(1).map((range) => cut(batch, columns, range));
     if (ranges.length < 2) return local(batch);
+    try {
+      await pool.ready();
+    } catch (error) {
+      throw stageFailure(error, batch.batchId);
+    }
+    const cuts = ranges.slice(1).map((range) => cut(batch, columns, range));
     if (cuts.some((c) => c === undefined)) return fallBack(batch); // a column of objects: not sent to a worker
     const replies = (cuts as Cut[]).map((c, j) => pool.run(j, c.job, c.transfer));
     const mainPart = { range: ranges[0], selection: selectionIn(columns, ranges[0]) ?? positions(ranges[0]) };
@@ -111,9 +116,11 @@ function positions(range: SliceRange): Int32Array {
 
 function unwrap(result: PromiseSettledResult<SliceReply>, batchId: number): SliceReply {
   if (result.status === 'fulfilled') return result.value;
-  const error = result.reason as Error;
-  if (error instanceof StageWorkerError) {
-    throw new StageWorkerError(`batch ${batchId}: ${error.message} (the batch is not committed: it runs again when the query restarts)`);
-  }
-  throw error;
+  throw stageFailure(result.reason, batchId);
+}
+
+/** A dead or unstartable worker's error, naming the batch and what becomes of it. */
+function stageFailure(error: unknown, batchId: number): unknown {
+  if (!(error instanceof StageWorkerError)) return error;
+  return new StageWorkerError(`batch ${batchId}: ${error.message} (the batch is not committed: it runs again when the query restarts)`);
 }
