@@ -31,7 +31,7 @@ function parseSize(text: string): number {
 }
 
 /** Batches per run: enough rows to measure, at least 3 timed batches. */
-const batchesFor = (size: number) => 1 + Math.max(3, Math.ceil(20_000_000 / size / 4));
+const batchesFor = (size: number) => 1 + Math.max(3, Math.ceil(2_000_000 / size));
 
 function triangle(x: number, phase: number, length: number, amplitude: number): number {
   const alpha = amplitude / (length / 2);
