@@ -15,15 +15,7 @@ interface Cut {
   range: SliceRange;
 }
 
-/**
- * A stateless stage (consecutive operators that each map a row to at most one row from that row alone) run over
- * slices of a big columnar batch: the main thread runs the first slice through the stage's own operators while each
- * of `cores - 1` worker threads runs one through the same operators built again from their specs; the outputs are
- * put back together in position order (mergeSlices), so the batch's rows and their order are those of one thread.
- * A batch below `minRows` rows, given as rows, or holding values that cannot cross threads unchanged runs on the
- * main thread alone, as does one whose worker outputs cannot be merged (the same rows, computed again).
- */
-/** What a stage did so far: batches split across threads, and batches it ran again on one thread (see above). */
+/** What a stage did so far: batches split across threads, and batches it ran on one thread after all (see parallelStage). */
 export interface StageCounts {
   sliced: number;
   fellBack: number;
@@ -32,6 +24,14 @@ export interface StageCounts {
 /** A parallel stage's operator, with its counts (tests and benchmarks check the threads were really used). */
 export type ParallelStageOperator = BatchOperator & { readonly counts: StageCounts };
 
+/**
+ * A stateless stage (consecutive operators that each map a row to at most one row from that row alone) run over
+ * slices of a big columnar batch: the main thread runs the first slice through the stage's own operators while each
+ * of `cores - 1` worker threads runs one through the same operators built again from their specs; the outputs are
+ * put back together in position order (mergeSlices), so the batch's rows and their order are those of one thread.
+ * A batch below `minRows` rows, given as rows, or holding values that cannot cross threads unchanged runs on the
+ * main thread alone, as does one whose worker outputs cannot be merged (the same rows, computed again).
+ */
 export function parallelStage(operators: readonly BatchOperator[], cores: number, minRows: number): ParallelStageOperator {
   const counts: StageCounts = { sliced: 0, fellBack: 0 };
   const name = operators.map((o) => `${o.slice!.location.path}`).join(', ');
