@@ -161,6 +161,8 @@ async function main() {
   }
 }
 
-// `npm run bench:engine -- window`: the event-time windowed aggregation benchmark (bench/window.ts).
+// `npm run bench:engine -- window`: the event-time windowed aggregation benchmark (bench/window.ts);
+// `-- cores`: the stateless pipeline on one thread and on two (bench/parallel.ts).
 if (process.argv[2] === 'window') await import('./window.js');
+else if (process.argv[2] === 'cores') await import('./parallel.js');
 else await main();

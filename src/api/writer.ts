@@ -24,6 +24,8 @@ export interface WriteStreamOptions {
   trigger?: TriggerOption;
   outputMode?: OutputMode;
   maxRowsPerBatch?: number;
+  /** Threads for stateless steps over big columnar batches (the job option `cores`; default the machine's, 1: none). */
+  cores?: number;
   /** With a union of streams that each have a watermark: the query's is their `min` (default) or `max` (Spark's spark.sql.streaming.multipleWatermarkPolicy). */
   multipleWatermarkPolicy?: 'min' | 'max';
   /** What to do with a record that cannot be read or written (default `fail`). */
@@ -100,6 +102,7 @@ export class StreamWriter<T extends object> {
       outputMode: o.outputMode,
       checkpointLocation: o.checkpointLocation,
       maxRowsPerBatch: o.maxRowsPerBatch,
+      cores: o.cores,
       multipleWatermarkPolicy: o.multipleWatermarkPolicy,
       onBadRecord: o.onBadRecord,
       deadLetterPath: o.deadLetterPath,

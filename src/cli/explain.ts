@@ -11,6 +11,7 @@ import { isDurationOption } from '../component/options.js';
 import { secretKeys } from '../component/secret.js';
 import { findComponent, allComponents } from '../registry.js';
 import { allOperators } from '../core/execution/union-operator.js';
+import { PARALLEL_MIN_ROWS, parallelStageRuns } from '../core/columnar/parallel/plan.js';
 
 /**
  * The query plan as a tree, in the order data flows (Spark prints it bottom-up; reading top-down is easier to
@@ -59,6 +60,7 @@ export function formatExplain(built: BuiltJob): string {
     `Replayable:     ${sources.every((s) => s.replayable) ? 'yes: a batch interrupted by a crash is re-run with the same rows' : 'no: a push source; rows of a batch lost in a crash are not read again'}`,
   );
   if (job.maxRowsPerBatch) lines.push(`Max rows/batch: ${job.maxRowsPerBatch}`);
+  lines.push(`Cores:          ${describeCores(built)}`);
   lines.push(`Bad records:    ${describeBadRecords(job.onBadRecord, job.deadLetterPath ?? join(job.checkpointLocation, 'deadLetters'))}`);
   return redact(`${lines.join('\n')}\n`);
 }
@@ -74,6 +76,19 @@ function formatBranch(steps: PlanStep[], number: number): string[] {
     for (const note of step.notes ?? []) lines.push(`           note: ${note}`);
   }
   return lines;
+}
+
+/** Which steps run over slices on worker threads (core/columnar/parallel), or why none do. */
+function describeCores(built: BuiltJob): string {
+  const cores = built.query.cores ?? 1;
+  const runs = parallelStageRuns(built.query.operators);
+  if (cores <= 1) return `1: every step on the main thread (cores)`;
+  if (runs.length === 0) return `${cores}, unused: no run of stateless steps (filter, withColumn, triangle, select, drop)`;
+  const steps = runs.map((run) => (run.length === 1 ? `step ${run[0] + 1}` : `steps ${run[0] + 1}-${run[run.length - 1] + 1}`));
+  return (
+    `${cores}: ${steps.join(' and ')} over slices of each columnar batch of >= ${PARALLEL_MIN_ROWS.toLocaleString('en-US')} rows, ` +
+    `on the main thread and ${cores - 1} worker thread${cores > 2 ? 's' : ''} (same rows, same order)`
+  );
 }
 
 function describeBadRecords(policy: BadRecordPolicy, deadLetters: string): string {

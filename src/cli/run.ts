@@ -24,6 +24,7 @@ or until --max-batches, or, with the availableNow trigger, until everything avai
 
 Options:
   --max-batches N        stop after N batches
+  --cores N              threads for stateless steps over big columnar batches (overrides the job's cores; 1: none)
   --progress text|json|json=FILE
                          text (default): one line per batch on stderr. json: one progress object per line on stdout,
                          or on stderr when the sink prints to stdout (console; the log lines there are JSON objects
@@ -60,6 +61,7 @@ export async function runCommand(allArgs: string[]): Promise<number> {
     args,
     {
       'max-batches': { type: 'string' },
+      cores: { type: 'string' },
       progress: { type: 'string', default: 'text' },
       checkpoint: { type: 'string' },
       ...UI_FLAGS,
@@ -78,12 +80,17 @@ export async function runCommand(allArgs: string[]): Promise<number> {
   if (maxBatches !== undefined && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
     throw ConfigError.single({ message: `--max-batches: expected a whole number >= 0, found '${values['max-batches']}'` });
   }
+  const cores = values.cores === undefined ? undefined : Number(values.cores);
+  if (cores !== undefined && !(Number.isInteger(cores) && cores >= 1)) {
+    throw ConfigError.single({ message: `--cores: expected a whole number >= 1, found '${values.cores}'` });
+  }
   const progressOption = parseProgressOption(values.progress as string);
 
   const services = servicesChoice(values);
   const job = loadJob(positionals[0], { env: withHour(services.env, values.hour) });
   // A batch job starts from nothing every run: a checkpoint of its own, deleted at the end (see batch-run.ts).
   const batch = job.batch && !values.checkpoint ? batchCheckpoint(job) : undefined;
+  if (cores !== undefined) job.cores = cores;
   if (values.checkpoint) job.checkpointLocation = values.checkpoint as string;
   else if (batch) job.checkpointLocation = batch.dir;
   else if (job.checkpointMovedFrom) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BatchOperator, StatefulOperator, WatermarkOperator } from '../core/operator.js';
+import { withHooks, type BatchOperator, type StatefulOperator, type WatermarkOperator } from '../core/operator.js';
 import type { Schema } from '../core/schema.js';
 import type { OutputMode, Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
@@ -99,6 +99,12 @@ export interface SourceDefinition<S extends z.ZodType = z.ZodType> extends Compo
 export interface OperatorDefinition<S extends z.ZodType = z.ZodType> extends ComponentBase<S> {
   kind: 'operator';
   create(options: z.output<S>, context: OperatorContext): BuiltOperator;
+  /**
+   * Set (to the operator file's `import.meta.url`) by an operator whose output rows are each a function of one input
+   * row alone, with a columnar path: a worker thread imports that module, builds the operator from the same options and
+   * runs it over a slice of a big batch (core/columnar/parallel/); the slices' outputs put together are the batch's.
+   */
+  sliceable?: string;
 }
 
 export interface SinkDefinition<S extends z.ZodType = z.ZodType> extends ComponentBase<S> {
@@ -114,7 +120,16 @@ export const defineSource = <S extends z.ZodType, T extends string>(
 ): SourceDefinition<S> & { type: T } => ({ kind: 'source', ...d });
 export const defineOperator = <S extends z.ZodType, T extends string>(
   d: Omit<OperatorDefinition<S>, 'kind'> & { type: T },
-): OperatorDefinition<S> & { type: T } => ({ kind: 'operator', ...d });
+): OperatorDefinition<S> & { type: T } => ({ kind: 'operator', ...d, create: d.sliceable ? withSliceSpec(d, d.sliceable) : d.create });
 export const defineSink = <S extends z.ZodType, T extends string>(
   d: Omit<SinkDefinition<S>, 'kind'> & { type: T },
 ): SinkDefinition<S> & { type: T } => ({ kind: 'sink', ...d });
+
+/** A sliceable operator's factory that also records, on the operator it builds, how a worker builds it again. */
+function withSliceSpec<S extends z.ZodType>(d: Omit<OperatorDefinition<S>, 'kind'>, module: string): OperatorDefinition<S>['create'] {
+  return (options, context) => {
+    const built = d.create(options, context);
+    const { location, queryName, input } = context;
+    return { ...built, operator: withHooks(built.operator, { slice: { module, type: d.type, options, input, queryName, location } }) };
+  };
+}

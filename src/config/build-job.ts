@@ -42,6 +42,7 @@ export function buildJob(job: LoadedJob): BuiltJob {
       unionSources: built.unionSources,
       multipleWatermarkPolicy: job.multipleWatermarkPolicy,
       maxRowsPerBatch: job.maxRowsPerBatch,
+      cores: job.cores,
       onBadRecord: job.onBadRecord,
       deadLetterPath: job.deadLetterPath,
     },

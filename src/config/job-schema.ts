@@ -67,6 +67,14 @@ export const jobSchema = z.strictObject({
     .describe(
       'Upper bound on rows per batch (Spark: maxOffsetsPerTrigger), honoured by rate (whole seconds, at least one), sine, rate-micro-batch, sensor (whole ticks; rows exactly with `rows`), tsbs-cpu, wide, socket and system. The file source counts files instead (maxFilesPerBatch).',
     ),
+  cores: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Threads a stateless stage (consecutive filter, withColumn, triangle, select, drop) may use on a big columnar batch (Spark's local[N]): the main thread and cores - 1 worker threads, each over a slice; same rows, same order. Default: the machine's cores (os.availableParallelism()); 1: no worker threads. `streamlab run --cores N` overrides it.",
+    ),
   onBadRecord: z
     .enum(badRecordPolicies)
     .default('fail')

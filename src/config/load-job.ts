@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BadRecordPolicy } from '../core/bad-records.js';
@@ -48,6 +49,8 @@ export interface LoadedJob {
   /** Where an earlier streamlab, which resolved it against the working directory, left this job's checkpoint. */
   checkpointMovedFrom?: string;
   maxRowsPerBatch?: number;
+  /** Threads of a stateless stage (Spark's local[N]); default os.availableParallelism(). */
+  cores: number;
   onBadRecord: BadRecordPolicy;
   deadLetterPath?: string;
   /** How several withWatermark (union branches) make one watermark: Spark's spark.sql.streaming.multipleWatermarkPolicy. */
@@ -195,6 +198,7 @@ function checkJob(yaml: YamlFile, file: string, cwd: string, env: Env, code: Cod
     checkpointLocation: checkpoint.location,
     ...(checkpoint.movedFrom ? { checkpointMovedFrom: checkpoint.movedFrom } : {}),
     maxRowsPerBatch: job.maxRowsPerBatch,
+    cores: job.cores ?? availableParallelism(),
     onBadRecord: job.onBadRecord,
     deadLetterPath: job.deadLetterPath,
     multipleWatermarkPolicy: job.multipleWatermarkPolicy,

@@ -3,6 +3,7 @@ import type { Logger } from './logger.js';
 import type { StateOperatorProgress } from './progress.js';
 import type { Row } from './row.js';
 import type { Schema } from './schema.js';
+import type { SliceSpec } from './columnar/parallel/slice-spec.js';
 import type { OutputMode } from './sink.js';
 
 /** One micro-batch as it flows through the operators. */
@@ -50,6 +51,13 @@ export interface BatchOperator extends OperatorFunction<MicroBatch, MicroBatch> 
    * join's static table) reads and checks it here, so a wrong table fails the start rather than the first batch.
    */
   readonly prepare?: (context: { logger: Logger; nowMs: number }) => Promise<void>;
+  /** Called once when the query ends (a parallel stage stops its worker threads here). */
+  readonly close?: () => Promise<void>;
+  /**
+   * How a worker thread builds this operator again to run it over a slice of a columnar batch: set on operators that
+   * are a pure function of each row (filter, withColumn, ...), see core/columnar/parallel/.
+   */
+  readonly slice?: SliceSpec;
 }
 
 /** Builds a stateless operator from a function over the rows of one batch. */
@@ -60,7 +68,13 @@ export function mapRows(transform: (rows: Row[], batch: MicroBatch) => Row[]): B
 /** Attaches engine hooks to an operator function (see BatchOperator). */
 export function withHooks(
   operator: OperatorFunction<MicroBatch, MicroBatch>,
-  hooks: { stateful?: StatefulOperator; watermark?: WatermarkOperator; prepare?: BatchOperator['prepare'] },
+  hooks: {
+    stateful?: StatefulOperator;
+    watermark?: WatermarkOperator;
+    prepare?: BatchOperator['prepare'];
+    close?: BatchOperator['close'];
+    slice?: SliceSpec;
+  },
 ): BatchOperator {
   return Object.assign(operator, hooks);
 }

@@ -44,6 +44,11 @@ export interface QueryDefinition {
   onBadRecord?: BadRecordPolicy;
   /** Directory of the dead letters (`deadLetter` policy); default `<checkpointLocation>/deadLetters`. */
   deadLetterPath?: string;
+  /**
+   * Threads a stateless stage may use on a big columnar batch (Spark's local[N]): the main thread and cores - 1 worker
+   * threads, each over a slice (core/columnar/parallel/). Absent or 1: everything on the main thread.
+   */
+  cores?: number;
 }
 
 export interface RunOptions {
@@ -53,4 +58,6 @@ export interface RunOptions {
   maxBatches?: number;
   /** How long the default trigger waits before asking an idle source again. */
   pollMs?: number;
+  /** Rows a columnar batch needs before a parallel stage splits it (default PARALLEL_MIN_ROWS; tests set it low). */
+  parallelMinRows?: number;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler, from, lastValueFrom, ReplaySubject, Subject, type SchedulerLike } from 'rxjs';
 import { BadRecords } from './bad-records.js';
+import { planParallelStages } from './columnar/parallel/plan.js';
 import { Checkpoint } from './checkpoint/checkpoint.js';
 import { BatchPlanner, type PlannedBatch } from './execution/batch-planner.js';
 import { BatchRunner, type BatchResult } from './execution/batch-runner.js';
@@ -10,7 +11,7 @@ import { recoverPosition } from './execution/recovery.js';
 import { allOperators, unionHookOf } from './execution/union-operator.js';
 import { WatermarkTracker } from './execution/watermark-tracker.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { StatefulOperator } from './operator.js';
+import type { BatchOperator, StatefulOperator } from './operator.js';
 import type { QueryProgress } from './progress.js';
 import type { QueryDefinition, RunOptions } from './query-definition.js';
 import type { Offset } from './row.js';
@@ -60,6 +61,8 @@ export class StreamingQuery {
   private readonly badRecords: BadRecords;
   /** The job's source, then each union branch's: the order of offsets/N's lines and of progress `sources`. */
   private readonly sources: Source[];
+  /** The operators as they run: runs of sliceable ones made parallel stages when the query has several cores. */
+  private readonly planned: BatchOperator[];
   private checkpoint!: Checkpoint;
   private planner!: BatchPlanner;
   private batchesRun = 0;
@@ -97,9 +100,10 @@ export class StreamingQuery {
       emit: (progress) => this.progress$.next((this.lastProgress = progress)),
     });
     const unions = operators.flatMap((o) => unionHookOf(o) ?? []);
+    this.planned = planParallelStages(definition.operators, definition.cores ?? 1, options.parallelMinRows);
     this.runner = new BatchRunner(
       { sources: this.sources, unions },
-      definition.operators,
+      this.planned,
       sink,
       this.stateful,
       this.watermark,
@@ -170,6 +174,7 @@ export class StreamingQuery {
         if (this.stopController.signal.aborted && !this.leftUncommitted) await this.drainSource();
       } finally {
         for (const operator of this.stateful) await operator.close();
+        for (const operator of this.planned) await operator.close?.();
         await def.sink.close();
       }
     } catch (error) {

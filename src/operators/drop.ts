@@ -7,6 +7,7 @@ import type { Row } from '../core/row.js';
 /** Spark's `drop(cols)`: removes columns. Unlike Spark, naming a column that does not exist is an error: a typo here would silently keep data. */
 export const dropOperator = defineOperator({
   type: 'drop',
+  sliceable: import.meta.url, // a function of each row: a worker thread can run it over a slice (core/columnar/parallel)
   summary: 'Removes the listed columns (Spark: drop).',
   options: z.array(z.string().min(1)).min(1).describe('Names of the columns to remove.'),
   examples: [['timestamp'], ['tmp', 'debug']],

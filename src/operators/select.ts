@@ -15,6 +15,7 @@ export function splitAlias(item: string): { expr: string; name: string | undefin
 /** Spark's `selectExpr`: the listed columns or expressions, in that order, and nothing else. */
 export const selectOperator = defineOperator({
   type: 'select',
+  sliceable: import.meta.url, // a function of each row: a worker thread can run it over a slice (core/columnar/parallel)
   summary: 'Keeps only the listed columns or expressions, in order; `expr as name` names a computed column (Spark: selectExpr).',
   options: z.array(z.string().min(1)).min(1).describe('Columns or `expression as name` items.'),
   examples: [

@@ -19,6 +19,7 @@ const options = z.strictObject({
  */
 export const triangleOperator = defineOperator({
   type: 'triangle',
+  sliceable: import.meta.url, // a function of each row: a worker thread can run it over a slice (core/columnar/parallel)
   summary: "Adds the course's triangle wave of a column: triangle(x, phase, length, amplitude), as in its Python.",
   options,
   examples: [{}, { column: 'value', phase: 0, length: 30, amplitude: 10, as: 'tr' }],

@@ -13,6 +13,7 @@ const options = z.strictObject({
 /** Spark's `withColumn(name, expr)`: adds or replaces one column; rows are copied, never mutated; columns are shared. */
 export const withColumnOperator = defineOperator({
   type: 'withColumn',
+  sliceable: import.meta.url, // a function of each row: a worker thread can run it over a slice (core/columnar/parallel)
   summary: 'Adds a column computed from an expression, or replaces one of the same name (Spark: withColumn).',
   options,
   examples: [

@@ -4,6 +4,7 @@ import type { ColumnBatch } from '../core/columnar/column-batch.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
 import { RATE_SCHEMA, rateColumns } from './rate-schema.js';
+import { float64Array } from '../core/columnar/parallel/shared-arrays.js';
 
 const options = z.strictObject({
   rowsPerBatch: z.number().int().positive().describe('Rows in every micro-batch, whatever the wall clock says.'),
@@ -48,8 +49,8 @@ export class RateMicroBatchSource implements Source {
   getColumns(start: Offset | null, end: Offset): ColumnBatch {
     const from = (start as number | null) ?? 0;
     const to = end as number;
-    const timestamps = new Float64Array(to - from);
-    const values = new Float64Array(to - from);
+    const timestamps = float64Array(to - from);
+    const values = float64Array(to - from);
     for (let v = from; v < to; ) {
       const batch = Math.floor(v / this.rowsPerBatch);
       const timestamp = this.startTimestamp + batch * this.advanceMillisPerBatch;

@@ -6,6 +6,7 @@ import { formatDuration } from '../core/duration.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Source, SourceContext } from '../core/source.js';
 import { RATE_SCHEMA, rateColumns } from './rate-schema.js';
+import { float64Array } from '../core/columnar/parallel/shared-arrays.js';
 
 const options = z.strictObject({
   rowsPerSecond: z.number().int().positive().default(1).describe('Rows generated per second (Spark: rowsPerSecond).'),
@@ -92,8 +93,8 @@ export class RateSource implements Source {
     const to = valueAtSecond(endSeconds, this.rowsPerSecond, this.rampUpSeconds);
     const msPerValue = to > from ? ((endSeconds - startSeconds) * 1000) / (to - from) : 0;
     const base = this.startTimeMs + startSeconds * 1000;
-    const timestamps = new Float64Array(to - from);
-    const values = new Float64Array(to - from);
+    const timestamps = float64Array(to - from);
+    const values = float64Array(to - from);
     for (let v = from; v < to; v++) {
       timestamps[v - from] = base + Math.round((v - from) * msPerValue);
       values[v - from] = v;

@@ -5,6 +5,7 @@ import { ColumnBatch } from '../core/columnar/column-batch.js';
 import type { Offset, Row } from '../core/row.js';
 import type { Schema } from '../core/schema.js';
 import type { Source, SourceContext } from '../core/source.js';
+import { float64Array } from '../core/columnar/parallel/shared-arrays.js';
 
 const options = z.strictObject({
   amplitude: z.number().default(50).describe('Peak value of the wave.'),
@@ -61,8 +62,8 @@ export class SineSource implements Source {
   getColumns(start: Offset | null, end: Offset): ColumnBatch {
     const from = (start as number | null) ?? 0;
     const count = Math.max(0, (end as number) - from);
-    const timestamps = new Float64Array(count);
-    const values = new Float64Array(count);
+    const timestamps = float64Array(count);
+    const values = float64Array(count);
     for (let k = 0; k < count; k++) {
       const n = from + k;
       timestamps[k] = this.startTimeMs + n * this.intervalMs;
