@@ -73,7 +73,7 @@ export const jobSchema = z.strictObject({
     .positive()
     .optional()
     .describe(
-      "Threads a stateless stage (consecutive filter, withColumn, triangle, select, drop) may use on a big columnar batch (Spark's local[N]): the main thread and cores - 1 worker threads, each over a slice; same rows, same order. Default: the machine's cores (os.availableParallelism()); 1: no worker threads. `streamlab run --cores N` overrides it.",
+      "Threads a stateless stage (consecutive filter, withColumn, triangle, select, drop) may use on a big columnar batch (Spark's local[N]): the main thread and cores - 1 worker threads, each over a slice; same rows, same order. Default 1 (no worker threads): on 2-core machines two threads have not measured faster yet (docs/parallel.md). `streamlab run --cores N` overrides it.",
     ),
   onBadRecord: z
     .enum(badRecordPolicies)
