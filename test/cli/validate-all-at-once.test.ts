@@ -49,7 +49,7 @@ trigger: { processingTime: soon }
 `;
 
 const sevenProblems = [
-  "jobs/seven.yaml:2:13 descripton: unknown key 'descripton' (allowed: name, description, source, operators, sink, trigger, batch, outputMode, checkpointLocation, maxRowsPerBatch, onBadRecord, multipleWatermarkPolicy, deadLetterPath)",
+  "jobs/seven.yaml:2:13 descripton: unknown key 'descripton' (allowed: name, description, source, operators, sink, trigger, batch, outputMode, checkpointLocation, maxRowsPerBatch, cores, onBadRecord, multipleWatermarkPolicy, deadLetterPath)",
   "jobs/seven.yaml:3:37 source.rowsPerSecnd: unknown key 'rowsPerSecnd' (allowed: rowsPerSecond, rampUpTime)",
   "jobs/seven.yaml:5:14 operators[0].filter: unknown column 'vlaue' (columns: timestamp, value) at position 1",
   "jobs/seven.yaml:6:61 operators[1].withColumn.colour: unknown key 'colour' (allowed: name, expr)",
