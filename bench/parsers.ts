@@ -45,26 +45,27 @@ interface Case {
   baseline: (filter: boolean) => Promise<number> | number;
 }
 
-/** The ways of reading a case, each giving the rows it kept (checked equal across ways). */
-function ways(c: Case, source: Source): Array<[string, (filter: boolean) => Promise<number> | number]> {
-  const filter = compileExpression(c.filter, source.schema);
+/**
+ * The ways of reading a case, each giving the rows it kept (checked equal across ways). `opened` is one source for
+ * rows and one for columns, opened once (a kafka source's connections are not part of what is measured); each read
+ * asks it for the same (null, end] batch again, as a replay would.
+ */
+function ways(c: Case, opened: Array<{ source: Source; end: Offset }>): Array<[string, (filter: boolean) => Promise<number> | number]> {
+  const [forRows, forColumns] = opened;
+  const filter = compileExpression(c.filter, forRows.source.schema);
   return [
     ['baseline', c.baseline],
     [
       'rows',
       async (filtered) => {
-        const { source, end } = await c.open();
-        const rows = await source.getBatch(null, end);
-        await source.stop();
+        const rows = await forRows.source.getBatch(null, forRows.end);
         return filtered ? rows.filter((r) => filter.evaluate(r) === true).length : rows.length;
       },
     ],
     [
       'columns',
       async (filtered) => {
-        const { source, end } = await c.open();
-        const columns = await source.getColumns!(null, end);
-        await source.stop();
+        const columns = await forColumns.source.getColumns!(null, forColumns.end);
         return filtered ? selectWhere(filter, columns).length : columns.length;
       },
     ],
@@ -72,18 +73,21 @@ function ways(c: Case, source: Source): Array<[string, (filter: boolean) => Prom
 }
 
 async function runCase(c: Case): Promise<void> {
-  const probe = await c.open();
-  await probe.source.stop();
-  const table = ways(c, probe.source);
-  const seconds = new Map<string, number[]>();
+  const opened = [await c.open(), await c.open()];
+  const table = ways(c, opened);
+  const wall = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
   const kept = new Map<boolean, number>();
   for (let run = 0; run < RUNS; run++) {
     for (const filtered of [false, true]) {
       for (const [name, read] of table) {
-        const start = performance.now();
-        const count = await read(filtered);
         const label = filtered ? `${name} + filter` : name;
-        seconds.set(label, [...(seconds.get(label) ?? []), (performance.now() - start) / 1000]);
+        const start = performance.now();
+        const cpuStart = process.cpuUsage();
+        const count = await read(filtered);
+        const used = process.cpuUsage(cpuStart);
+        wall.set(label, [...(wall.get(label) ?? []), (performance.now() - start) / 1000]);
+        cpu.set(label, [...(cpu.get(label) ?? []), (used.user + used.system) / 1e6]);
         if (!filtered && count !== c.rows) throw new Error(`${c.name} ${label}: ${count} rows, expected ${c.rows}`);
         if (kept.has(filtered) && kept.get(filtered) !== count)
           throw new Error(`${c.name} ${label}: kept ${count}, others ${kept.get(filtered)}`);
@@ -91,17 +95,24 @@ async function runCase(c: Case): Promise<void> {
       }
     }
   }
+  for (const { source } of opened) await source.stop();
   process.stdout.write(
-    `\n${c.name}: ${c.rows.toLocaleString('en')} records (filter ${c.filter}: ${kept.get(true)} kept), medians of ${RUNS}\n`,
+    `\n${c.name}: ${c.rows.toLocaleString('en')} records (filter ${c.filter}: ${kept.get(true)} kept), medians of ${RUNS}; rows/s by wall time | by CPU time (this process, GC threads included)\n`,
   );
   for (const filtered of ['', ' + filter']) {
-    const at = (name: string) => median(seconds.get(`${name}${filtered}`)!);
     for (const [name] of table) {
-      const ratio = name === 'baseline' ? '' : `  ${(at('baseline') / at(name)).toFixed(2)}x baseline`;
-      const vsRows = name === 'columns' ? `, ${(at('rows') / at('columns')).toFixed(2)}x rows` : '';
-      process.stdout.write(`  ${`${name}${filtered}`.padEnd(18)} ${formatRate(c.rows / at(name)).padStart(7)} rows/s${ratio}${vsRows}\n`);
+      const label = `${name}${filtered}`.padEnd(18);
+      process.stdout.write(`  ${label} ${rates(wall, c.rows, name, filtered)} | ${rates(cpu, c.rows, name, filtered)}\n`);
     }
   }
+}
+
+/** rows/s of a way, with its ratio to the baseline and, for columns, to rows. */
+function rates(seconds: Map<string, number[]>, rows: number, name: string, filtered: string): string {
+  const at = (way: string) => median(seconds.get(`${way}${filtered}`)!);
+  const vsBaseline = name === 'baseline' ? '' : ` ${(at('baseline') / at(name)).toFixed(2)}x baseline`;
+  const vsRows = name === 'columns' ? `, ${(at('rows') / at('columns')).toFixed(2)}x rows` : '';
+  return `${formatRate(rows / at(name)).padStart(7)} rows/s${vsBaseline}${vsRows}`.padEnd(45);
 }
 
 function fileCase(dir: string, format: 'json' | 'csv'): Case {

@@ -1,7 +1,7 @@
 import type { ParseModeOptions } from '../../component/parse-mode.js';
 import type { BadRecordHandler } from '../../core/bad-records.js';
 import { RuntimeError } from '../../core/errors.js';
-import type { Schema } from '../../core/schema.js';
+import type { ColumnType, Schema } from '../../core/schema.js';
 import { coerceCell } from '../../component/coerce.js';
 import { parseCsv } from './csv.js';
 import type { RecordTarget } from './record-target.js';
@@ -57,8 +57,9 @@ class RecordReader {
     }
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i].replace(/\r$/, '');
-      if (raw.trim() === '') continue;
+      const line = lines[i];
+      const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+      if (blank(raw)) continue;
       const position = { file: this.file, line: i + 1 };
       let record: unknown;
       try {
@@ -156,6 +157,11 @@ class RecordReader {
     for (let c = 0; c < this.schema.length; c++) {
       const column = this.schema[c];
       const found = field(c);
+      const plain = plainCell(found, column.type);
+      if (plain !== undefined) {
+        this.target.set(c, plain);
+        continue;
+      }
       const result = coerceCell(found, column.type);
       if ('error' in result) error ??= `column '${column.name}': ${result.error}, found ${JSON.stringify(found)}`;
       else this.target.set(c, result.value);
@@ -199,4 +205,20 @@ class RecordReader {
 
 function where(position: Position): string {
   return 'line' in position ? `${position.file}:${position.line}` : `${position.file}: element ${position.element}`;
+}
+
+/** Only whitespace (or nothing); trim() is asked only when the line starts with a space or a non-ASCII character. */
+function blank(line: string): boolean {
+  const first = line.charCodeAt(0);
+  return line.length === 0 || ((first <= 32 || first >= 128) && line.trim() === '');
+}
+
+/**
+ * coerce's value for the commonest cells, without its result object: a string in a string column, a number in a double
+ * column, a whole number in a long column. undefined: ask coerceCell.
+ */
+function plainCell(raw: unknown, type: ColumnType): string | number | undefined {
+  if (typeof raw === 'string') return type === 'string' ? raw : undefined;
+  if (typeof raw !== 'number') return undefined;
+  return type === 'double' || (type === 'long' && Number.isSafeInteger(raw)) ? raw : undefined;
 }
