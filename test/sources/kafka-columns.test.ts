@@ -46,6 +46,8 @@ describeOrSkip('kafka source: columns equal rows (Kafka 3.9)', { skip: kafka.ski
         startingOffsets: 'earliest',
         maxRetries: 2,
         ...options,
+        // group mode: a group of its own for each read (a claim of one read would hold the other back)
+        ...(options.group ? { group: `${options.group}-${columnar ? 'columns' : 'rows'}` } : {}),
       } as never);
       await source.open({ scheduler: asyncScheduler, logger: silentLogger });
       try {
@@ -92,6 +94,10 @@ describeOrSkip('kafka source: columns equal rows (Kafka 3.9)', { skip: kafka.ski
 
   it('format text without headers', async () => {
     await both({});
+  });
+
+  it('group mode (KafkaGroupSource): the ranges it claims, as columns', async () => {
+    await both({ group: `kafka-columns-${topic}`, includeHeaders: true });
   });
 
   it('format bytes: key and value as byte values', async () => {
