@@ -106,11 +106,11 @@ class RecordReader {
         continue;
       }
       const { fields } = record;
-      const header = names;
+      const headerNames = names;
       const at = fieldOf;
       // A short record: the last field of that name that it has (Spark keeps the fields there).
       const index = (c: number) =>
-        at[c] < fields.length ? at[c] : fields.length === 0 ? -1 : header.lastIndexOf(this.schema[c].name, fields.length - 1);
+        at[c] < fields.length ? at[c] : fields.length === 0 ? -1 : headerNames.lastIndexOf(this.schema[c].name, fields.length - 1);
       const error = this.convert((c) => {
         const i = index(c);
         return i >= 0 ? fields[i] : null;

@@ -2,7 +2,7 @@ import { type ColumnBuilder, columnBuilder } from '../../core/columnar/builder.j
 import { ColumnBatch } from '../../core/columnar/column-batch.js';
 import type { Vector } from '../../core/columnar/vector.js';
 import type { Value } from '../../core/row.js';
-import type { Schema } from '../../core/schema.js';
+import { findColumn, type Schema } from '../../core/schema.js';
 import { type RecordView, recordHeaders } from './decode-records.js';
 import { payloadDecoder } from './rows.js';
 
@@ -32,14 +32,14 @@ export class RangeColumns {
     expected: number,
   ) {
     const size = Math.min(Math.max(expected, 16), MAX_EXPECTED);
-    const payloadType = schema[0].type;
+    const payloadType = findColumn(schema, 'key')!.type; // string (format text) or array (format bytes)
     this.payload = payloadDecoder(payloadType === 'string' ? 'text' : 'bytes');
     this.key = columnBuilder(payloadType, size);
     this.value = columnBuilder(payloadType, size);
     this.offset = columnBuilder('long', size);
     this.timestamp = columnBuilder('timestamp', size);
     this.timestampType = columnBuilder('long', size);
-    this.headers = schema.length > 7 ? columnBuilder('array') : undefined;
+    this.headers = findColumn(schema, 'headers') ? columnBuilder('array') : undefined;
   }
 
   /** A batch without records (no partition to read). */
