@@ -27,9 +27,8 @@ export function coerce(raw: unknown, type: ColumnType): { value: Value } | { err
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return { value: raw.trim().toLowerCase() === 'true' };
       return { error: 'expected true or false' };
     case 'timestamp': {
-      const ms =
-        typeof raw === 'number' ? (Number.isSafeInteger(raw) ? raw : undefined) : typeof raw === 'string' ? parseTimestamp(raw) : undefined;
-      return ms === undefined ? { error: 'expected an ISO 8601 time (a real date) or epoch milliseconds' } : { value: new Date(ms) };
+      const ms = timestampMillis(raw);
+      return ms === undefined ? { error: TIMESTAMP_ERROR } : { value: new Date(ms) };
     }
     case 'array':
       return Array.isArray(raw) ? { value: raw as Value } : { error: 'expected an array' };
@@ -38,6 +37,21 @@ export function coerce(raw: unknown, type: ColumnType): { value: Value } | { err
     case 'any':
       return { value: raw as Value };
   }
+}
+
+const TIMESTAMP_ERROR = 'expected an ISO 8601 time (a real date) or epoch milliseconds';
+
+/** coerce's timestamp rule: epoch milliseconds from ISO 8601 text or an epoch-ms number; undefined for anything else. */
+function timestampMillis(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : undefined;
+  return typeof raw === 'string' ? parseTimestamp(raw) : undefined;
+}
+
+/** As coerce, but a timestamp is its epoch milliseconds (a number): what a column vector stores, without a Date per value. */
+export function coerceCell(raw: unknown, type: ColumnType): { value: Value } | { error: string } {
+  if (type !== 'timestamp' || raw === null || raw === undefined) return coerce(raw, type);
+  const ms = timestampMillis(raw);
+  return ms === undefined ? { error: TIMESTAMP_ERROR } : { value: ms };
 }
 
 const WHOLE = /^\s*[-+]?\d+\s*$/;

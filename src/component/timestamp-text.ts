@@ -9,6 +9,8 @@ const EPOCH_MS = /^-?\d+$/;
 
 /** Epoch milliseconds, or undefined when the text is not a real time in one of the accepted forms. */
 export function parseTimestamp(text: string): number | undefined {
+  const utc = isoUtcMillis(text);
+  if (utc !== undefined) return utc;
   const trimmed = text.trim();
   if (EPOCH_MS.test(trimmed)) {
     const ms = Number(trimmed);
@@ -25,6 +27,47 @@ export function parseTimestamp(text: string): number | undefined {
   const offset = zone === undefined ? '' : /^z$/i.test(zone) ? 'Z' : normalOffset(zone);
   const ms = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second ?? '00'}.${millis}${offset}`);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The commonest form, `2026-12-01T07:00:00.123Z` (toISOString's, what most JSON carries), from its digits: the
+ * regex and Date.parse below cost a file source a quarter of its time. Anything else, or anything it doubts (years
+ * before 100, which Date.UTC would move to the 1900s), is left to them: undefined.
+ */
+function isoUtcMillis(text: string): number | undefined {
+  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return undefined;
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || ms < 0) return undefined;
+  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** Positions and char codes of `-`, `-`, `T`, `:`, `:`, `.` in `2026-12-01T07:00:00.123Z`. */
+const SEPARATORS = [
+  [4, 45],
+  [7, 45],
+  [10, 84],
+  [13, 58],
+  [16, 58],
+  [19, 46],
+] as const;
+
+/** The number written by `length` ASCII digits at `from`, or -1 when one is not a digit. */
+function digits(text: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function validDate(year: number, month: number, day: number): boolean {

@@ -2,8 +2,10 @@
  * The vectorized path of the expression compiler: one loop per expression node over whole columns (typed arrays,
  * validity bitmaps), instead of one closure call per row. It covers what the stateless pipelines use: numeric
  * columns and constants, arithmetic, comparisons, and / or / not, `is [not] null`, and calls of the numeric
- * functions (triangle, sin, abs, ...). For anything else `compileVector` gives undefined, and at run time an
- * evaluator gives undefined when a column is not the vector it expects; the caller then evaluates the row closure
+ * functions (triangle, sin, abs, ...); a part that reads one string column only (`topic = 'a'`, `label in (...)`,
+ * `k is null`) runs once per distinct value of its dictionary vector (vector-strings.ts). For anything else
+ * `compileVector` gives undefined, and at run time an evaluator gives undefined when a column is not the vector it
+ * expects; the caller then evaluates the row closure
  * (src/core/columnar/evaluate.ts). Results are those of the row closures, value for value (operators.ts' fast paths,
  * the same function implementations), which the tests check on both paths.
  */
@@ -15,6 +17,7 @@ import { compile } from './compile.js';
 import { FUNCTION_MAP, type Impl } from './functions.js';
 import type { Node } from './parser.js';
 import { remainder } from './values.js';
+import { overStringColumn, resultKind, soleStringColumn } from './vector-strings.js';
 
 /** Computes the expression at the batch's selected positions; undefined when this batch needs the row path. */
 export type VectorEvaluator = (batch: ColumnBatch) => Vector | undefined;
@@ -29,6 +32,8 @@ export function compileVector(node: Node, schema: Schema): VectorEvaluator | und
     const name = node.name; // a plain column, of any type, is its own vector: shared, not copied
     return (batch) => batch.vector(name);
   }
+  const stringColumn = soleStringColumn(node, schema);
+  if (stringColumn !== undefined && resultKind(node, schema) === 'string') return overStringColumn(node, schema, stringColumn, 'string');
   const part = new VectorCompiler(schema).node(node);
   if (!part) return undefined;
   if (!part.constant) return part.ev;
@@ -65,6 +70,8 @@ class VectorCompiler {
 
   node(node: Node): Part | undefined {
     if (!readsColumns(node)) return this.constant(node);
+    const overString = this.overStringColumn(node);
+    if (overString) return overString;
     switch (node.kind) {
       case 'column':
         return this.column(node.name);
@@ -79,6 +86,15 @@ class VectorCompiler {
       default:
         return undefined;
     }
+  }
+
+  /** A part that reads one string column only (`topic = 'a'`, `label in ('x', 'y')`): once per distinct value. */
+  private overStringColumn(node: Node): Part | undefined {
+    const column = soleStringColumn(node, this.schema);
+    if (column === undefined) return undefined;
+    const kind = resultKind(node, this.schema);
+    if (kind !== 'number' && kind !== 'boolean') return undefined;
+    return { constant: false, kind, ev: overStringColumn(node, this.schema, column, kind) };
   }
 
   /** A constant sub-expression, evaluated once by the row compiler: numbers and booleans only. */

@@ -20,7 +20,7 @@ export function* parseCsv(text: string, separator = ','): Generator<CsvRecord> {
   let line = 1;
   while (start < text.length) {
     const record = readRecord(text, start, separator);
-    const raw = text.slice(start, record.end).replace(/\r?\n$|\r$/, '');
+    const raw = text.slice(start, withoutLineBreak(text, start, record.end));
     if ('error' in record) yield { line, raw, error: record.error };
     else if (!(record.fields.length === 1 && record.fields[0] === null)) yield { line, raw, fields: record.fields };
     line += countLineBreaks(text, start, record.end);
@@ -55,8 +55,9 @@ function readRecord(text: string, start: number, separator: string): ReadResult 
       }
       fields.push(field);
     } else {
+      const stop = separator.charCodeAt(0);
       let j = i;
-      while (j < text.length && text[j] !== separator && text[j] !== '\n' && text[j] !== '\r') j++;
+      for (let c = text.charCodeAt(j); j < text.length && c !== stop && c !== LF && c !== CR; c = text.charCodeAt(++j));
       fields.push(j === i ? null : text.slice(i, j));
       i = j;
     }
@@ -86,7 +87,18 @@ function lineEnd(text: string, from: number): number {
 function countLineBreaks(text: string, from: number, to: number): number {
   let count = 0;
   for (let i = from; i < to; i++) {
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) count++;
+    const c = text.charCodeAt(i);
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) count++;
   }
   return count;
+}
+
+const LF = 10;
+const CR = 13;
+
+/** Where the record's text ends without its line break (CRLF, LF or CR). */
+function withoutLineBreak(text: string, start: number, end: number): number {
+  if (end > start && text.charCodeAt(end - 1) === LF) end--;
+  else if (end > start && text.charCodeAt(end - 1) === CR) return end - 1;
+  return end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
 }

@@ -5,11 +5,13 @@ import { defineSource } from '../../component/definition.js';
 import { schemaOption } from '../../component/options.js';
 import { parseModeOptions, type ParseModeOptions } from '../../component/parse-mode.js';
 import { failOnBadRecord, type BadRecordHandler } from '../../core/bad-records.js';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
 import { ConfigError, RuntimeError } from '../../core/errors.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Backlog, Source, SourceContext } from '../../core/source.js';
 import { parseFile, type FileFormat } from './parse.js';
+import { ColumnTarget, type RecordTarget, RowTarget } from './record-target.js';
 
 const options = z.strictObject({
   path: z
@@ -107,18 +109,29 @@ export class FileSource implements Source {
   }
 
   async getBatch(start: Offset | null, end: Offset): Promise<Row[]> {
+    const target = new RowTarget(this.schema);
+    await this.read(start, end, target);
+    return target.rows;
+  }
+
+  /** The same records as columns: numbers, timestamps and booleans typed, repeated strings dictionary-encoded. */
+  async getColumns(start: Offset | null, end: Offset): Promise<ColumnBatch> {
+    const target = new ColumnTarget(this.schema);
+    await this.read(start, end, target);
+    return target.finish();
+  }
+
+  /** Parses the files of (start, end] into `target`, in name order. */
+  private async read(start: Offset | null, end: Offset, target: RecordTarget): Promise<void> {
     const after = (start as string | null) ?? '';
     const files = (await this.listFiles()).filter((f) => f > after && f <= (end as string));
-    const rows: Row[] = [];
     const counts = { malformed: 0 };
     for (const file of files) {
       const path = join(this.dir, file);
       const text = await readFile(path, 'utf8');
-      const parsed = parseFile(text, path, this.format, this.fileSchema, this.header, this.badRecords, this.parseMode, counts);
-      for (const row of parsed) rows.push(row);
+      parseFile(text, path, this.format, this.fileSchema, this.header, this.badRecords, target, this.parseMode, counts);
     }
     this.malformedRows = counts.malformed;
-    return rows;
   }
 
   /**

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
+import { concatBatches } from '../../core/columnar/concat.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Offset, Row } from '../../core/row.js';
@@ -11,7 +13,8 @@ import { GroupPlanner } from './group-planner.js';
 import type { KafkaSourceConfig } from './source.js';
 import { KafkaReader } from './reader.js';
 import { kafkaSchema, recordDecoder } from './rows.js';
-import { readRangeRows, reportDataLoss } from './read-range.js';
+import { readRangeColumns, readRangeRows, reportDataLoss } from './read-range.js';
+import { RangeColumns } from './columns.js';
 import { KafkaRetries } from './retries.js';
 
 export interface KafkaGroupSourceConfig extends KafkaSourceConfig {
@@ -101,19 +104,28 @@ export class KafkaGroupSource implements Source {
   }
 
   async getBatch(_start: Offset | null, end: Offset): Promise<Row[]> {
+    const perRange = await this.readHeld(end, (reader, range, onDataLoss) => readRangeRows(reader, range, this.decode, onDataLoss));
+    return perRange.length === 1 ? perRange[0] : perRange.flat();
+  }
+
+  /** The same records as columns (columns.ts), after the same claim. */
+  async getColumns(_start: Offset | null, end: Offset): Promise<ColumnBatch> {
+    const perRange = await this.readHeld(end, (reader, range, onDataLoss) => readRangeColumns(reader, range, this.schema, onDataLoss));
+    return perRange.length === 0 ? RangeColumns.none(this.schema) : concatBatches(perRange);
+  }
+
+  /** Claims the batch's ranges in the group, then reads those it holds with `read`, all at once. */
+  private async readHeld<T>(
+    end: Offset,
+    read: (reader: KafkaReader, range: GroupRange, onDataLoss: (message: string) => void) => Promise<T>,
+  ): Promise<T[]> {
     const batch = asGroupBatchOffset(end, "kafka source: the batch's end offset")!;
     const replay = JSON.stringify(batch) !== this.planned;
     this.settled = true;
     this.held = await this.retries.run('claiming the batch', () => this.claims!.hold(batch.batch, rangesOf(batch), replay));
     const reader = this.reader!;
-    const perRange = await this.retries.run('reading records', () =>
-      Promise.all(
-        this.held.map((range) =>
-          readRangeRows(reader, range, this.decode, (m) => reportDataLoss(m, this.config.failOnDataLoss, this.logger)),
-        ),
-      ),
-    );
-    return perRange.length === 1 ? perRange[0] : perRange.flat();
+    const onDataLoss = (m: string) => reportDataLoss(m, this.config.failOnDataLoss, this.logger);
+    return this.retries.run('reading records', () => Promise.all(this.held.map((range) => read(reader, range, onDataLoss))));
   }
 
   commit(end: Offset): void {

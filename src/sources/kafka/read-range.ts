@@ -1,6 +1,9 @@
 import { RuntimeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
 import type { Row } from '../../core/row.js';
+import type { Schema } from '../../core/schema.js';
+import { RangeColumns } from './columns.js';
 import type { KafkaReader } from './reader.js';
 import type { recordDecoder } from './rows.js';
 
@@ -31,4 +34,17 @@ export async function readRangeRows(
   const rows: Row[] = [];
   await reader.read({ topic, partition }, from, until, (record) => rows.push(decode(topic, partition, record)), onDataLoss);
   return rows;
+}
+
+/** The same records as columns (columns.ts): one ColumnBatch for the range. */
+export async function readRangeColumns(
+  reader: KafkaReader,
+  range: { topic: string; partition: number; from: number; until: number },
+  schema: Schema,
+  onDataLoss: (message: string) => void,
+): Promise<ColumnBatch> {
+  const { topic, partition, from, until } = range;
+  const columns = new RangeColumns(schema, topic, partition, until - from);
+  await reader.read({ topic, partition }, from, until, (record) => columns.add(record), onDataLoss);
+  return columns.finish();
 }

@@ -23,7 +23,7 @@ export function kafkaSchema(format: 'text' | 'bytes', includeHeaders: boolean): 
 
 /** Turns Kafka records (views of them in a fetched batch, decode-records.ts) into rows of kafkaSchema. */
 export function recordDecoder(format: 'text' | 'bytes', includeHeaders: boolean) {
-  const payload = format === 'text' ? text : bytes;
+  const payload = payloadDecoder(format);
   return (topic: string, partition: number, record: RecordView): Row => {
     const { data } = record;
     const row: Row = {
@@ -40,6 +40,11 @@ export function recordDecoder(format: 'text' | 'bytes', includeHeaders: boolean)
     }
     return row;
   };
+}
+
+/** How a key or value (and a header's value) is read: as text or as a list of byte values. */
+export function payloadDecoder(format: 'text' | 'bytes'): (data: Buffer, start: number, length: number) => Value {
+  return format === 'text' ? text : bytes;
 }
 
 /** Bytes [start, start + length) as UTF-8 text; length -1: null. */

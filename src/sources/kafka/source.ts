@@ -1,13 +1,16 @@
 import type { KafkaConnectionOptions } from '../../connectors/kafka/connection-options.js';
+import type { ColumnBatch } from '../../core/columnar/column-batch.js';
+import { concatBatches } from '../../core/columnar/concat.js';
 import { RuntimeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import type { Offset, Row } from '../../core/row.js';
 import type { Schema } from '../../core/schema.js';
 import type { Source, SourceContext } from '../../core/source.js';
-import { planRanges } from './batch-ranges.js';
+import { type OffsetRange, planRanges } from './batch-ranges.js';
+import { RangeColumns } from './columns.js';
 import { asPartitionOffsets, offsetEntries, rateLimit, type PartitionOffsets } from './offsets.js';
 import type { StartingOffsets, TopicStrategy } from './options.js';
-import { readRangeRows, reportDataLoss } from './read-range.js';
+import { readRangeColumns, readRangeRows, reportDataLoss } from './read-range.js';
 import { KafkaReader } from './reader.js';
 import { KafkaRetries } from './retries.js';
 import { kafkaSchema, recordDecoder } from './rows.js';
@@ -98,14 +101,29 @@ export class KafkaSource implements Source {
   }
 
   async getBatch(start: Offset | null, end: Offset): Promise<Row[]> {
+    const onDataLoss = (m: string) => this.reportDataLoss(m);
+    const perRange = await this.readRanges(start, end, (reader, range) => readRangeRows(reader, range, this.decode, onDataLoss));
+    return perRange.length === 1 ? perRange[0] : perRange.flat(); // one partition: no copy of every row
+  }
+
+  /** The same records as columns (columns.ts), the ranges' one after another as getBatch's rows. */
+  async getColumns(start: Offset | null, end: Offset): Promise<ColumnBatch> {
+    const onDataLoss = (m: string) => this.reportDataLoss(m);
+    const perRange = await this.readRanges(start, end, (reader, range) => readRangeColumns(reader, range, this.schema, onDataLoss));
+    return perRange.length === 0 ? RangeColumns.none(this.schema) : concatBatches(perRange);
+  }
+
+  /** Reads each partition's range of (start, end] with `read`, all at once, in the order planRanges gives them. */
+  private async readRanges<T>(
+    start: Offset | null,
+    end: Offset,
+    read: (reader: KafkaReader, range: OffsetRange) => Promise<T>,
+  ): Promise<T[]> {
     const reader = this.opened();
     const from = start === null ? this.initial : asPartitionOffsets(start, "kafka source: the batch's start offset");
     const until = asPartitionOffsets(end, "kafka source: the batch's end offset");
     const ranges = await this.retrying('planning the batch', () => planRanges(reader, from, until, (m) => this.reportDataLoss(m)));
-    const perRange = await this.retrying('reading records', () =>
-      Promise.all(ranges.map((range) => readRangeRows(reader, range, this.decode, (m) => this.reportDataLoss(m)))),
-    );
-    return perRange.length === 1 ? perRange[0] : perRange.flat(); // one partition: no copy of every row
+    return this.retrying('reading records', () => Promise.all(ranges.map((range) => read(reader, range))));
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
