@@ -43,44 +43,37 @@ export class EventTimeTracker implements WatermarkOperator {
 
   /** Replaces the statistics with those of `rows` (a new batch); rows without a valid timestamp are not counted. */
   observe(rows: Row[]): void {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let count = 0;
     const column = this.column;
-    for (let i = 0; i < rows.length; i++) {
-      const value = rows[i][column];
-      if (!(value instanceof Date)) continue;
-      const t = value.getTime();
-      if (Number.isNaN(t)) continue;
-      if (t < min) min = t;
-      if (t > max) max = t;
-      sum += t;
-      count++;
-    }
-    this.current = count > 0 ? { min, max, sum, count } : undefined;
+    this.current = eventTimeStats(rows.length, (k) => {
+      const value = rows[k][column];
+      return value instanceof Date ? value.getTime() : Number.NaN;
+    });
   }
 
   /** observe() over the selected positions of a timestamp vector: the same statistics, no row built. */
   private observeVector(columns: ColumnBatch, values: Float64Array, valid: Uint8Array | undefined): void {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let count = 0;
-    const n = columns.length;
-    const selection = columns.selection;
-    for (let k = 0; k < n; k++) {
-      const i = selection ? selection[k] : k;
-      if (!isValid(valid, i)) continue;
-      const t = values[i];
-      if (Number.isNaN(t)) continue;
-      if (t < min) min = t;
-      if (t > max) max = t;
-      sum += t;
-      count++;
-    }
-    this.current = count > 0 ? { min, max, sum, count } : undefined;
+    this.current = eventTimeStats(columns.length, (k) => {
+      const i = columns.position(k);
+      return isValid(valid, i) ? values[i] : Number.NaN;
+    });
   }
+}
+
+/** Min, max, sum and count of the n times `timeAt` gives (NaN: no time), or undefined when there are none. */
+function eventTimeStats(n: number, timeAt: (k: number) => number): EventTimeStats | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < n; k++) {
+    const t = timeAt(k);
+    if (Number.isNaN(t)) continue;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    sum += t;
+    count++;
+  }
+  return count > 0 ? { min, max, sum, count } : undefined;
 }
 
 /**
