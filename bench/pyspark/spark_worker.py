@@ -21,16 +21,29 @@ KEYS = 1000
 TRIANGLE = "-10 / 2 + 10 - 10 / (30 / 2) * abs(pmod(value + 0, 30) - 30 / 2)"
 
 
-def session(cores):
+def session(cores, name):
     return (
         SparkSession.builder.master(f"local[{cores}]")
-        .appName("streamlab-bench-pyspark")
+        .appName(name)
         # As many shuffle partitions as cores: the default 200 would give a 2-core machine 200 state-store tasks a batch.
         .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+
+
+def pipeline(df, name):
+    """The pipeline `name` of protocol.ts over the source `df`: (its result, the column the sink sums)."""
+    if name == "stateless":
+        return df.filter("value % 2 = 0").withColumn("tr", F.expr(TRIANGLE)), "tr"
+    windowed = (
+        df.withColumn("key", F.expr(f"value % {KEYS}"))
+        .withWatermark("timestamp", "1 second")
+        .groupBy(F.window("timestamp", "1 second"), "key")
+        .agg(F.count(F.lit(1)).alias("n"), F.sum("value").alias("total"))
+    )
+    return windowed, "n"
 
 
 def stream(spark, request):
@@ -40,15 +53,7 @@ def stream(spark, request):
         .option("advanceMillisPerBatch", 1000)
         .load()
     )
-    if request["pipeline"] == "stateless":
-        return df.filter("value % 2 = 0").withColumn("tr", F.expr(TRIANGLE)), "tr", "append"
-    windowed = (
-        df.withColumn("key", F.expr(f"value % {KEYS}"))
-        .withWatermark("timestamp", "1 second")
-        .groupBy(F.window("timestamp", "1 second"), "key")
-        .agg(F.count(F.lit(1)).alias("n"), F.sum("value").alias("total"))
-    )
-    return windowed, "n", "append"
+    return pipeline(df, request["pipeline"])
 
 
 def epoch_ms(iso):
@@ -56,8 +61,33 @@ def epoch_ms(iso):
     return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")) * 1000 + int(iso[20:23])
 
 
+def await_batches(query, wanted, poll_seconds):
+    """Waits until the query's batches 0..wanted-1 ran, stops it, and gives their timings (RunResult.batches)."""
+    try:
+        while True:
+            done = [p for p in query.recentProgress if p["batchId"] < wanted]
+            if len(done) >= wanted:
+                break
+            if query.exception() is not None:
+                raise RuntimeError(str(query.exception()))
+            if not query.isActive:
+                raise RuntimeError("the query stopped before its batches ran")
+            time.sleep(poll_seconds)
+    finally:
+        query.stop()
+    return [
+        {
+            "batchId": p["batchId"],
+            "numInputRows": p["numInputRows"],
+            "startMs": epoch_ms(p["timestamp"]),
+            "triggerMs": p["durationMs"]["triggerExecution"],
+        }
+        for p in sorted(done, key=lambda p: p["batchId"])
+    ]
+
+
 def run(spark, request):
-    df, column, mode = stream(spark, request)
+    df, column = stream(spark, request)
     wanted = request["batches"]
     checks = {}
 
@@ -68,37 +98,17 @@ def run(spark, request):
         checks[str(batch_id)] = [row["rows"], float(row["s"] or 0)]
 
     query = (
-        df.writeStream.outputMode(mode)
+        df.writeStream.outputMode("append")
         .option("checkpointLocation", request["checkpoint"])
         .foreachBatch(count_and_sum)
         .start()
     )
-    try:
-        while True:
-            done = [p for p in query.recentProgress if p["batchId"] < wanted]
-            if len(done) >= wanted:
-                break
-            if query.exception() is not None:
-                raise RuntimeError(str(query.exception()))
-            if not query.isActive:
-                raise RuntimeError("the query stopped before its batches ran")
-            time.sleep(0.02)
-    finally:
-        query.stop()
-    batches = [
-        {
-            "batchId": p["batchId"],
-            "numInputRows": p["numInputRows"],
-            "startMs": epoch_ms(p["timestamp"]),
-            "triggerMs": p["durationMs"]["triggerExecution"],
-        }
-        for p in sorted(done, key=lambda p: p["batchId"])
-    ]
-    return {"batches": batches, "checks": checks}
+    return {"batches": await_batches(query, wanted, 0.02), "checks": checks}
 
 
-def main():
-    spark = session(int(sys.argv[1]))
+def serve(run, name):
+    """The worker loop: a Spark session on `local[argv[1]]`, then one `run(spark, request)` per line of stdin."""
+    spark = session(int(sys.argv[1]), name)
     spark.sparkContext.setLogLevel("ERROR")
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
@@ -113,4 +123,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    serve(run, "streamlab-bench-pyspark")

@@ -19,8 +19,9 @@ export interface GroupAssignment {
  * Values equal but not identical (two Dates of one instant) get two groups here; the caller meets them again
  * through the string key, so groups never split.
  *
- * A small function of its own (not a loop inside the aggregation's batch method): V8 optimises its loop for the
- * one shape of batch it sees, measured 4x faster than the same loop inlined in the bigger method.
+ * A small function of its own over plain arrays, not a loop of closure calls inside the aggregation's batch method:
+ * that loop was deoptimised again and again in the big method; this one and the folds after it took the windowed
+ * bench's aggregation from ~190 to ~95 ms of CPU a 1M-row batch (one measurement, on a loaded machine).
  */
 export function assignGroups(
   reader: GroupReader,

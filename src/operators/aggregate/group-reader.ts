@@ -15,7 +15,7 @@ export interface FoldPlan {
  * One batch as a streaming aggregation reads it, the same way from rows and from a columnar batch: which positions
  * hold its rows, each key's values by position (`probes`, to find a row's group fast within the batch; `values`, for
  * the state and the output), each row's deadline, and how to fold the rows into their groups. The aggregation's
- * loops are then written once, over arrays (measured: 3x faster than a closure call per row and key).
+ * loops are then written once, over arrays rather than a closure call per row and key (see assign-groups.ts).
  */
 export interface GroupReader {
   readonly size: number;
