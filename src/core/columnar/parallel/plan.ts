@@ -2,8 +2,9 @@ import type { BatchOperator } from '../../operator.js';
 import { parallelStage } from './stage.js';
 
 /**
- * Rows a columnar batch needs before a stage splits it across threads. Measured with bench/engine.ts (`cores` mode):
- * below it, posting the slices and merging the outputs costs more than the second core gives back.
+ * Rows a columnar batch needs before a stage splits it across threads: a first guess, not a measured crossover. On
+ * the 2-core machines measured so far (bench/engine.ts `cores` mode, docs/parallel.md) the split was slower than one
+ * thread at every size, which is why `cores` defaults to 1.
  */
 export const PARALLEL_MIN_ROWS = 100_000;
 
