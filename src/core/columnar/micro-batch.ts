@@ -13,11 +13,7 @@ import type { ColumnBatch } from './column-batch.js';
 
 /** A MicroBatch over `columns`, with the other fields of `meta` (its own `rows` and `columns`, if any, are not kept). */
 export function columnarBatch(meta: Omit<MicroBatch, 'rows'> | MicroBatch, columns: ColumnBatch): MicroBatch {
-  const batch = {} as MicroBatch;
-  for (const key of Object.keys(meta) as Array<keyof MicroBatch>) {
-    // Reading `rows` here would materialise the input's rows for nothing.
-    if (key !== 'rows') Object.defineProperty(batch, key, { value: meta[key], enumerable: true, writable: true, configurable: true });
-  }
+  const batch = fieldsOf(meta);
   Object.defineProperty(batch, 'columns', { value: columns, enumerable: false });
   Object.defineProperty(batch, 'rows', { get: () => columns.rows(), enumerable: true, configurable: true });
   return batch;
@@ -25,7 +21,14 @@ export function columnarBatch(meta: Omit<MicroBatch, 'rows'> | MicroBatch, colum
 
 /** A row batch with the other fields of `meta`, without reading meta's rows (a columnar batch would build them). */
 export function rowBatch(meta: Omit<MicroBatch, 'rows'> | MicroBatch, rows: Row[]): MicroBatch {
-  const batch = { rows } as MicroBatch;
+  const batch = fieldsOf(meta);
+  batch.rows = rows;
+  return batch;
+}
+
+/** meta's enumerable fields but `rows`: reading `rows` would materialise a columnar input's rows for nothing. */
+function fieldsOf(meta: Omit<MicroBatch, 'rows'> | MicroBatch): MicroBatch {
+  const batch = {} as MicroBatch;
   for (const key of Object.keys(meta) as Array<keyof MicroBatch>) {
     if (key !== 'rows') Object.defineProperty(batch, key, { value: meta[key], enumerable: true, writable: true, configurable: true });
   }
